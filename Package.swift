@@ -1,0 +1,26 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Axon",
+    products: [
+        // MARK: - Public API
+        /// The Swift library: `import Axon`.
+        .library(name: "Axon", targets: ["Axon"]),
+        /// `libaxon.so`, the C door described by `include/axon.h`.
+        .library(name: "axon", type: .dynamic, targets: ["AxonC"]),
+        /// The command-line program (the main job).
+        .executable(name: "axon-cli", targets: ["AxonCLI"]),
+    ],
+    targets: [
+        // MARK: - Implementation details
+        /// Header-only: tells Swift which instruction set the build targets (FMA or not).
+        .target(name: "AxonISA", path: "Sources/AxonISA"),
+        /// The pure-Swift core: tensors, kernels, autodiff, ops.
+        .target(name: "Axon", dependencies: ["AxonISA"]),
+        /// The `@_cdecl` shim behind include/axon.h.
+        .target(name: "AxonC", dependencies: ["Axon"]),
+        .executableTarget(name: "AxonCLI", dependencies: ["Axon"]),
+        .testTarget(name: "AxonTests", dependencies: ["Axon"], resources: [.copy("Fixtures")]),
+    ]
+)

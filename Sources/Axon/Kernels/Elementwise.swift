@@ -1,0 +1,147 @@
+/// Elementwise kernels: a map over one array, and a zip of two arrays under broadcasting.
+/// Large flat loops are split into fixed chunks over the threads.
+enum Elementwise {
+    static let chunk = 1 << 15
+
+    /// y[i] = f(x[i]) for i in 0..<n.
+    @inline(__always)
+    static func map(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                    _ f: (Float) -> Float) {
+        if n <= chunk {
+            for i in 0..<n { y[i] = f(x[i]) }
+            return
+        }
+        let yy = SharedPointer(y)
+        parallelFor((n + chunk - 1) / chunk) { c in
+            let lo = c * chunk, hi = min(n, lo + chunk)
+            for i in lo..<hi { yy.base[i] = f(x[i]) }
+        }
+    }
+
+    /// out = f(a, b) over `shape`, reading a and b through broadcast strides (0 on axes they
+    /// are stretched along).
+    @inline(__always)
+    static func zip(shape: [Int], _ a: UnsafePointer<Float>, _ aStrides: [Int],
+                    _ b: UnsafePointer<Float>, _ bStrides: [Int],
+                    _ out: UnsafeMutablePointer<Float>, _ f: (Float, Float) -> Float) {
+        let n = shape.reduce(1, *)
+        guard n > 0 else { return }
+        let contiguous = Shape.strides(shape)
+        let aFull = aStrides == contiguous, bFull = bStrides == contiguous
+        let aScalar = aStrides.allSatisfy { $0 == 0 }, bScalar = bStrides.allSatisfy { $0 == 0 }
+        if aFull && bFull {
+            for i in 0..<n { out[i] = f(a[i], b[i]) }
+        } else if aFull && bScalar {
+            let s = b[0]
+            for i in 0..<n { out[i] = f(a[i], s) }
+        } else if aScalar && bFull {
+            let s = a[0]
+            for i in 0..<n { out[i] = f(s, b[i]) }
+        } else {
+            // General case: walk the outer axes with counters; the last axis is the inner loop.
+            let rank = shape.count
+            let inner = shape[rank - 1], sa = aStrides[rank - 1], sb = bStrides[rank - 1]
+            var index = [Int](repeating: 0, count: rank)
+            var offA = 0, offB = 0, o = 0
+            while o < n {
+                if sa == 1 && sb == 0 {
+                    let s = b[offB]
+                    for j in 0..<inner { out[o + j] = f(a[offA + j], s) }
+                } else if sa == 0 && sb == 1 {
+                    let s = a[offA]
+                    for j in 0..<inner { out[o + j] = f(s, b[offB + j]) }
+                } else {
+                    for j in 0..<inner { out[o + j] = f(a[offA + j * sa], b[offB + j * sb]) }
+                }
+                o += inner
+                // Advance the outer counters (axes rank-2 ... 0).
+                var axis = rank - 2
+                while axis >= 0 {
+                    index[axis] += 1
+                    offA += aStrides[axis]
+                    offB += bStrides[axis]
+                    if index[axis] < shape[axis] { break }
+                    offA -= aStrides[axis] * shape[axis]
+                    offB -= bStrides[axis] * shape[axis]
+                    index[axis] = 0
+                    axis -= 1
+                }
+            }
+        }
+    }
+}
+
+/// Reductions. Sums run in a fixed order (SIMD lanes, then fixed-size blocks combined in
+/// order), so they are deterministic and independent of the thread count.
+enum Reduce {
+    static let block = 4096
+
+    /// The sum of n contiguous floats: 32 partial sums per 4096-float block, blocks added in order.
+    static func sum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+        var total: Float = 0
+        var start = 0
+        while start < n {
+            total += blockSum(x + start, min(block, n - start))
+            start += block
+        }
+        return total
+    }
+
+    @inline(__always)
+    static func blockSum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+        typealias V = SIMD8<Float>
+        var s0 = V(), s1 = V(), s2 = V(), s3 = V()
+        let raw = UnsafeRawPointer(x)
+        var i = 0
+        while i + 32 <= n {
+            s0 += raw.loadUnaligned(fromByteOffset: i * 4, as: V.self)
+            s1 += raw.loadUnaligned(fromByteOffset: i * 4 + 32, as: V.self)
+            s2 += raw.loadUnaligned(fromByteOffset: i * 4 + 64, as: V.self)
+            s3 += raw.loadUnaligned(fromByteOffset: i * 4 + 96, as: V.self)
+            i += 32
+        }
+        var tail: Float = 0
+        while i < n { tail += x[i]; i += 1 }
+        return ((s0 + s1) + (s2 + s3)).sum() + tail
+    }
+
+    /// Sums a [outer, mid, inner] array over its middle axis into [outer, inner].
+    static func sumMiddle(_ x: UnsafePointer<Float>, outer: Int, mid: Int, inner: Int,
+                          _ out: UnsafeMutablePointer<Float>) {
+        if inner == 1 {
+            let o = SharedPointer(out)
+            let rowsPerChunk = max(1, Elementwise.chunk / max(mid, 1))
+            parallelFor((outer + rowsPerChunk - 1) / rowsPerChunk) { c in
+                for r in (c * rowsPerChunk)..<min(outer, (c + 1) * rowsPerChunk) {
+                    o.base[r] = sum(x + r * mid, mid)
+                }
+            }
+            return
+        }
+        let o = SharedPointer(out)
+        parallelFor(outer) { r in
+            let dst = o.base + r * inner
+            dst.update(repeating: 0, count: inner)
+            for k in 0..<mid {
+                let src = x + (r * mid + k) * inner
+                for j in 0..<inner { dst[j] += src[j] }
+            }
+        }
+    }
+
+    /// The maximum of a [outer, mid, inner] array over its middle axis (NaN propagates).
+    static func maxMiddle(_ x: UnsafePointer<Float>, outer: Int, mid: Int, inner: Int,
+                          _ out: UnsafeMutablePointer<Float>) {
+        for r in 0..<outer {
+            let dst = out + r * inner
+            for j in 0..<inner { dst[j] = -.infinity }
+            for k in 0..<mid {
+                let src = x + (r * mid + k) * inner
+                for j in 0..<inner {
+                    let v = src[j]
+                    if v > dst[j] || v.isNaN { dst[j] = v }
+                }
+            }
+        }
+    }
+}

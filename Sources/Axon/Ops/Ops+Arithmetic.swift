@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Broadcasting binary primitives: add, sub, mul, div, pow. Each keeps its forward, pullback
+// and pushforward together. Pullbacks un-broadcast with `sum(toShape:)`.
+
+extension Tensor {
+    /// out = f(a, b) with NumPy broadcasting; no graph.
+    static func zipped(_ a: Tensor, _ b: Tensor, op: String, _ f: (Float, Float) -> Float) throws -> Tensor {
+        let shape = try Shape.broadcast(a.shape, b.shape, op: op)
+        let out = try Tensor.uninitialized(shape)
+        Elementwise.zip(shape: shape, a.pointer, Shape.broadcastStrides(a.shape, to: shape),
+                        b.pointer, Shape.broadcastStrides(b.shape, to: shape), out.pointer, f)
+        return out
+    }
+
+    /// y = f(x) elementwise; no graph.
+    func mapped(_ f: (Float) -> Float) throws -> Tensor {
+        let out = try Tensor.uninitialized(shape)
+        Elementwise.map(count, pointer, out.pointer, f)
+        return out
+    }
+
+    /// The sum of tangent terms (nil terms are zero), stretched to `shape`; nil if all are nil.
+    static func tangentSum(_ terms: [Tensor?], shape: [Int]) throws -> Tensor? {
+        var total: Tensor?
+        for case let term? in terms {
+            total = try total.map { try $0 + term } ?? term
+        }
+        guard let total else { return nil }
+        return total.shape == shape ? total : try total.expand(to: shape)
+    }
+
+    public static func + (a: Tensor, b: Tensor) throws -> Tensor {
+        try primitive("add", zipped(a, b, op: "add", +), inputs: [a, b],
+            pullback: { g, _ in [try g.sum(toShape: a.shape), try g.sum(toShape: b.shape)] },
+            pushforward: { t, y in try tangentSum([t[0], t[1]], shape: y.shape) })
+    }
+
+    public static func - (a: Tensor, b: Tensor) throws -> Tensor {
+        try primitive("sub", zipped(a, b, op: "sub", -), inputs: [a, b],
+            pullback: { g, _ in [try g.sum(toShape: a.shape), try (-g).sum(toShape: b.shape)] },
+            pushforward: { t, y in try tangentSum([t[0], t[1].map { try -$0 }], shape: y.shape) })
+    }
+
+    public static func * (a: Tensor, b: Tensor) throws -> Tensor {
+        try primitive("mul", zipped(a, b, op: "mul", *), inputs: [a, b],
+            pullback: { g, _ in [try (g * b).sum(toShape: a.shape), try (g * a).sum(toShape: b.shape)] },
+            pushforward: { t, y in try tangentSum([t[0].map { try $0 * b }, t[1].map { try a * $0 }], shape: y.shape) })
+    }
+
+    public static func / (a: Tensor, b: Tensor) throws -> Tensor {
+        try primitive("div", zipped(a, b, op: "div", /), inputs: [a, b],
+            pullback: { g, y in [try (g / b).sum(toShape: a.shape), try (-(g * y) / b).sum(toShape: b.shape)] },
+            pushforward: { t, y in try tangentSum([t[0].map { try $0 / b }, t[1].map { try -(y * $0) / b }], shape: y.shape) })
+    }
+
+    public static prefix func - (x: Tensor) throws -> Tensor {
+        try primitive("neg", x.mapped { -$0 }, inputs: [x],
+            pullback: { g, _ in [try -g] },
+            pushforward: { t, _ in try t[0].map { try -$0 } })
+    }
+
+    /// a^b elementwise with broadcasting. The derivative with respect to b uses log(a), so
+    /// it is defined for positive a.
+    public func pow(_ exponent: Tensor) throws -> Tensor {
+        let a = self, b = exponent
+        return try Tensor.primitive("pow", Tensor.zipped(a, b, op: "pow", powf), inputs: [a, b],
+            pullback: { g, y in
+                [a.requiresGrad ? try (g * b * a.pow(b - 1)).sum(toShape: a.shape) : nil,
+                 b.requiresGrad ? try (g * y * a.log()).sum(toShape: b.shape) : nil]
+            },
+            pushforward: { t, y in
+                try Tensor.tangentSum([t[0].map { try $0 * b * a.pow(b - 1) }, t[1].map { try $0 * y * a.log() }], shape: y.shape)
+            })
+    }
+
+    // Scalar conveniences: the scalar becomes a rank-0 tensor and broadcasts.
+    public static func + (a: Tensor, b: Float) throws -> Tensor { try a + Tensor(b) }
+    public static func + (a: Float, b: Tensor) throws -> Tensor { try Tensor(a) + b }
+    public static func - (a: Tensor, b: Float) throws -> Tensor { try a - Tensor(b) }
+    public static func - (a: Float, b: Tensor) throws -> Tensor { try Tensor(a) - b }
+    public static func * (a: Tensor, b: Float) throws -> Tensor { try a * Tensor(b) }
+    public static func * (a: Float, b: Tensor) throws -> Tensor { try Tensor(a) * b }
+    public static func / (a: Tensor, b: Float) throws -> Tensor { try a / Tensor(b) }
+    public static func / (a: Float, b: Tensor) throws -> Tensor { try Tensor(a) / b }
+}

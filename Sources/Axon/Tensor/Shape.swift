@@ -1,0 +1,72 @@
+/// Shape arithmetic shared by every op: element counts, strides, axis normalization and
+/// broadcasting. All of it validates, because shapes reach here from C and Python.
+enum Shape {
+    /// The number of elements of `shape`, or a thrown error for negative or overflowing sizes.
+    static func count(_ shape: [Int]) throws -> Int {
+        var n = 1
+        for d in shape {
+            guard d >= 0 else { throw AxonError.invalid("negative dimension in shape \(shape)") }
+            let (m, overflow) = n.multipliedReportingOverflow(by: d)
+            guard !overflow, m <= Int(Int32.max) * 64 else {
+                throw AxonError(.outOfMemory, "shape \(shape) has too many elements")
+            }
+            n = m
+        }
+        return n
+    }
+
+    /// Row-major strides of `shape`.
+    static func strides(_ shape: [Int]) -> [Int] {
+        var strides = [Int](repeating: 1, count: shape.count)
+        var s = 1
+        for i in stride(from: shape.count - 1, through: 0, by: -1) {
+            strides[i] = s
+            s *= shape[i]
+        }
+        return strides
+    }
+
+    /// Maps a possibly negative axis into `0..<rank`.
+    static func axis(_ axis: Int, rank: Int, op: String) throws -> Int {
+        let a = axis < 0 ? axis + rank : axis
+        guard a >= 0, a < max(rank, 1), !(rank == 0 && axis != 0 && axis != -1) else {
+            throw AxonError.invalid("\(op): axis \(axis) is out of range for rank \(rank)")
+        }
+        return a
+    }
+
+    /// Normalizes a list of axes (nil = all), sorted and without duplicates.
+    static func axes(_ axes: [Int]?, rank: Int, op: String) throws -> [Int] {
+        guard let axes else { return Array(0..<rank) }
+        let normalized = try axes.map { try axis($0, rank: rank, op: op) }
+        guard Set(normalized).count == normalized.count else {
+            throw AxonError.invalid("\(op): repeated axis in \(axes)")
+        }
+        return normalized.sorted()
+    }
+
+    /// The broadcast shape of `a` and `b` (NumPy rules: align trailing axes; 1 stretches).
+    static func broadcast(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
+        let rank = max(a.count, b.count)
+        var out = [Int](repeating: 1, count: rank)
+        for i in 0..<rank {
+            let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
+            let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
+            guard da == db || da == 1 || db == 1 else {
+                throw AxonError.shape("\(op): shapes \(a) and \(b) cannot be broadcast together")
+            }
+            out[i] = da == 1 ? db : da
+        }
+        return out
+    }
+
+    /// Strides to read a tensor of shape `shape` as if it had shape `target` (0 on
+    /// broadcast axes). `target` must be a valid broadcast of `shape`.
+    static func broadcastStrides(_ shape: [Int], to target: [Int]) -> [Int] {
+        let own = strides(shape)
+        let lead = target.count - shape.count
+        return (0..<target.count).map { i in
+            i < lead || shape[i - lead] == 1 ? 0 : own[i - lead]
+        }
+    }
+}

@@ -1,0 +1,35 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A reference-counted, 64-byte aligned buffer of `Float`s.
+///
+/// Tensors share a storage when they are views of one another (reshape, detach), so a
+/// parameter updated in place is seen through every view.
+final class Storage: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    let count: Int
+
+    /// Allocates `count` floats, uninitialized. Throws instead of trapping when the
+    /// allocation fails, because sizes can come from C or Python callers.
+    init(uninitializedCount count: Int) throws {
+        guard count >= 0 else { throw AxonError.invalid("negative element count \(count)") }
+        let (bytes, overflow) = max(count, 1).multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
+        guard !overflow else { throw AxonError(.outOfMemory, "tensor of \(count) elements is too large") }
+        var raw: UnsafeMutableRawPointer?
+        guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
+            throw AxonError(.outOfMemory, "cannot allocate \(bytes) bytes")
+        }
+        self.pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        self.count = count
+    }
+
+    convenience init(repeating value: Float, count: Int) throws {
+        try self.init(uninitializedCount: count)
+        pointer.initialize(repeating: value, count: count)
+    }
+
+    deinit { free(pointer) }
+}

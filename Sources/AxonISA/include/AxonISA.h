@@ -1,0 +1,19 @@
+// Compile-time facts about the instruction set this build targets, for Swift kernels.
+//
+// Swift has no `#if` for CPU features. Swift imports these macros as constants, so
+// `if AXON_ISA_FMA != 0 { ... }` folds at compile time. The reason it matters: on baseline
+// x86-64, `SIMD8<Float>.addingProduct` lowers to calls to `fmaf` (about 100x slower than
+// a multiply and an add); with `-Xcc -march=x86-64-v3` it lowers to `vfmadd231ps`.
+#ifndef AXON_ISA_H
+#define AXON_ISA_H
+
+#if defined(__FMA__) && defined(__AVX2__)
+#define AXON_ISA_FMA 1
+#else
+#define AXON_ISA_FMA 0
+#endif
+
+/// Prefetch the cache line holding `p` for reading (Swift has no prefetch of its own).
+static inline void axon_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
+
+#endif
