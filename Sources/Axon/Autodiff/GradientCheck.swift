@@ -18,7 +18,7 @@ public struct GradientCheck: Sendable {
     /// Seed of the random cotangents u and directions v.
     public var seed: UInt64
 
-    public init(step: Float = 1e-2, absoluteTolerance: Float = 1e-2, relativeTolerance: Float = 1e-2, seed: UInt64 = 1) {
+    public init(step: Float = 1e-2, absoluteTolerance: Float = 1e-3, relativeTolerance: Float = 1e-3, seed: UInt64 = 1) {
         self.step = step
         self.absoluteTolerance = absoluteTolerance
         self.relativeTolerance = relativeTolerance

@@ -1,0 +1,82 @@
+// The error half of the C door: status codes, the per-thread last-error message, and the
+// one helper every fallible entry point runs its body in (see include/axon.h, "Errors").
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Axon
+
+/// The `axon_status` codes of include/axon.h. 1...6 are `AxonError.Kind.rawValue`.
+enum CStatus {
+    static let ok: Int32 = 0
+    static let invalidArgument = AxonError.Kind.invalidArgument.rawValue
+    static let state = AxonError.Kind.invalidState.rawValue
+    /// An error that is not an `AxonError` (a bug in Axon, not in the caller).
+    static let internalError: Int32 = 7
+}
+
+/// A pointer to the NUL-terminated bytes of a string literal, for the C strings the library
+/// returns that live as long as the process (Swift emits literals with a terminating NUL).
+func staticCString(_ s: StaticString) -> UnsafePointer<CChar> {
+    UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)
+}
+
+/// Each thread's last error message: a `strdup`ed C string, freed when replaced or when the
+/// thread ends.
+private let lastErrorKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key) { raw in free(raw) }
+    return key
+}()
+
+/// Replaces the calling thread's last error message.
+func setLastError(_ message: String) {
+    let copy = strdup(message)  // NULL only if out of memory; then "" is reported
+    let old = pthread_getspecific(lastErrorKey)
+    pthread_setspecific(lastErrorKey, copy)
+    free(old)
+}
+
+/// An argument error raised by the shim itself, named after the C function.
+func invalidArgument(_ function: String, _ message: String) -> AxonError {
+    AxonError(.invalidArgument, "\(function): \(message)")
+}
+
+/// Runs `body`, the whole of one C entry point, and turns what it throws into a status code
+/// and the thread's last error message. `AxonError` keeps its kind; anything else is
+/// `AXON_ERR_INTERNAL`.
+func cCall(_ function: String, _ body: () throws -> Void) -> Int32 {
+    do {
+        try body()
+        return CStatus.ok
+    } catch let error as AxonError {
+        setLastError(error.message)
+        return error.kind.rawValue
+    } catch {
+        setLastError("\(function): internal error: \(error)")
+        return CStatus.internalError
+    }
+}
+
+@_cdecl("axon_status_string")
+public func axon_status_string(_ code: Int32) -> UnsafePointer<CChar> {
+    switch code {
+    case 0: staticCString("ok")
+    case 1: staticCString("invalid argument")
+    case 2: staticCString("shape mismatch")
+    case 3: staticCString("invalid state")
+    case 4: staticCString("out of memory")
+    case 5: staticCString("I/O error")
+    case 6: staticCString("bad file format")
+    case 7: staticCString("internal error")
+    default: staticCString("unknown status")
+    }
+}
+
+@_cdecl("axon_last_error")
+public func axon_last_error() -> UnsafePointer<CChar> {
+    guard let raw = pthread_getspecific(lastErrorKey) else { return staticCString("") }
+    return UnsafePointer(raw.assumingMemoryBound(to: CChar.self))
+}
