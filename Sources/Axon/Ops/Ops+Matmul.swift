@@ -11,10 +11,13 @@ extension Tensor {
         }
         let a = rank == 1 ? try unsqueezed(0) : self
         let b = other.rank == 1 ? try other.unsqueezed(1) : other
-        var out = try Tensor.matmul(a, b, transposeA: false, transposeB: false)
-        if other.rank == 1 { out = try out.squeezed(-1) }
-        if rank == 1 { out = try out.squeezed(-2) }
-        return out
+        let out = try Tensor.matmul(a, b, transposeA: false, transposeB: false)
+        switch (rank == 1, other.rank == 1) {
+        case (true, true): return try out.reshape([])
+        case (true, false): return try out.squeezed(-2)
+        case (false, true): return try out.squeezed(-1)
+        case (false, false): return out
+        }
     }
 
     /// op(A) op(B) over broadcast batch axes, op = transpose of the last two axes when set.
