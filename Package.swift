@@ -21,6 +21,6 @@ let package = Package(
         /// The `@_cdecl` shim behind include/axon.h.
         .target(name: "AxonC", dependencies: ["Axon"]),
         .executableTarget(name: "AxonCLI", dependencies: ["Axon"]),
-        .testTarget(name: "AxonTests", dependencies: ["Axon"]),
+        .testTarget(name: "AxonTests", dependencies: ["Axon"], exclude: ["Fixtures"]),
     ]
 )

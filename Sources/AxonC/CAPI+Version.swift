@@ -1,9 +1,21 @@
-// Run-time versions (include/axon.h, "Versions"). Keep these in step with the
-// AXON_VERSION_* / AXON_ABI_VERSION / AXON_FORMAT_VERSION macros of the header;
-// bindings/c/test_axon.c checks that they agree.
+// Run-time versions (include/axon.h, "Versions"). The version string is the core's
+// `Axon.version`; the numbers must stay in step with the AXON_VERSION_* / AXON_ABI_VERSION /
+// AXON_FORMAT_VERSION macros of the header. bindings/c/test_axon.c checks that all agree.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Axon
 
+/// A C string allocated once and kept for the life of the process.
+private struct ProcessCString: @unchecked Sendable {
+    let pointer: UnsafePointer<CChar>?
+    init(_ string: String) { pointer = strdup(string).map { UnsafePointer($0) } }
+}
+
+private let versionString = ProcessCString(Axon.version)
 /// AXON_VERSION_MAJOR * 1000000 + AXON_VERSION_MINOR * 1000 + AXON_VERSION_PATCH.
 private let versionNumber: Int32 = 0 * 1_000_000 + 1 * 1_000 + 0
 private let abiVersion: Int32 = 1
@@ -11,7 +23,7 @@ private let formatVersion: Int32 = 1
 
 @_cdecl("axon_version")
 public func axon_version() -> UnsafePointer<CChar> {
-    staticCString("0.1.0")
+    versionString.pointer ?? staticCString("")  // "" only if strdup failed at first use
 }
 
 @_cdecl("axon_version_number")

@@ -1,15 +1,71 @@
 import Axon
-import Dispatch
-var rng = PRNG(seed: 1)
-for n in [64, 256, 512, 1024, 2048] {
-    let a = try Tensor.normal([n, n], generator: &rng), b = try Tensor.normal([n, n], generator: &rng)
-    for threads in [1, 2] {
-        Threading.threadCount = threads
-        _ = try a.matmul(b)
-        let reps = max(1, 2_000_000_000 / (2 * n * n * n))
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        for _ in 0..<reps { _ = try a.matmul(b) }
-        let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-        print(n, threads, "GFLOPS", Double(2 * n * n * n * reps) / dt / 1e9)
+
+/// axon-cli: the command-line program of the Axon package.
+///
+///     axon-cli polyfit [--steps N] [--lr X]   fit a cubic to sin(x) by gradient descent
+///     axon-cli version
+///
+/// Until the training commands land, the main job is the lecture's polynomial fit, run
+/// through Axon's autodiff.
+enum CLI {
+    static func main() -> Int32 {
+        var args = Array(CommandLine.arguments.dropFirst())
+        let command = args.isEmpty ? "polyfit" : args.removeFirst()
+        do {
+            switch command {
+            case "polyfit": try polyfit(args)
+            case "version": print("axon-cli \(Axon.version)")
+            case "help", "--help", "-h": print(usage)
+            default:
+                printError("unknown command '\(command)'\n\(usage)")
+                return 2
+            }
+            return 0
+        } catch {
+            printError("error: \(error)")
+            return 1
+        }
+    }
+
+    static let usage = """
+        usage: axon-cli <command> [options]
+          polyfit [--steps N] [--lr X]   fit y = a + b x + c x^2 + d x^3 to sin(x) on [-pi, pi]
+          version                        print the library version
+        """
+
+    static func option(_ name: String, in args: [String], default value: Double) throws -> Double {
+        guard let i = args.firstIndex(of: name) else { return value }
+        guard i + 1 < args.count, let v = Double(args[i + 1]), v.isFinite else {
+            throw AxonError(.invalidArgument, "\(name) needs a finite number")
+        }
+        return v
+    }
+
+    static func polyfit(_ args: [String]) throws {
+        let steps = Int(try option("--steps", in: args, default: 2000))
+        let lr = Float(try option("--lr", in: args, default: 1e-6))
+        guard steps >= 0, steps <= 10_000_000 else { throw AxonError(.invalidArgument, "--steps must be in 0...10000000") }
+        let fit = try PolynomialFit(start: [-0.5, 0.8, 0.3, -0.1])
+        print("fitting y = a + b x + c x^2 + d x^3 to sin(x), 2000 points, \(steps) steps, lr \(lr)")
+        for t in 0..<steps {
+            let loss = try fit.step(learningRate: lr)
+            if t % 100 == 99 {
+                let width = 30, done = (t + 1) * width / max(steps, 1)
+                print("[\(String(repeating: "#", count: done))\(String(repeating: ".", count: width - done))] step \(t + 1)  loss \(loss)")
+            }
+        }
+        let c = fit.coefficients
+        print("Result: y = \(c[0]) + \(c[1]) x + \(c[2]) x^2 + \(c[3]) x^3   (loss \(try fit.loss().item()))")
+    }
+
+    static func printError(_ message: String) {
+        let line = message + "\n"
+        _ = line.withCString { write(2, $0, strlen($0)) }
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+exit(CLI.main())

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test of Axon: the Swift suite, the C and C++ tests against include/axon.h and
+# libaxon.so, and the Python binding tests. Usage (from anywhere): bash Tests/run_all.sh
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+echo "== Swift tests"
+swift test
+
+echo "== libaxon.so (release, Swift runtime linked in statically)"
+swift build -c release -Xswiftc -static-stdlib -Xcc -march=x86-64-v3 --product axon
+
+echo "== C and C++ tests"
+AXON_SKIP_BUILD=1 bash bindings/c/run_tests.sh
+
+echo "== Python tests"
+python3 -c "import numpy, pytest" 2>/dev/null || python3 -m pip install --quiet numpy pytest
+(cd bindings/python && AXON_LIBRARY="$root/.build/release/libaxon.so" python3 -m pytest -q tests)
+
+echo "== all tests passed"
