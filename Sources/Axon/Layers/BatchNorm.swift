@@ -1,0 +1,102 @@
+/// Batch normalization (Ioffe & Szegedy, 2015) with PyTorch's semantics; see `BatchNorm1d`
+/// and `BatchNorm2d`.
+///
+/// Training: each channel is normalized with the batch mean and the biased batch variance,
+/// (x - mean) / sqrt(var + eps), then scaled by gamma (`weight`) and shifted by beta
+/// (`bias`). Gradients flow through the batch statistics. The running statistics are
+/// updated as running = (1 - momentum) running + momentum batch, with the unbiased batch
+/// variance, and `num_batches_tracked` counts the updates (momentum nil: a cumulative
+/// average, 1 / num_batches_tracked). Eval: the running statistics normalize. Without
+/// tracked statistics, batch statistics are used in both modes.
+public class BatchNorm: Layer {
+    public var training = true
+    public let numFeatures: Int
+    public let eps: Float
+    public let momentum: Float?
+    public let weight: Tensor?, bias: Tensor?
+    public let runningMean: Tensor?, runningVar: Tensor?, numBatchesTracked: Tensor?
+    let name: String
+    let ranks: [Int]
+
+    init(name: String, ranks: [Int], numFeatures: Int, eps: Float, momentum: Float?, affine: Bool, trackRunningStats: Bool) throws {
+        let label = "\(name)(\(numFeatures))"
+        guard numFeatures > 0 else { throw AxonError.invalid("\(label): numFeatures must be positive") }
+        guard eps > 0, eps.isFinite else { throw AxonError.invalid("\(label): eps \(eps) must be positive") }
+        if let momentum, !(momentum >= 0 && momentum <= 1) {
+            throw AxonError.invalid("\(label): momentum \(momentum) must be in [0, 1]")
+        }
+        self.name = label
+        self.ranks = ranks
+        self.numFeatures = numFeatures
+        self.eps = eps
+        self.momentum = momentum
+        weight = affine ? try Tensor.ones([numFeatures], requiresGrad: true) : nil
+        bias = affine ? try Tensor.zeros([numFeatures], requiresGrad: true) : nil
+        runningMean = trackRunningStats ? try Tensor.zeros([numFeatures]) : nil
+        runningVar = trackRunningStats ? try Tensor.ones([numFeatures]) : nil
+        numBatchesTracked = trackRunningStats ? try Tensor(0) : nil
+    }
+
+    public var ownParameters: [(name: String, tensor: Tensor)] {
+        [weight.map { ("weight", $0) }, bias.map { ("bias", $0) }].compactMap { $0 }
+    }
+
+    public var ownBuffers: [(name: String, tensor: Tensor)] {
+        [runningMean.map { ("running_mean", $0) }, runningVar.map { ("running_var", $0) },
+         numBatchesTracked.map { ("num_batches_tracked", $0) }].compactMap { $0 }
+    }
+
+    public func forward(_ input: Tensor) throws -> Tensor {
+        try input.expect(name, ranks: ranks, channels: numFeatures)
+        let axes = [0] + Array(2..<input.rank)
+        let statShape = [1, numFeatures] + [Int](repeating: 1, count: input.rank - 2)
+        let normalized: Tensor
+        if training || runningMean == nil {
+            let n = input.count / numFeatures
+            guard !training || n > 1 else {
+                throw AxonError.shape("\(name): expected more than 1 value per channel when training, got input of shape \(input.shape)")
+            }
+            let mean = try input.mean(axes: axes, keepDims: true)
+            let variance = try input.variance(axes: axes, correction: 0, keepDims: true)
+            if training { try updateRunningStatistics(mean: mean, biasedVariance: variance, count: n) }
+            normalized = try (input - mean) / (variance + eps).sqrt()
+        } else if let runningMean, let runningVar {
+            normalized = try (input - runningMean.reshape(statShape)) / (runningVar.reshape(statShape) + eps).sqrt()
+        } else {
+            throw AxonError(.invalidState, "\(name): running statistics are missing")
+        }
+        guard let weight, let bias else { return normalized }
+        return try normalized * weight.reshape(statShape) + bias.reshape(statShape)
+    }
+
+    /// running = (1 - m) running + m batch, with the unbiased variance n / (n - 1) var.
+    func updateRunningStatistics(mean: Tensor, biasedVariance: Tensor, count n: Int) throws {
+        guard let runningMean, let runningVar, let numBatchesTracked else { return }
+        try withNoGrad {
+            let tracked = try numBatchesTracked.item() + 1
+            try numBatchesTracked.assign(Tensor(tracked))
+            let m = momentum ?? 1 / tracked
+            let unbiased = try biasedVariance.detached() * (Float(n) / Float(Swift.max(n - 1, 1)))
+            try runningMean.assign(runningMean * (1 - m) + mean.detached().reshape([numFeatures]) * m)
+            try runningVar.assign(runningVar * (1 - m) + unbiased.reshape([numFeatures]) * m)
+        }
+    }
+}
+
+/// Batch normalization over [N, C] or [N, C, L] inputs, per feature C (`nn.BatchNorm1d`).
+public final class BatchNorm1d: BatchNorm {
+    public init(_ numFeatures: Int, eps: Float = 1e-5, momentum: Float? = 0.1, affine: Bool = true,
+                trackRunningStats: Bool = true) throws {
+        try super.init(name: "BatchNorm1d", ranks: [2, 3], numFeatures: numFeatures, eps: eps, momentum: momentum,
+                       affine: affine, trackRunningStats: trackRunningStats)
+    }
+}
+
+/// Batch normalization over [N, C, H, W] inputs, per channel over N, H, W (`nn.BatchNorm2d`).
+public final class BatchNorm2d: BatchNorm {
+    public init(_ numFeatures: Int, eps: Float = 1e-5, momentum: Float? = 0.1, affine: Bool = true,
+                trackRunningStats: Bool = true) throws {
+        try super.init(name: "BatchNorm2d", ranks: [4], numFeatures: numFeatures, eps: eps, momentum: momentum,
+                       affine: affine, trackRunningStats: trackRunningStats)
+    }
+}

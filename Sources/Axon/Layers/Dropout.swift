@@ -1,0 +1,51 @@
+/// Inverted dropout (Srivastava et al., 2014) with drop probability p: in training each
+/// element is zeroed with probability p and the survivors scaled by 1 / (1 - p); in
+/// evaluation the layer is the identity. Masks come from the layer's own `generator`, a
+/// stream that is part of the model's state (see `Layer.reseed`).
+public final class Dropout: RandomizedLayer {
+    public var training = true
+    public let p: Float
+    public var generator: PRNG
+
+    public init(p: Float = 0.5, seed: UInt64 = 0) throws {
+        guard p >= 0, p < 1 else { throw AxonError.invalid("Dropout: drop probability p = \(p) must be in [0, 1)") }
+        self.p = p
+        generator = PRNG(seed: seed)
+    }
+
+    public func forward(_ input: Tensor) throws -> Tensor {
+        guard training, p > 0 else { return input }
+        return try input * dropoutMask(shape: input.shape, p: p, generator: &generator)
+    }
+}
+
+/// Dropout of whole channels: for an [N, C, ...] input each (sample, channel) plane is zeroed
+/// with probability p, survivors scaled by 1 / (1 - p) (`nn.Dropout2d`).
+public final class Dropout2d: RandomizedLayer {
+    public var training = true
+    public let p: Float
+    public var generator: PRNG
+
+    public init(p: Float = 0.5, seed: UInt64 = 0) throws {
+        guard p >= 0, p < 1 else { throw AxonError.invalid("Dropout2d: drop probability p = \(p) must be in [0, 1)") }
+        self.p = p
+        generator = PRNG(seed: seed)
+    }
+
+    public func forward(_ input: Tensor) throws -> Tensor {
+        guard input.rank >= 3 else {
+            throw AxonError.shape("Dropout2d: expected an input of rank >= 3 ([N, C, H, W]), got shape \(input.shape)")
+        }
+        guard training, p > 0 else { return input }
+        let maskShape = [input.shape[0], input.shape[1]] + [Int](repeating: 1, count: input.rank - 2)
+        return try input * dropoutMask(shape: maskShape, p: p, generator: &generator)
+    }
+}
+
+/// A constant mask: 1 / (1 - p) with probability 1 - p, else 0 (one uniform draw per element).
+func dropoutMask(shape: [Int], p: Float, generator: inout PRNG) throws -> Tensor {
+    let mask = try Tensor.uninitialized(shape)
+    let keep = 1 - p, scale = 1 / (1 - p)
+    for i in 0..<mask.count { mask.pointer[i] = generator.nextFloat() < keep ? scale : 0 }
+    return mask
+}

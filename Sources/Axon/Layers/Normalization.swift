@@ -1,0 +1,143 @@
+/// Layer normalization (Ba et al., 2016) over the trailing `normalizedShape` axes, the same
+/// in training and evaluation (`nn.LayerNorm`): weight and bias have `normalizedShape`.
+public final class LayerNorm: Layer {
+    public var training = true
+    public let normalizedShape: [Int]
+    public let eps: Float
+    public let weight: Tensor?, bias: Tensor?
+
+    public init(_ normalizedShape: [Int], eps: Float = 1e-5, elementwiseAffine: Bool = true) throws {
+        guard !normalizedShape.isEmpty, normalizedShape.allSatisfy({ $0 > 0 }) else {
+            throw AxonError.invalid("LayerNorm(\(normalizedShape)): the normalized shape must be non-empty and positive")
+        }
+        guard eps > 0 else { throw AxonError.invalid("LayerNorm(\(normalizedShape)): eps \(eps) must be positive") }
+        self.normalizedShape = normalizedShape
+        self.eps = eps
+        weight = elementwiseAffine ? try Tensor.ones(normalizedShape, requiresGrad: true) : nil
+        bias = elementwiseAffine ? try Tensor.zeros(normalizedShape, requiresGrad: true) : nil
+    }
+
+    public var ownParameters: [(name: String, tensor: Tensor)] {
+        [weight.map { ("weight", $0) }, bias.map { ("bias", $0) }].compactMap { $0 }
+    }
+
+    public func forward(_ input: Tensor) throws -> Tensor {
+        let k = normalizedShape.count
+        guard input.rank >= k, Array(input.shape.suffix(k)) == normalizedShape else {
+            throw AxonError.shape("LayerNorm(\(normalizedShape)): input of shape \(input.shape) does not end with \(normalizedShape)")
+        }
+        let axes = Array((input.rank - k)..<input.rank)
+        let normalized = try normalize(input, axes: axes, eps: eps)
+        guard let weight, let bias else { return normalized }
+        return try normalized * weight + bias
+    }
+}
+
+/// Group normalization (Wu & He, 2018): channels split into groups, each sample normalized
+/// per group over its channels and spatial positions (`nn.GroupNorm`).
+public final class GroupNorm: Layer {
+    public var training = true
+    public let numGroups: Int, numChannels: Int
+    public let eps: Float
+    public let weight: Tensor?, bias: Tensor?
+
+    public init(_ numGroups: Int, _ numChannels: Int, eps: Float = 1e-5, affine: Bool = true) throws {
+        guard numGroups > 0, numChannels > 0, numChannels % numGroups == 0 else {
+            throw AxonError.invalid("GroupNorm(\(numGroups), \(numChannels)): groups must be positive and divide the channels")
+        }
+        guard eps > 0 else { throw AxonError.invalid("GroupNorm(\(numGroups), \(numChannels)): eps \(eps) must be positive") }
+        self.numGroups = numGroups
+        self.numChannels = numChannels
+        self.eps = eps
+        weight = affine ? try Tensor.ones([numChannels], requiresGrad: true) : nil
+        bias = affine ? try Tensor.zeros([numChannels], requiresGrad: true) : nil
+    }
+
+    public var ownParameters: [(name: String, tensor: Tensor)] {
+        [weight.map { ("weight", $0) }, bias.map { ("bias", $0) }].compactMap { $0 }
+    }
+
+    public func forward(_ input: Tensor) throws -> Tensor {
+        guard input.rank >= 2, input.shape[1] == numChannels else {
+            throw AxonError.shape("GroupNorm(\(numGroups), \(numChannels)): expected [N, \(numChannels), ...], got shape \(input.shape)")
+        }
+        let grouped = try input.reshape([input.shape[0], numGroups, -1])
+        let normalized = try normalize(grouped, axes: [2], eps: eps).reshape(input.shape)
+        guard let weight, let bias else { return normalized }
+        let statShape = [1, numChannels] + [Int](repeating: 1, count: input.rank - 2)
+        return try normalized * weight.reshape(statShape) + bias.reshape(statShape)
+    }
+}
+
+/// Instance normalization (Ulyanov et al., 2016) of [N, C, H, W] inputs: each sample and
+/// channel over H, W (`nn.InstanceNorm2d`; affine and running statistics off by default).
+/// With running statistics, training updates them with the batch average of the instance
+/// means and unbiased variances, and evaluation normalizes with them.
+public final class InstanceNorm2d: Layer {
+    public var training = true
+    public let numFeatures: Int
+    public let eps: Float, momentum: Float
+    public let weight: Tensor?, bias: Tensor?
+    public let runningMean: Tensor?, runningVar: Tensor?, numBatchesTracked: Tensor?
+
+    public init(_ numFeatures: Int, eps: Float = 1e-5, momentum: Float = 0.1, affine: Bool = false,
+                trackRunningStats: Bool = false) throws {
+        guard numFeatures > 0 else { throw AxonError.invalid("InstanceNorm2d(\(numFeatures)): numFeatures must be positive") }
+        guard eps > 0, momentum >= 0, momentum <= 1 else {
+            throw AxonError.invalid("InstanceNorm2d(\(numFeatures)): eps \(eps) must be positive and momentum \(momentum) in [0, 1]")
+        }
+        self.numFeatures = numFeatures
+        self.eps = eps
+        self.momentum = momentum
+        weight = affine ? try Tensor.ones([numFeatures], requiresGrad: true) : nil
+        bias = affine ? try Tensor.zeros([numFeatures], requiresGrad: true) : nil
+        runningMean = trackRunningStats ? try Tensor.zeros([numFeatures]) : nil
+        runningVar = trackRunningStats ? try Tensor.ones([numFeatures]) : nil
+        numBatchesTracked = trackRunningStats ? try Tensor(0) : nil
+    }
+
+    public var ownParameters: [(name: String, tensor: Tensor)] {
+        [weight.map { ("weight", $0) }, bias.map { ("bias", $0) }].compactMap { $0 }
+    }
+
+    public var ownBuffers: [(name: String, tensor: Tensor)] {
+        [runningMean.map { ("running_mean", $0) }, runningVar.map { ("running_var", $0) },
+         numBatchesTracked.map { ("num_batches_tracked", $0) }].compactMap { $0 }
+    }
+
+    public func forward(_ input: Tensor) throws -> Tensor {
+        let name = "InstanceNorm2d(\(numFeatures))"
+        try input.expect(name, ranks: [4], channels: numFeatures)
+        let statShape = [1, numFeatures, 1, 1]
+        let normalized: Tensor
+        if let runningMean, let runningVar, !training {
+            normalized = try (input - runningMean.reshape(statShape)) / (runningVar.reshape(statShape) + eps).sqrt()
+        } else {
+            let n = input.shape[2] * input.shape[3]
+            guard !training || n > 1 else {
+                throw AxonError.shape("\(name): expected more than 1 spatial element when training, got shape \(input.shape)")
+            }
+            let mean = try input.mean(axes: [2, 3], keepDims: true)
+            let variance = try input.variance(axes: [2, 3], correction: 0, keepDims: true)
+            if training, let runningMean, let runningVar {
+                try withNoGrad {
+                    let m = momentum
+                    let batchMean = try mean.detached().mean(axes: [0]).reshape([numFeatures])
+                    let batchVar = try (variance.detached() * (Float(n) / Float(n - 1))).mean(axes: [0]).reshape([numFeatures])
+                    try runningMean.assign(runningMean * (1 - m) + batchMean * m)
+                    try runningVar.assign(runningVar * (1 - m) + batchVar * m)
+                }
+            }
+            normalized = try (input - mean) / (variance + eps).sqrt()
+        }
+        guard let weight, let bias else { return normalized }
+        return try normalized * weight.reshape(statShape) + bias.reshape(statShape)
+    }
+}
+
+/// (x - mean) / sqrt(biased var + eps) over `axes`.
+func normalize(_ x: Tensor, axes: [Int], eps: Float) throws -> Tensor {
+    let mean = try x.mean(axes: axes, keepDims: true)
+    let variance = try x.variance(axes: axes, correction: 0, keepDims: true)
+    return try (x - mean) / (variance + eps).sqrt()
+}
