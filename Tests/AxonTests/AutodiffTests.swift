@@ -44,8 +44,8 @@ struct ReverseModeTests {
         #expect(x.grad?.scalars == [3])
     }
 
-    @Test func gradModeIsPerThread() async throws {
-        try withNoGrad {
+    @Test func gradModeIsPerThread() {
+        withNoGrad {
             #expect(!GradMode.isEnabled)
             let other = Thread.detachedGradMode()
             #expect(other)

@@ -88,6 +88,10 @@ public func nllLoss(_ logProbs: Tensor, _ target: Tensor, reduction: Reduction =
     guard logProbs.rank == 2, target.shape == [logProbs.shape[0]] else {
         throw AxonError.shape("nllLoss: expected input [N, C] and target [N], got \(logProbs.shape) and \(target.shape)")
     }
+    let classes = logProbs.shape[1]
+    for t in target.scalars where !(t >= 0 && t < Float(classes) && t == t.rounded()) {
+        throw AxonError.invalid("nllLoss: target \(t) is not a class index in 0..<\(classes)")
+    }
     let picked = try logProbs.gather(axis: 1, index: target.detached().reshape([-1, 1])).reshape([-1])
     return try reduction.apply(-picked, loss: "nllLoss")
 }
