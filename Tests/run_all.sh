@@ -5,8 +5,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-echo "== Swift tests"
-swift test
+echo "== Swift tests (release build: the numeric tests run 30x faster optimized)"
+swift test -c release -Xcc -march=x86-64-v3
 
 echo "== libaxon.so (release, Swift runtime linked in statically)"
 swift build -c release -Xswiftc -static-stdlib -Xcc -march=x86-64-v3 --product axon
