@@ -1,0 +1,62 @@
+/// Adadelta (Zeiler, 2012): step sizes from the ratio of running RMS of updates and of
+/// gradients, scaled by lr (1.0 recovers the paper).
+public final class Adadelta: GroupedOptimizer {
+    public struct Options: OptimizerOptions {
+        public var learningRate: Double
+        public var rho: Double
+        public var eps: Double
+        public var weightDecay: WeightDecay
+
+        public init(learningRate: Double = 1, rho: Double = 0.9, eps: Double = 1e-6, weightDecay: WeightDecay = .none) {
+            self.learningRate = learningRate
+            self.rho = rho
+            self.eps = eps
+            self.weightDecay = weightDecay
+        }
+
+        public func validate() throws {
+            try checkHyperparameter(learningRate >= 0 && learningRate.isFinite, "Adadelta", "invalid learning rate \(learningRate)")
+            try checkHyperparameter(rho >= 0 && rho <= 1, "Adadelta", "invalid rho \(rho)")
+            try checkHyperparameter(eps >= 0 && eps.isFinite, "Adadelta", "invalid eps \(eps)")
+            try checkHyperparameter(weightDecay.isValid, "Adadelta", "invalid weight decay \(weightDecay)")
+        }
+    }
+
+    /// Running mean of g^2 (v) and of squared updates (u).
+    public struct State: Sendable {
+        public var squareAverage: [Float]
+        public var accumulatedDelta: [Float]
+    }
+
+    public var groups: [ParameterGroup<Options>]
+    public var states: [[State?]]
+    public var noise: GradientNoise?
+    public var stepCount = 0
+
+    public init(groups: [ParameterGroup<Options>], noise: GradientNoise? = nil) throws {
+        states = try Self.validated(groups)
+        self.groups = groups
+        self.noise = noise
+    }
+
+    public convenience init(_ parameters: [Tensor], options: Options, noise: GradientNoise? = nil) throws {
+        try self.init(groups: [ParameterGroup(parameters, options)], noise: noise)
+    }
+
+    public func makeState(count: Int, options: Options) -> State {
+        let zeros = [Float](repeating: 0, count: count)
+        return State(squareAverage: zeros, accumulatedDelta: zeros)
+    }
+
+    public func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
+                       state s: inout State, options o: Options) {
+        let rho = Float(o.rho), oneMinusRho = Float(1 - o.rho), eps = Float(o.eps), negLr = Float(-o.learningRate)
+        for j in p.indices {
+            s.squareAverage[j] = Update.addcmul(s.squareAverage[j] * rho, oneMinusRho, g[j], g[j])        // v <- rho v + (1 - rho) g^2
+            let std = (s.squareAverage[j] + eps).squareRoot()                                              // sqrt(v + eps)
+            let delta = (s.accumulatedDelta[j] + eps).squareRoot() / std * g[j]                           // d = sqrt(u + eps) / sqrt(v + eps) g
+            s.accumulatedDelta[j] = Update.addcmul(s.accumulatedDelta[j] * rho, oneMinusRho, delta, delta) // u <- rho u + (1 - rho) d^2
+            p[j] = p[j] + negLr * delta                                                                    // theta <- theta - lr d
+        }
+    }
+}

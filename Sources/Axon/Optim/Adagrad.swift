@@ -1,0 +1,65 @@
+/// Adagrad (Duchi et al., 2011): per-coordinate step sizes from the sum of squared
+/// gradients, with PyTorch's learning-rate decay lr / (1 + (t - 1) lr_decay).
+public final class Adagrad: GroupedOptimizer {
+    public struct Options: OptimizerOptions {
+        public var learningRate: Double
+        public var learningRateDecay: Double
+        public var initialAccumulatorValue: Double
+        public var eps: Double
+        public var weightDecay: WeightDecay
+
+        public init(learningRate: Double = 1e-2, learningRateDecay: Double = 0, initialAccumulatorValue: Double = 0,
+                    eps: Double = 1e-10, weightDecay: WeightDecay = .none) {
+            self.learningRate = learningRate
+            self.learningRateDecay = learningRateDecay
+            self.initialAccumulatorValue = initialAccumulatorValue
+            self.eps = eps
+            self.weightDecay = weightDecay
+        }
+
+        public func validate() throws {
+            try checkHyperparameter(learningRate >= 0 && learningRate.isFinite, "Adagrad", "invalid learning rate \(learningRate)")
+            try checkHyperparameter(learningRateDecay >= 0 && learningRateDecay.isFinite, "Adagrad", "invalid lr decay \(learningRateDecay)")
+            try checkHyperparameter(initialAccumulatorValue >= 0 && initialAccumulatorValue.isFinite, "Adagrad", "invalid initial accumulator value \(initialAccumulatorValue)")
+            try checkHyperparameter(eps >= 0 && eps.isFinite, "Adagrad", "invalid eps \(eps)")
+            try checkHyperparameter(weightDecay.isValid, "Adagrad", "invalid weight decay \(weightDecay)")
+        }
+    }
+
+    /// t and the running sum of squared gradients.
+    public struct State: Sendable {
+        public var step: Int
+        public var sum: [Float]
+    }
+
+    public var groups: [ParameterGroup<Options>]
+    public var states: [[State?]]
+    public var noise: GradientNoise?
+    public var stepCount = 0
+
+    public init(groups: [ParameterGroup<Options>], noise: GradientNoise? = nil) throws {
+        states = try Self.validated(groups)
+        self.groups = groups
+        self.noise = noise
+    }
+
+    public convenience init(_ parameters: [Tensor], options: Options, noise: GradientNoise? = nil) throws {
+        try self.init(groups: [ParameterGroup(parameters, options)], noise: noise)
+    }
+
+    public func makeState(count: Int, options: Options) -> State {
+        State(step: 0, sum: [Float](repeating: Float(options.initialAccumulatorValue), count: count))
+    }
+
+    public func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
+                       state s: inout State, options o: Options) {
+        s.step += 1
+        let clr = o.learningRate / (1 + Double(s.step - 1) * o.learningRateDecay)   // lr_t = lr / (1 + (t - 1) decay)
+        let negClr = Float(-clr), eps = Float(o.eps)
+        for j in p.indices {
+            s.sum[j] = Update.addcmul(s.sum[j], 1, g[j], g[j])                       // G <- G + g^2
+            let std = s.sum[j].squareRoot() + eps                                      // sqrt(G) + eps
+            p[j] = Update.addcdiv(p[j], negClr, g[j], std)                             // theta <- theta - lr_t g / (sqrt(G) + eps)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+/// Adam (Kingma & Ba, 2015) with bias correction, optional AMSGrad (Reddi et al., 2018), and
+/// coupled L2 weight decay by default (`AdamW` is the decoupled form).
+public final class Adam: GroupedOptimizer {
+    public struct Options: OptimizerOptions {
+        public var learningRate: Double
+        public var betas: (Double, Double)
+        public var eps: Double
+        public var weightDecay: WeightDecay
+        public var amsgrad: Bool
+
+        public init(learningRate: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
+                    weightDecay: WeightDecay = .none, amsgrad: Bool = false) {
+            self.learningRate = learningRate
+            self.betas = betas
+            self.eps = eps
+            self.weightDecay = weightDecay
+            self.amsgrad = amsgrad
+        }
+
+        public func validate() throws { try validate(name: "Adam") }
+
+        func validate(name: String) throws {
+            try checkHyperparameter(learningRate >= 0 && learningRate.isFinite, name, "invalid learning rate \(learningRate)")
+            try checkHyperparameter(betas.0 >= 0 && betas.0 < 1, name, "invalid beta1 \(betas.0)")
+            try checkHyperparameter(betas.1 >= 0 && betas.1 < 1, name, "invalid beta2 \(betas.1)")
+            try checkHyperparameter(eps >= 0 && eps.isFinite, name, "invalid eps \(eps)")
+            try checkHyperparameter(weightDecay.isValid, name, "invalid weight decay \(weightDecay)")
+        }
+    }
+
+    /// t, the first moment m, the second moment v and (AMSGrad) the running maximum of v.
+    public struct State: Sendable {
+        public var step: Int
+        public var expAvg: [Float]
+        public var expAvgSq: [Float]
+        public var maxExpAvgSq: [Float]?
+    }
+
+    public var groups: [ParameterGroup<Options>]
+    public var states: [[State?]]
+    public var noise: GradientNoise?
+    public var stepCount = 0
+
+    public init(groups: [ParameterGroup<Options>], noise: GradientNoise? = nil) throws {
+        states = try Self.validated(groups)
+        self.groups = groups
+        self.noise = noise
+    }
+
+    public convenience init(_ parameters: [Tensor], options: Options = Options(), noise: GradientNoise? = nil) throws {
+        try self.init(groups: [ParameterGroup(parameters, options)], noise: noise)
+    }
+
+    public func makeState(count: Int, options: Options) -> State { Adam.state(count: count, amsgrad: options.amsgrad) }
+
+    static func state(count: Int, amsgrad: Bool) -> State {
+        let zeros = [Float](repeating: 0, count: count)
+        return State(step: 0, expAvg: zeros, expAvgSq: zeros, maxExpAvgSq: amsgrad ? zeros : nil)
+    }
+
+    public func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
+                       state s: inout State, options o: Options) {
+        Adam.update(p, g, &s, learningRate: o.learningRate, betas: o.betas, eps: o.eps)
+    }
+
+    /// The Adam step shared with AdamW (which has already decayed the weights).
+    static func update(_ p: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>, _ s: inout State,
+                       learningRate lr: Double, betas: (Double, Double), eps: Double) {
+        s.step += 1
+        let t = Double(s.step)
+        let biasCorrection1 = 1 - Foundationless.pow(betas.0, t)             // 1 - beta1^t
+        let biasCorrection2Sqrt = (1 - Foundationless.pow(betas.1, t)).squareRoot()  // sqrt(1 - beta2^t)
+        let negStepSize = Float(-(lr / biasCorrection1))                     // lr / (1 - beta1^t)
+        let w1 = Float(1 - betas.0), beta2 = Float(betas.1), w2 = Float(1 - betas.1)
+        let bc2 = Float(biasCorrection2Sqrt), e = Float(eps)
+        for j in p.indices {
+            s.expAvg[j] = Update.lerp(s.expAvg[j], g[j], w1)                  // m <- beta1 m + (1 - beta1) g
+            s.expAvgSq[j] = Update.addcmul(s.expAvgSq[j] * beta2, w2, g[j], g[j])  // v <- beta2 v + (1 - beta2) g^2
+            var v = s.expAvgSq[j]
+            if s.maxExpAvgSq != nil {
+                v = Swift.max(s.maxExpAvgSq?[j] ?? 0, v)                       // AMSGrad: vmax <- max(vmax, v)
+                s.maxExpAvgSq?[j] = v
+            }
+            let denom = v.squareRoot() / bc2 + e                              // sqrt(v) / sqrt(1 - beta2^t) + eps
+            p[j] = Update.addcdiv(p[j], negStepSize, s.expAvg[j], denom)       // theta <- theta - lr m_hat / denom
+        }
+    }
+}

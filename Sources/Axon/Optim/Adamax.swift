@@ -1,0 +1,61 @@
+/// Adamax (Kingma & Ba, 2015, section 7.1): Adam with the infinity norm in place of the
+/// second moment.
+public final class Adamax: GroupedOptimizer {
+    public struct Options: OptimizerOptions {
+        public var learningRate: Double
+        public var betas: (Double, Double)
+        public var eps: Double
+        public var weightDecay: WeightDecay
+
+        public init(learningRate: Double = 2e-3, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
+                    weightDecay: WeightDecay = .none) {
+            self.learningRate = learningRate
+            self.betas = betas
+            self.eps = eps
+            self.weightDecay = weightDecay
+        }
+
+        public func validate() throws {
+            try Adam.Options(learningRate: learningRate, betas: betas, eps: eps, weightDecay: weightDecay).validate(name: "Adamax")
+        }
+    }
+
+    /// t, the first moment m and the exponentially weighted infinity norm u.
+    public struct State: Sendable {
+        public var step: Int
+        public var expAvg: [Float]
+        public var expInf: [Float]
+    }
+
+    public var groups: [ParameterGroup<Options>]
+    public var states: [[State?]]
+    public var noise: GradientNoise?
+    public var stepCount = 0
+
+    public init(groups: [ParameterGroup<Options>], noise: GradientNoise? = nil) throws {
+        states = try Self.validated(groups)
+        self.groups = groups
+        self.noise = noise
+    }
+
+    public convenience init(_ parameters: [Tensor], options: Options = Options(), noise: GradientNoise? = nil) throws {
+        try self.init(groups: [ParameterGroup(parameters, options)], noise: noise)
+    }
+
+    public func makeState(count: Int, options: Options) -> State {
+        let zeros = [Float](repeating: 0, count: count)
+        return State(step: 0, expAvg: zeros, expInf: zeros)
+    }
+
+    public func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
+                       state s: inout State, options o: Options) {
+        s.step += 1
+        let clr = o.learningRate / (1 - Foundationless.pow(o.betas.0, Double(s.step)))  // lr / (1 - beta1^t)
+        let w1 = Float(1 - o.betas.0), beta2 = Float(o.betas.1), eps = Float(o.eps), negClr = Float(-clr)
+        for j in p.indices {
+            s.expAvg[j] = Update.lerp(s.expAvg[j], g[j], w1)                      // m <- beta1 m + (1 - beta1) g
+            s.expInf[j] = Swift.max(s.expInf[j] * beta2, Swift.abs(g[j]) + eps)   // u <- max(beta2 u, |g| + eps)
+            p[j] = Update.addcdiv(p[j], negClr, s.expAvg[j], s.expInf[j])         // theta <- theta - lr_t m / u
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/// NAdam (Dozat, 2016): Adam with Nesterov momentum and the momentum-decay schedule
+/// mu_t = beta1 (1 - 0.5 * 0.96^(t psi)), as in PyTorch.
+public final class NAdam: GroupedOptimizer {
+    public struct Options: OptimizerOptions {
+        public var learningRate: Double
+        public var betas: (Double, Double)
+        public var eps: Double
+        public var weightDecay: WeightDecay
+        /// psi in mu_t = beta1 (1 - 0.5 * 0.96^(t psi)).
+        public var momentumDecay: Double
+
+        public init(learningRate: Double = 2e-3, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
+                    weightDecay: WeightDecay = .none, momentumDecay: Double = 4e-3) {
+            self.learningRate = learningRate
+            self.betas = betas
+            self.eps = eps
+            self.weightDecay = weightDecay
+            self.momentumDecay = momentumDecay
+        }
+
+        public func validate() throws {
+            try Adam.Options(learningRate: learningRate, betas: betas, eps: eps, weightDecay: weightDecay).validate(name: "NAdam")
+            try checkHyperparameter(momentumDecay >= 0 && momentumDecay.isFinite, "NAdam", "invalid momentum decay \(momentumDecay)")
+        }
+    }
+
+    /// t, the product of the mu_k so far (kept in float32, as PyTorch does), m and v.
+    public struct State: Sendable {
+        public var step: Int
+        public var muProduct: Float
+        public var expAvg: [Float]
+        public var expAvgSq: [Float]
+    }
+
+    public var groups: [ParameterGroup<Options>]
+    public var states: [[State?]]
+    public var noise: GradientNoise?
+    public var stepCount = 0
+
+    public init(groups: [ParameterGroup<Options>], noise: GradientNoise? = nil) throws {
+        states = try Self.validated(groups)
+        self.groups = groups
+        self.noise = noise
+    }
+
+    public convenience init(_ parameters: [Tensor], options: Options = Options(), noise: GradientNoise? = nil) throws {
+        try self.init(groups: [ParameterGroup(parameters, options)], noise: noise)
+    }
+
+    public func makeState(count: Int, options: Options) -> State {
+        let zeros = [Float](repeating: 0, count: count)
+        return State(step: 0, muProduct: 1, expAvg: zeros, expAvgSq: zeros)
+    }
+
+    public func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
+                       state s: inout State, options o: Options) {
+        s.step += 1
+        let t = Double(s.step), (beta1, beta2) = o.betas, lr = o.learningRate
+        let biasCorrection2 = Float(1 - Foundationless.pow(beta2, t))                           // 1 - beta2^t
+        let mu = beta1 * (1 - 0.5 * Foundationless.pow(0.96, t * o.momentumDecay))            // mu_t
+        let muNext = beta1 * (1 - 0.5 * Foundationless.pow(0.96, (t + 1) * o.momentumDecay))  // mu_{t+1}
+        s.muProduct *= Float(mu)                                                               // prod_{k<=t} mu_k
+        let muProductNext = Double(s.muProduct) * muNext
+        let gradScale = Float(-lr * (1 - mu) / (1 - Double(s.muProduct)))
+        let momentumScale = Float((-lr * muNext) / (1 - muProductNext))
+        let w1 = Float(1 - beta1), b2 = Float(beta2), w2 = Float(1 - beta2), eps = Float(o.eps)
+        for j in p.indices {
+            s.expAvg[j] = Update.lerp(s.expAvg[j], g[j], w1)                                   // m <- beta1 m + (1 - beta1) g
+            s.expAvgSq[j] = Update.addcmul(s.expAvgSq[j] * b2, w2, g[j], g[j])                 // v <- beta2 v + (1 - beta2) g^2
+            let denom = (s.expAvgSq[j] / biasCorrection2).squareRoot() + eps                   // sqrt(v / (1 - beta2^t)) + eps
+            p[j] = Update.addcdiv(p[j], gradScale, g[j], denom)                                // - lr (1 - mu_t) / (1 - prod mu) g / denom
+            p[j] = Update.addcdiv(p[j], momentumScale, s.expAvg[j], denom)                     // - lr mu_{t+1} / (1 - prod mu mu_{t+1}) m / denom
+        }
+    }
+}
