@@ -1,0 +1,252 @@
+/// What happens when a loss or a gradient is NaN or infinite (seed 004).
+public enum NonFiniteAction: Sendable {
+    /// Skip the update (the step is counted in `EpochRecord.skippedSteps`).
+    case skipStep
+    /// Restore the parameters and buffers of the last good step, then skip.
+    case rollback
+}
+
+/// Early stopping on the validation loss (Prechelt, 1998): stop after `patience` epochs
+/// without an improvement larger than `minDelta`, optionally restoring the best weights.
+public struct EarlyStopping: Sendable {
+    public var patience: Int
+    public var minDelta: Double
+    public var restoreBestWeights: Bool
+    /// The best validation loss so far, the epochs since it, and its epoch (0-based).
+    public internal(set) var best: Double = .infinity
+    public internal(set) var epochsWithoutImprovement = 0
+    public internal(set) var bestEpoch: Int?
+
+    public init(patience: Int, minDelta: Double = 0, restoreBestWeights: Bool = true) throws {
+        guard patience >= 0, minDelta >= 0, minDelta.isFinite else {
+            throw AxonError.invalid("EarlyStopping: patience \(patience) and min delta \(minDelta) must be >= 0")
+        }
+        self.patience = patience
+        self.minDelta = minDelta
+        self.restoreBestWeights = restoreBestWeights
+    }
+
+    /// Records an epoch's validation loss; returns whether it is a new best.
+    mutating func record(_ loss: Double, epoch: Int) -> Bool {
+        if loss < best - minDelta {
+            best = loss
+            bestEpoch = epoch
+            epochsWithoutImprovement = 0
+            return true
+        }
+        epochsWithoutImprovement += 1
+        return false
+    }
+
+    var shouldStop: Bool { epochsWithoutImprovement > patience }
+}
+
+/// One epoch of a fit.
+public struct EpochRecord: Sendable {
+    public var epoch: Int
+    public var trainLoss: Double
+    public var trainAccuracy: Double?
+    public var validationLoss: Double?
+    public var validationAccuracy: Double?
+    public var learningRate: Double
+    /// Steps skipped by the non-finite guard in this epoch.
+    public var skippedSteps: Int
+    /// Mean over the epoch's steps of each layer's gradient L2 norm, by layer path (the
+    /// parameter names without their last component): small values deep in the network
+    /// point at vanishing gradients, large ones at exploding gradients.
+    public var gradientNorms: [(layer: String, norm: Double)]
+}
+
+/// The result of `Trainer.fit`.
+public struct History: Sendable {
+    public var epochs: [EpochRecord] = []
+    public var stoppedEarly = false
+    public var bestEpoch: Int?
+}
+
+/// Progress reported to the fit callback.
+public enum TrainingEvent {
+    case batch(epoch: Int, index: Int, count: Int, loss: Double)
+    case epoch(EpochRecord)
+}
+
+/// The training loop: epochs over a loader, metrics, validation, early stopping, gradient
+/// clipping, a learning-rate schedule and a guard against non-finite values.
+///
+/// ```swift
+/// let trainer = Trainer(model: model, optimizer: try Adam(model.parameters()), loss: { try crossEntropy($0, $1) })
+/// let history = try trainer.fit(&loader, validation: test, epochs: 3)
+/// ```
+public final class Trainer {
+    public let model: any Layer
+    public let optimizer: any Optimizer
+    public let loss: (Tensor, Tensor) throws -> Tensor
+    /// Stepped once per epoch, after validation.
+    public var scheduler: LRScheduler?
+    /// Stepped once per epoch with the validation loss (or the training loss).
+    public var plateau: ReduceLROnPlateau?
+    public var clipNorm: Double?
+    public var earlyStopping: EarlyStopping?
+    public var nonFinite: NonFiniteAction = .skipStep
+    /// Set to false for regression: accuracy is reported when outputs are [N, C] and
+    /// targets class indices [N].
+    public var reportAccuracy = true
+
+    public init(model: any Layer, optimizer: any Optimizer, loss: @escaping (Tensor, Tensor) throws -> Tensor) {
+        self.model = model
+        self.optimizer = optimizer
+        self.loss = loss
+    }
+
+    /// Trains for `epochs` epochs (fewer if early stopping triggers).
+    public func fit(_ loader: inout DataLoader, validation: Dataset? = nil, epochs: Int,
+                    progress: ((TrainingEvent) -> Void)? = nil) throws -> History {
+        guard epochs >= 0 else { throw AxonError.invalid("fit: epochs \(epochs) must be >= 0") }
+        var history = History()
+        let state = model.stateDict().map(\.tensor)
+        let params = model.namedParameters()
+        let lastGood = try state.map { try $0.copy() }
+        var bestWeights: [Tensor]?
+        for epoch in 0..<epochs {
+            model.train()
+            let batches = loader.nextEpochIndices()
+            var lossSum = 0.0, correct = 0, seen = 0, skipped = 0, steps = 0
+            var normSums: [String: Double] = [:]
+            for (index, batch) in batches.enumerated() {
+                let x = try loader.dataset.features.indexSelect(axis: 0, indices: batch)
+                let y = try loader.dataset.targets.indexSelect(axis: 0, indices: batch)
+                let output = try model(x)
+                let value = try loss(output, y)
+                optimizer.zeroGrad()
+                try value.backward()
+                let lossValue = Double(try value.item())
+                guard lossValue.isFinite, params.allSatisfy({ $0.tensor.grad?.allFinite ?? true }) else {
+                    skipped += 1
+                    optimizer.zeroGrad()
+                    if nonFinite == .rollback { for (t, saved) in zip(state, lastGood) { try t.assign(saved) } }
+                    continue
+                }
+                for (layer, norm) in Trainer.layerGradientNorms(params) { normSums[layer, default: 0] += norm }
+                if let clipNorm { try GradientClipping.clipNorm(params.map(\.tensor), maxNorm: clipNorm) }
+                try optimizer.step()
+                if !params.allSatisfy({ $0.tensor.allFinite }) {
+                    // The update itself overflowed: undo it and count the step as skipped.
+                    for (t, saved) in zip(state, lastGood) { try t.assign(saved) }
+                    skipped += 1
+                    continue
+                }
+                for (t, saved) in zip(state, lastGood) { try saved.assign(t) }
+                steps += 1
+                lossSum += lossValue * Double(batch.count)
+                seen += batch.count
+                if reportAccuracy, let c = try Trainer.correct(output, y) { correct += c }
+                progress?(.batch(epoch: epoch, index: index, count: batches.count, loss: lossValue))
+            }
+            var record = EpochRecord(
+                epoch: epoch, trainLoss: seen > 0 ? lossSum / Double(seen) : .nan,
+                trainAccuracy: reportAccuracy && seen > 0 && loader.dataset.targets.rank == 1 ? Double(correct) / Double(seen) : nil,
+                validationLoss: nil, validationAccuracy: nil, learningRate: optimizer.learningRates.first ?? 0,
+                skippedSteps: skipped,
+                gradientNorms: Trainer.layerOrder(params).map { ($0, (normSums[$0] ?? 0) / Double(Swift.max(steps, 1))) })
+            if let validation {
+                let (l, a) = try evaluate(validation)
+                record.validationLoss = l
+                record.validationAccuracy = a
+            }
+            history.epochs.append(record)
+            progress?(.epoch(record))
+            scheduler?.step()
+            if let plateau { try plateau.step(metric: record.validationLoss ?? record.trainLoss) }
+            if var stopping = earlyStopping {
+                let metric = record.validationLoss ?? record.trainLoss
+                if stopping.record(metric, epoch: epoch), stopping.restoreBestWeights {
+                    bestWeights = try state.map { try $0.copy() }
+                }
+                earlyStopping = stopping
+                history.bestEpoch = stopping.bestEpoch
+                if stopping.shouldStop {
+                    history.stoppedEarly = true
+                    break
+                }
+            }
+        }
+        if let bestWeights, earlyStopping?.restoreBestWeights == true {
+            for (t, saved) in zip(state, bestWeights) { try t.assign(saved) }
+        }
+        return history
+    }
+
+    /// The mean loss (and accuracy, for classification) of the model in eval mode.
+    public func evaluate(_ data: Dataset, batchSize: Int = 1024) throws -> (loss: Double, accuracy: Double?) {
+        let wasTraining = model.training
+        model.eval()
+        defer { model.train(wasTraining) }
+        var lossSum = 0.0, correct = 0, counted = false
+        try withNoGrad {
+            for start in stride(from: 0, to: data.count, by: batchSize) {
+                let indices = Array(start..<Swift.min(start + batchSize, data.count))
+                let x = try data.features.indexSelect(axis: 0, indices: indices)
+                let y = try data.targets.indexSelect(axis: 0, indices: indices)
+                let output = try model(x)
+                lossSum += Double(try loss(output, y).item()) * Double(indices.count)
+                if reportAccuracy, let c = try Trainer.correct(output, y) { correct += c; counted = true }
+            }
+        }
+        let n = Double(Swift.max(data.count, 1))
+        return (lossSum / n, counted ? Double(correct) / n : nil)
+    }
+
+    /// The number of rows whose argmax equals the class-index target, for [N, C] outputs.
+    static func correct(_ output: Tensor, _ target: Tensor) throws -> Int? {
+        guard output.rank == 2, target.rank == 1, target.shape[0] == output.shape[0] else { return nil }
+        let predicted = try output.argmax(axis: 1).scalars
+        return zip(predicted, target.scalars).filter { $0 == $1 }.count
+    }
+
+    /// The L2 norm of each layer's gradients, by layer path.
+    public static func layerGradientNorms(_ params: [(name: String, tensor: Tensor)]) -> [(layer: String, norm: Double)] {
+        var sums: [String: Double] = [:]
+        for (name, p) in params {
+            guard let g = p.grad else { continue }
+            sums[layerPath(name), default: 0] += g.withUnsafeBufferPointer { b in b.reduce(0.0) { $0 + Double($1) * Double($1) } }
+        }
+        return layerOrder(params).compactMap { layer in sums[layer].map { (layer, $0.squareRoot()) } }
+    }
+
+    static func layerPath(_ name: String) -> String {
+        guard let dot = name.lastIndex(of: ".") else { return "" }
+        return String(name[..<dot])
+    }
+
+    static func layerOrder(_ params: [(name: String, tensor: Tensor)]) -> [String] {
+        var seen = Set<String>()
+        return params.map { layerPath($0.name) }.filter { seen.insert($0).inserted }
+    }
+}
+
+extension Tensor {
+    /// Whether every element is finite.
+    public var allFinite: Bool { withUnsafeBufferPointer { $0.allSatisfy(\.isFinite) } }
+
+    /// The index of the largest element along `axis` (first one on ties), as floats.
+    public func argmax(axis: Int) throws -> Tensor {
+        let a = try Shape.axis(axis, rank: rank, op: "argmax")
+        guard shape[a] > 0 else { throw AxonError.shape("argmax: empty axis in shape \(shape)") }
+        let (outer, size, inner) = split(around: a)
+        var outShape = shape
+        outShape.remove(at: a)
+        let out = try Tensor.uninitialized(outShape)
+        for o in 0..<outer {
+            for j in 0..<inner {
+                var best = 0
+                var bestValue = pointer[o * size * inner + j]
+                for k in 1..<Swift.max(size, 1) where k < size {
+                    let v = pointer[(o * size + k) * inner + j]
+                    if v > bestValue || (v.isNaN && !bestValue.isNaN) { best = k; bestValue = v }
+                }
+                out.pointer[o * inner + j] = Float(best)
+            }
+        }
+        return out
+    }
+}
