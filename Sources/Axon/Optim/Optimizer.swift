@@ -186,9 +186,10 @@ extension GroupedOptimizer {
 /// Elementwise forms of the tensor methods PyTorch's optimizers call, with the same
 /// order of operations, so results agree to the last bit where possible.
 enum Update {
-    /// a.lerp_(b, w): a + w (b - a) for |w| < 0.5, else b - (b - a)(1 - w).
+    /// a.lerp_(b, w): a + w (b - a) for |w| < 0.5, else b - (b - a)(1 - w), each a fused
+    /// multiply-add as in ATen's CPU kernel.
     @inline(__always) static func lerp(_ a: Float, _ b: Float, _ w: Float) -> Float {
-        Swift.abs(w) < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w)
+        Swift.abs(w) < 0.5 ? a.addingProduct(w, b - a) : b.addingProduct(-(b - a), 1 - w)
     }
     /// a.addcmul_(b, c, value: v): a + v * b * c.
     @inline(__always) static func addcmul(_ a: Float, _ v: Float, _ b: Float, _ c: Float) -> Float { a + v * b * c }
@@ -200,11 +201,15 @@ enum Update {
 import Glibc
 enum Foundationless {
     static func pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
+    static func exp(_ x: Double) -> Double { Glibc.exp(x) }
+    static func log(_ x: Double) -> Double { Glibc.log(x) }
 }
 #elseif canImport(Darwin)
 import Darwin
 enum Foundationless {
     static func pow(_ x: Double, _ y: Double) -> Double { Darwin.pow(x, y) }
+    static func exp(_ x: Double) -> Double { Darwin.exp(x) }
+    static func log(_ x: Double) -> Double { Darwin.log(x) }
 }
 #endif
 
