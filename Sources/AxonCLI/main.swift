@@ -14,6 +14,7 @@ enum CLI {
         do {
             switch command {
             case "polyfit": try polyfit(args)
+            case "mnist": try MNISTExample.run(args)
             case "version": print("axon-cli \(Axon.version)")
             case "help", "--help", "-h": print(usage)
             default:
@@ -30,6 +31,8 @@ enum CLI {
     static let usage = """
         usage: axon-cli <command> [options]
           polyfit [--steps N] [--lr X]   fit y = a + b x + c x^2 + d x^3 to sin(x) on [-pi, pi]
+          mnist [--data DIR] [--epochs N] [--seed S] [--threads T]
+                                         train a 784-256-256-10 MLP on MNIST, report test accuracy
           version                        print the library version
         """
 
@@ -39,6 +42,12 @@ enum CLI {
             throw AxonError(.invalidArgument, "\(name) needs a finite number")
         }
         return v
+    }
+
+    static func string(_ name: String, in args: [String], default value: String) throws -> String {
+        guard let i = args.firstIndex(of: name) else { return value }
+        guard i + 1 < args.count else { throw AxonError(.invalidArgument, "\(name) needs a value") }
+        return args[i + 1]
     }
 
     static func polyfit(_ args: [String]) throws {

@@ -150,8 +150,12 @@ OPTIM_CASES = [
     ("rmsprop_plain", torch.optim.RMSprop, dict(lr=0.01)),
     ("rmsprop_centered", torch.optim.RMSprop, dict(lr=0.01, centered=True)),
     ("rmsprop_momentum", torch.optim.RMSprop, dict(lr=0.01, momentum=0.9)),
+    # NOTE: lr 0.003, not 0.01: with lr 0.01 this centered + momentum run on a full batch
+    # amplifies a 1e-7 perturbation of the start to 1e-5 by step 25 (sqrt(v - m^2) of a
+    # near-cancelling difference), so no float32 implementation could meet 1e-5; at 0.003
+    # the amplification is below 4e-7.
     ("rmsprop_all", torch.optim.RMSprop,
-     dict(lr=0.01, alpha=0.9, momentum=0.5, centered=True, weight_decay=0.01)),
+     dict(lr=0.003, alpha=0.9, momentum=0.5, centered=True, weight_decay=0.01)),
     ("adadelta", torch.optim.Adadelta, dict(lr=1.0)),
     ("adadelta_wd", torch.optim.Adadelta, dict(lr=0.5, rho=0.8, weight_decay=0.01)),
     ("adam", torch.optim.Adam, dict(lr=0.01)),

@@ -1,0 +1,77 @@
+import Axon
+import Dispatch
+
+/// `axon-cli mnist`: the end-to-end check of the optimizer issue. 784-256-256-10 with
+/// BatchNorm1d, ReLU and Dropout 0.2, Adam (lr 1e-3), batch 128, StepLR, gradient-norm
+/// clipping at 5, three epochs, then the test accuracy in eval mode.
+enum MNISTExample {
+    static func run(_ args: [String]) throws {
+        let dir = try CLI.string("--data", in: args, default: "Tests/Data/mnist")
+        let epochs = Int(try CLI.option("--epochs", in: args, default: 3))
+        let seed = UInt64(try CLI.option("--seed", in: args, default: 0))
+        if let threads = args.firstIndex(of: "--threads").flatMap({ Int(args[safe: $0 + 1] ?? "") }) {
+            Threading.threadCount = threads
+        }
+        let start = DispatchTime.now()
+        func load(_ images: String, _ labels: String) throws -> Dataset {
+            let x = try IDX.read(FileIO.readMaybeGzip("\(dir)/\(images)"), scale: 1 / 255)
+            let y = try IDX.read(FileIO.readMaybeGzip("\(dir)/\(labels)"))
+            // Normalize with the training-set mean and standard deviation (0.1307, 0.3081).
+            let flat = try ((x - 0.1307) / 0.3081).reshape([x.shape[0], -1])
+            return try Dataset(features: flat, targets: y)
+        }
+        let train = try load("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
+        let test = try load("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+        let loaded = seconds(since: start)
+        print("MNIST: \(train.count) training and \(test.count) test images loaded in \(format(loaded)) s; \(Threading.threadCount) threads")
+
+        var rng = PRNG(seed: seed)
+        let model = Sequential(
+            try Linear(784, 256, generator: &rng), try BatchNorm1d(256), ReLU(), try Dropout(p: 0.2),
+            try Linear(256, 256, generator: &rng), try BatchNorm1d(256), ReLU(), try Dropout(p: 0.2),
+            try Linear(256, 10, generator: &rng))
+        model.reseed(seed &+ 1)
+        let optimizer = try Adam(model.parameters(), options: .init(learningRate: 1e-3))
+        let trainer = Trainer(model: model, optimizer: optimizer, loss: { try crossEntropy($0, $1) })
+        trainer.scheduler = LRScheduler(optimizer, schedule: try StepLR(stepSize: 2, gamma: 0.1))
+        trainer.clipNorm = 5
+        var loader = try DataLoader(train, batchSize: 128, shuffle: true, seed: seed &+ 2)
+        print("model: 784-256-256-10, \(model.parameterCount) parameters; Adam lr 1e-3, StepLR(2, 0.1), batch 128, clip 5")
+        print("epoch  train loss  train acc  test loss  test acc      lr   seconds")
+        let trainStart = DispatchTime.now()
+        var epochStart = trainStart
+        let history = try trainer.fit(&loader, validation: test, epochs: epochs) { event in
+            if case .epoch(let r) = event {
+                print("\(pad(r.epoch + 1, 5))  \(pad(format(r.trainLoss, 4), 10))  \(pad(format(100 * (r.trainAccuracy ?? 0), 2), 9))  \(pad(format(r.validationLoss ?? .nan, 4), 9))  \(pad(format(100 * (r.validationAccuracy ?? 0), 2), 8))  \(pad(format(r.learningRate, 5), 6))  \(pad(format(seconds(since: epochStart), 1), 8))")
+                epochStart = DispatchTime.now()
+            }
+        }
+        let trainSeconds = seconds(since: trainStart)
+        let accuracy = history.epochs.last?.validationAccuracy ?? 0
+        print("test accuracy \(format(100 * accuracy, 2))% after \(history.epochs.count) epochs; training \(format(trainSeconds, 1)) s, total \(format(seconds(since: start), 1)) s")
+    }
+
+    static func seconds(since t: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e9
+    }
+
+    static func format(_ x: Double, _ digits: Int = 2) -> String {
+        guard x.isFinite else { return "\(x)" }
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let r = (abs(x) * scale).rounded()
+        let whole = Int(r / scale), frac = Int(r.truncatingRemainder(dividingBy: scale))
+        let fracText = String(frac)
+        let padded = digits > 0 ? "." + String(repeating: "0", count: max(0, digits - fracText.count)) + fracText : ""
+        return (x < 0 ? "-" : "") + "\(whole)" + padded
+    }
+
+    static func pad(_ s: Any, _ width: Int) -> String {
+        let text = "\(s)"
+        return String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+}
+
+extension Array {
+    subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
+}
