@@ -129,3 +129,12 @@ public func klDivergence(_ input: Tensor, _ target: Tensor, reduction: Reduction
     let losses = try Tensor.where(positive, y * (logY - input), Tensor(0))
     return try reduction.apply(losses, loss: "klDivergence")
 }
+
+/// The L1 penalty lambda sum |w| over `parameters` (add it to a loss for sparse weights;
+/// weight decay is its L2 counterpart).
+public func l1Penalty(_ parameters: [Tensor], lambda: Float) throws -> Tensor {
+    guard lambda >= 0, lambda.isFinite else { throw AxonError.invalid("l1Penalty: lambda \(lambda) must be finite and >= 0") }
+    var total = try Tensor(0)
+    for p in parameters { total = try total + p.abs().sum() }
+    return try total * lambda
+}

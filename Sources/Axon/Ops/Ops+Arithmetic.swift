@@ -8,7 +8,9 @@ import Darwin
 // and pushforward together. Pullbacks un-broadcast with `sum(toShape:)`.
 
 extension Tensor {
-    /// out = f(a, b) with NumPy broadcasting; no graph.
+    /// out = f(a, b) with NumPy broadcasting; no graph. Inlined so that each op's closure
+    /// is inlined into the loops (a call per element otherwise, and no vectorization).
+    @inline(__always)
     static func zipped(_ a: Tensor, _ b: Tensor, op: String, _ f: (Float, Float) -> Float) throws -> Tensor {
         let shape = try Shape.broadcast(a.shape, b.shape, op: op)
         let out = try Tensor.uninitialized(shape)
@@ -18,6 +20,7 @@ extension Tensor {
     }
 
     /// y = f(x) elementwise; no graph.
+    @inline(__always)
     func mapped(_ f: (Float) -> Float) throws -> Tensor {
         let out = try Tensor.uninitialized(shape)
         Elementwise.map(count, pointer, out.pointer, f)

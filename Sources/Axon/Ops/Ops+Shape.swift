@@ -134,7 +134,9 @@ extension Tensor {
     /// Zeros added before and after along `axis` (the adjoint of `slice`).
     public func padded(axis: Int, before: Int, after: Int) throws -> Tensor {
         let a = try Shape.axis(axis, rank: rank, op: "pad")
-        guard before >= 0, after >= 0 else { throw AxonError.invalid("pad: negative padding \(before), \(after)") }
+        guard before >= 0, after >= 0, before < Int(Int32.max), after < Int(Int32.max) else {
+            throw AxonError.invalid("pad: padding \(before), \(after) must be in 0..<2^31")
+        }
         let size = shape[a]
         var outShape = shape
         outShape[a] = size + before + after

@@ -73,16 +73,26 @@ public final class Adam: GroupedOptimizer {
         let negStepSize = Float(-(lr / biasCorrection1))                     // lr / (1 - beta1^t)
         let w1 = Float(1 - betas.0), beta2 = Float(betas.1), w2 = Float(1 - betas.1)
         let bc2 = Float(biasCorrection2Sqrt), e = Float(eps)
-        for j in p.indices {
-            s.expAvg[j] = Update.lerp(s.expAvg[j], g[j], w1)                  // m <- beta1 m + (1 - beta1) g
-            s.expAvgSq[j] = Update.addcmul(s.expAvgSq[j] * beta2, w2, g[j], g[j])  // v <- beta2 v + (1 - beta2) g^2
-            var v = s.expAvgSq[j]
-            if s.maxExpAvgSq != nil {
-                v = Swift.max(s.maxExpAvgSq?[j] ?? 0, v)                       // AMSGrad: vmax <- max(vmax, v)
-                s.maxExpAvgSq?[j] = v
+        let amsgrad = s.maxExpAvgSq != nil
+        var vmaxStorage = s.maxExpAvgSq ?? []
+        s.maxExpAvgSq = nil   // keep the buffers uniquely referenced while writing them
+        s.expAvg.withUnsafeMutableBufferPointer { m in
+            s.expAvgSq.withUnsafeMutableBufferPointer { v in
+                vmaxStorage.withUnsafeMutableBufferPointer { vmax in
+                    for j in 0..<p.count {
+                        m[j] = Update.lerp(m[j], g[j], w1)                        // m <- beta1 m + (1 - beta1) g
+                        v[j] = Update.addcmul(v[j] * beta2, w2, g[j], g[j])       // v <- beta2 v + (1 - beta2) g^2
+                        var vj = v[j]
+                        if amsgrad {
+                            vj = Swift.max(vmax[j], vj)                            // AMSGrad: vmax <- max(vmax, v)
+                            vmax[j] = vj
+                        }
+                        let denom = vj.squareRoot() / bc2 + e                     // sqrt(v) / sqrt(1 - beta2^t) + eps
+                        p[j] = Update.addcdiv(p[j], negStepSize, m[j], denom)     // theta <- theta - lr m_hat / denom
+                    }
+                }
             }
-            let denom = v.squareRoot() / bc2 + e                              // sqrt(v) / sqrt(1 - beta2^t) + eps
-            p[j] = Update.addcdiv(p[j], negStepSize, s.expAvg[j], denom)       // theta <- theta - lr m_hat / denom
         }
+        if amsgrad { s.maxExpAvgSq = vmaxStorage }
     }
 }

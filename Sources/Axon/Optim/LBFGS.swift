@@ -49,7 +49,8 @@ public final class LBFGS: Optimizer {
     public private(set) var stepCount = 0
 
     public init(_ parameters: [Tensor], options: Options = Options()) throws {
-        guard options.learningRate > 0, options.learningRate.isFinite, options.maxIterations > 0, options.historySize > 0,
+        guard options.learningRate > 0, options.learningRate.isFinite, options.maxIterations > 0, options.maxIterations < 1 << 30,
+              options.historySize > 0,
               (options.maxEvaluations ?? 1) > 0, options.toleranceGrad >= 0, options.toleranceChange >= 0 else {
             throw AxonError.invalid("LBFGS: learning rate, max iterations, max evaluations and history size must be positive, tolerances >= 0")
         }

@@ -141,7 +141,10 @@ extension GroupedOptimizer {
                 guard grad.count == p.count else {
                     throw AxonError.shape("\(Self.self): gradient of shape \(grad.shape) for a parameter of shape \(p.shape)")
                 }
+                // Take the state out of the table so its buffers are uniquely referenced and
+                // the update mutates them in place (no copy-on-write).
                 var state = states[g][i] ?? makeState(count: p.count, options: options)
+                states[g][i] = nil
                 try withGradient(grad, of: p, step: t, options: options) { gradient in
                     p.withUnsafeMutableBufferPointer { parameter in
                         update(parameter: parameter, gradient: gradient, state: &state, options: options)

@@ -19,7 +19,9 @@ extension Tensor {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
             throw AxonError.invalid("arange: start \(start), end \(end) and step \(step) must be finite, step non-zero")
         }
-        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+        let steps = ((Double(end) - Double(start)) / Double(step)).rounded(.up)
+        guard steps < Double(Int32.max) else { throw AxonError(.outOfMemory, "arange: \(steps) elements are too many") }
+        let n = Swift.max(0, Int(steps))
         let out = try Tensor.uninitialized([n])
         for i in 0..<n { out.pointer[i] = start + Float(i) * step }
         return out
