@@ -74,7 +74,7 @@ struct TrainerTests {
         func run() throws -> [UInt32] {
             let data = try regressionData(96, seed: 7)
             let m = try model(seed: 8)
-            let trainer = Trainer(model: m, optimizer: try Adam(m.parameters()), loss: { try mseLoss($0, $1) })
+            let trainer = Trainer(model: m, optimizer: try Adam(m.parameters(), options: .init()), loss: { try mseLoss($0, $1) })
             trainer.clipNorm = 1
             var loader = try DataLoader(data, batchSize: 10, seed: 9)
             let history = try trainer.fit(&loader, validation: data, epochs: 3)

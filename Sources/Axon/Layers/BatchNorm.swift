@@ -8,17 +8,20 @@
 /// variance, and `num_batches_tracked` counts the updates (momentum nil: a cumulative
 /// average, 1 / num_batches_tracked). Eval: the running statistics normalize. Without
 /// tracked statistics, batch statistics are used in both modes.
-public class BatchNorm: Layer {
+/// What batch and instance normalization share (PyTorch's `_NormBase`): the affine
+/// parameters gamma (`weight`) and beta (`bias`), the running statistics and their update.
+public class RunningStatsNorm: Layer {
     public var training = true
     public let numFeatures: Int
     public let eps: Float
+    /// nil: running statistics are a cumulative average (1 / num_batches_tracked).
     public let momentum: Float?
     public let weight: Tensor?, bias: Tensor?
     public let runningMean: Tensor?, runningVar: Tensor?, numBatchesTracked: Tensor?
+    /// "BatchNorm1d(4)": names the layer in error messages.
     let name: String
-    let ranks: [Int]
 
-    init(name: String, ranks: [Int], numFeatures: Int, eps: Float, momentum: Float?, affine: Bool, trackRunningStats: Bool) throws {
+    init(name: String, numFeatures: Int, eps: Float, momentum: Float?, affine: Bool, trackRunningStats: Bool) throws {
         let label = "\(name)(\(numFeatures))"
         guard numFeatures > 0 else { throw AxonError.invalid("\(label): numFeatures must be positive") }
         guard eps > 0, eps.isFinite else { throw AxonError.invalid("\(label): eps \(eps) must be positive") }
@@ -26,7 +29,6 @@ public class BatchNorm: Layer {
             throw AxonError.invalid("\(label): momentum \(momentum) must be in [0, 1]")
         }
         self.name = label
-        self.ranks = ranks
         self.numFeatures = numFeatures
         self.eps = eps
         self.momentum = momentum
@@ -46,40 +48,68 @@ public class BatchNorm: Layer {
          numBatchesTracked.map { ("num_batches_tracked", $0) }].compactMap { $0 }
     }
 
+    /// Subclasses normalize; this base is never used on its own.
     public func forward(_ input: Tensor) throws -> Tensor {
-        try input.expect(name, ranks: ranks, channels: numFeatures)
-        let axes = [0] + Array(2..<input.rank)
-        let statShape = [1, numFeatures] + [Int](repeating: 1, count: input.rank - 2)
-        let normalized: Tensor
-        if training || runningMean == nil {
-            let n = input.count / numFeatures
-            guard !training || n > 1 else {
-                throw AxonError.shape("\(name): expected more than 1 value per channel when training, got input of shape \(input.shape)")
-            }
-            let mean = try input.mean(axes: axes, keepDims: true)
-            let variance = try input.variance(axes: axes, correction: 0, keepDims: true)
-            if training { try updateRunningStatistics(mean: mean, biasedVariance: variance, count: n) }
-            normalized = try (input - mean) / (variance + eps).sqrt()
-        } else if let runningMean, let runningVar {
-            normalized = try (input - runningMean.reshape(statShape)) / (runningVar.reshape(statShape) + eps).sqrt()
-        } else {
-            throw AxonError(.invalidState, "\(name): running statistics are missing")
-        }
-        guard let weight, let bias else { return normalized }
-        return try normalized * weight.reshape(statShape) + bias.reshape(statShape)
+        throw AxonError(.invalidState, "\(name): forward is defined by BatchNorm and InstanceNorm")
     }
 
-    /// running = (1 - m) running + m batch, with the unbiased variance n / (n - 1) var.
-    func updateRunningStatistics(mean: Tensor, biasedVariance: Tensor, count n: Int) throws {
-        guard let runningMean, let runningVar, let numBatchesTracked else { return }
+    /// [1, C, 1, ...] for an input of `rank`.
+    func statShape(_ rank: Int) -> [Int] { [1, numFeatures] + [Int](repeating: 1, count: rank - 2) }
+
+    /// (x - running mean) / sqrt(running var + eps), or nil without running statistics.
+    func normalizedWithRunningStatistics(_ x: Tensor) throws -> Tensor? {
+        guard let runningMean, let runningVar else { return nil }
+        let shape = statShape(x.rank)
+        return try (x - runningMean.reshape(shape)) / (runningVar.reshape(shape) + eps).sqrt()
+    }
+
+    /// running = (1 - m) running + m batch, for the batch mean and unbiased variance [C].
+    func updateRunningStatistics(mean: Tensor, unbiasedVariance: Tensor, countBatch: Bool) throws {
+        guard let runningMean, let runningVar else { return }
         try withNoGrad {
-            let tracked = try numBatchesTracked.item() + 1
-            try numBatchesTracked.assign(Tensor(tracked))
-            let m = momentum ?? 1 / tracked
-            let unbiased = try biasedVariance.detached() * (Float(n) / Float(Swift.max(n - 1, 1)))
+            var m = momentum ?? 0
+            if let numBatchesTracked, countBatch {
+                let tracked = try numBatchesTracked.item() + 1
+                try numBatchesTracked.assign(Tensor(tracked))
+                m = momentum ?? 1 / tracked
+            }
             try runningMean.assign(runningMean * (1 - m) + mean.detached().reshape([numFeatures]) * m)
-            try runningVar.assign(runningVar * (1 - m) + unbiased.reshape([numFeatures]) * m)
+            try runningVar.assign(runningVar * (1 - m) + unbiasedVariance.detached().reshape([numFeatures]) * m)
         }
+    }
+
+    /// gamma x + beta per channel, when affine.
+    func affine(_ normalized: Tensor) throws -> Tensor {
+        guard let weight, let bias else { return normalized }
+        let shape = statShape(normalized.rank)
+        return try normalized * weight.reshape(shape) + bias.reshape(shape)
+    }
+}
+
+public class BatchNorm: RunningStatsNorm {
+    let ranks: [Int]
+
+    init(name: String, ranks: [Int], numFeatures: Int, eps: Float, momentum: Float?, affine: Bool, trackRunningStats: Bool) throws {
+        self.ranks = ranks
+        try super.init(name: name, numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine,
+                       trackRunningStats: trackRunningStats)
+    }
+
+    public override func forward(_ input: Tensor) throws -> Tensor {
+        try input.expect(name, ranks: ranks, channels: numFeatures)
+        if !training, let normalized = try normalizedWithRunningStatistics(input) { return try affine(normalized) }
+        let axes = [0] + Array(2..<input.rank)
+        let n = input.count / numFeatures
+        guard !training || n > 1 else {
+            throw AxonError.shape("\(name): expected more than 1 value per channel when training, got input of shape \(input.shape)")
+        }
+        let mean = try input.mean(axes: axes, keepDims: true)
+        let variance = try input.variance(axes: axes, correction: 0, keepDims: true)
+        if training {
+            let unbiased = try variance.detached() * (Float(n) / Float(n - 1))
+            try updateRunningStatistics(mean: mean, unbiasedVariance: unbiased, countBatch: true)
+        }
+        return try affine((input - mean) / (variance + eps).sqrt())
     }
 }
 

@@ -72,66 +72,30 @@ public final class GroupNorm: Layer {
 /// Instance normalization (Ulyanov et al., 2016) of [N, C, H, W] inputs: each sample and
 /// channel over H, W (`nn.InstanceNorm2d`; affine and running statistics off by default).
 /// With running statistics, training updates them with the batch average of the instance
-/// means and unbiased variances, and evaluation normalizes with them.
-public final class InstanceNorm2d: Layer {
-    public var training = true
-    public let numFeatures: Int
-    public let eps: Float, momentum: Float
-    public let weight: Tensor?, bias: Tensor?
-    public let runningMean: Tensor?, runningVar: Tensor?, numBatchesTracked: Tensor?
-
+/// means and unbiased variances (`num_batches_tracked` stays 0, as in PyTorch), and
+/// evaluation normalizes with them.
+public final class InstanceNorm2d: RunningStatsNorm {
     public init(_ numFeatures: Int, eps: Float = 1e-5, momentum: Float = 0.1, affine: Bool = false,
                 trackRunningStats: Bool = false) throws {
-        guard numFeatures > 0 else { throw AxonError.invalid("InstanceNorm2d(\(numFeatures)): numFeatures must be positive") }
-        guard eps > 0, momentum >= 0, momentum <= 1 else {
-            throw AxonError.invalid("InstanceNorm2d(\(numFeatures)): eps \(eps) must be positive and momentum \(momentum) in [0, 1]")
-        }
-        self.numFeatures = numFeatures
-        self.eps = eps
-        self.momentum = momentum
-        weight = affine ? try Tensor.ones([numFeatures], requiresGrad: true) : nil
-        bias = affine ? try Tensor.zeros([numFeatures], requiresGrad: true) : nil
-        runningMean = trackRunningStats ? try Tensor.zeros([numFeatures]) : nil
-        runningVar = trackRunningStats ? try Tensor.ones([numFeatures]) : nil
-        numBatchesTracked = trackRunningStats ? try Tensor(0) : nil
+        try super.init(name: "InstanceNorm2d", numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine,
+                       trackRunningStats: trackRunningStats)
     }
 
-    public var ownParameters: [(name: String, tensor: Tensor)] {
-        [weight.map { ("weight", $0) }, bias.map { ("bias", $0) }].compactMap { $0 }
-    }
-
-    public var ownBuffers: [(name: String, tensor: Tensor)] {
-        [runningMean.map { ("running_mean", $0) }, runningVar.map { ("running_var", $0) },
-         numBatchesTracked.map { ("num_batches_tracked", $0) }].compactMap { $0 }
-    }
-
-    public func forward(_ input: Tensor) throws -> Tensor {
-        let name = "InstanceNorm2d(\(numFeatures))"
+    public override func forward(_ input: Tensor) throws -> Tensor {
         try input.expect(name, ranks: [4], channels: numFeatures)
-        let statShape = [1, numFeatures, 1, 1]
-        let normalized: Tensor
-        if let runningMean, let runningVar, !training {
-            normalized = try (input - runningMean.reshape(statShape)) / (runningVar.reshape(statShape) + eps).sqrt()
-        } else {
-            let n = input.shape[2] * input.shape[3]
-            guard !training || n > 1 else {
-                throw AxonError.shape("\(name): expected more than 1 spatial element when training, got shape \(input.shape)")
-            }
-            let mean = try input.mean(axes: [2, 3], keepDims: true)
-            let variance = try input.variance(axes: [2, 3], correction: 0, keepDims: true)
-            if training, let runningMean, let runningVar {
-                try withNoGrad {
-                    let m = momentum
-                    let batchMean = try mean.detached().mean(axes: [0]).reshape([numFeatures])
-                    let batchVar = try (variance.detached() * (Float(n) / Float(n - 1))).mean(axes: [0]).reshape([numFeatures])
-                    try runningMean.assign(runningMean * (1 - m) + batchMean * m)
-                    try runningVar.assign(runningVar * (1 - m) + batchVar * m)
-                }
-            }
-            normalized = try (input - mean) / (variance + eps).sqrt()
+        if !training, let normalized = try normalizedWithRunningStatistics(input) { return try affine(normalized) }
+        let n = input.shape[2] * input.shape[3]
+        guard !training || n > 1 else {
+            throw AxonError.shape("\(name): expected more than 1 spatial element when training, got shape \(input.shape)")
         }
-        guard let weight, let bias else { return normalized }
-        return try normalized * weight.reshape(statShape) + bias.reshape(statShape)
+        let mean = try input.mean(axes: [2, 3], keepDims: true)
+        let variance = try input.variance(axes: [2, 3], correction: 0, keepDims: true)
+        if training {
+            let unbiased = try variance.detached() * (Float(n) / Float(n - 1))
+            try updateRunningStatistics(mean: mean.detached().mean(axes: [0]), unbiasedVariance: unbiased.mean(axes: [0]),
+                                        countBatch: false)
+        }
+        return try affine((input - mean) / (variance + eps).sqrt())
     }
 }
 

@@ -1,6 +1,7 @@
-/// Adadelta (Zeiler, 2012): step sizes from the ratio of running RMS of updates and of
-/// gradients, scaled by lr (1.0 recovers the paper).
-public final class Adadelta: GroupedOptimizer {
+/// The update rule of `Adadelta`.
+public enum AdadeltaRule: UpdateRule {
+    public static let name = "Adadelta"
+
     public struct Options: OptimizerOptions {
         public var learningRate: Double
         public var rho: Double
@@ -28,27 +29,12 @@ public final class Adadelta: GroupedOptimizer {
         public var accumulatedDelta: [Float]
     }
 
-    public var groups: [ParameterGroup<Options>]
-    public var states: [[State?]]
-    public var noise: GradientNoise?
-    public var stepCount = 0
-
-    public init(groups: [ParameterGroup<Options>], noise: GradientNoise? = nil) throws {
-        states = try Self.validated(groups)
-        self.groups = groups
-        self.noise = noise
-    }
-
-    public convenience init(_ parameters: [Tensor], options: Options, noise: GradientNoise? = nil) throws {
-        try self.init(groups: [ParameterGroup(parameters, options)], noise: noise)
-    }
-
-    public func makeState(count: Int, options: Options) -> State {
+    public static func makeState(count: Int, options: Options) -> State {
         let zeros = [Float](repeating: 0, count: count)
         return State(squareAverage: zeros, accumulatedDelta: zeros)
     }
 
-    public func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
+    public static func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
                        state s: inout State, options o: Options) {
         let rho = Float(o.rho), oneMinusRho = Float(1 - o.rho), eps = Float(o.eps), negLr = Float(-o.learningRate)
         for j in p.indices {
@@ -60,3 +46,7 @@ public final class Adadelta: GroupedOptimizer {
         }
     }
 }
+
+/// Adadelta (Zeiler, 2012): step sizes from the ratio of running RMS of updates and of
+/// gradients, scaled by lr (1.0 recovers the paper).
+public typealias Adadelta = GroupOptimizer<AdadeltaRule>

@@ -1,6 +1,7 @@
-/// Adagrad (Duchi et al., 2011): per-coordinate step sizes from the sum of squared
-/// gradients, with PyTorch's learning-rate decay lr / (1 + (t - 1) lr_decay).
-public final class Adagrad: GroupedOptimizer {
+/// The update rule of `Adagrad`.
+public enum AdagradRule: UpdateRule {
+    public static let name = "Adagrad"
+
     public struct Options: OptimizerOptions {
         public var learningRate: Double
         public var learningRateDecay: Double
@@ -32,26 +33,11 @@ public final class Adagrad: GroupedOptimizer {
         public var sum: [Float]
     }
 
-    public var groups: [ParameterGroup<Options>]
-    public var states: [[State?]]
-    public var noise: GradientNoise?
-    public var stepCount = 0
-
-    public init(groups: [ParameterGroup<Options>], noise: GradientNoise? = nil) throws {
-        states = try Self.validated(groups)
-        self.groups = groups
-        self.noise = noise
-    }
-
-    public convenience init(_ parameters: [Tensor], options: Options, noise: GradientNoise? = nil) throws {
-        try self.init(groups: [ParameterGroup(parameters, options)], noise: noise)
-    }
-
-    public func makeState(count: Int, options: Options) -> State {
+    public static func makeState(count: Int, options: Options) -> State {
         State(step: 0, sum: [Float](repeating: Float(options.initialAccumulatorValue), count: count))
     }
 
-    public func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
+    public static func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
                        state s: inout State, options o: Options) {
         s.step += 1
         let clr = o.learningRate / (1 + Double(s.step - 1) * o.learningRateDecay)   // lr_t = lr / (1 + (t - 1) decay)
@@ -63,3 +49,7 @@ public final class Adagrad: GroupedOptimizer {
         }
     }
 }
+
+/// Adagrad (Duchi et al., 2011): per-coordinate step sizes from the sum of squared
+/// gradients, with PyTorch's learning-rate decay lr / (1 + (t - 1) lr_decay).
+public typealias Adagrad = GroupOptimizer<AdagradRule>

@@ -1,6 +1,7 @@
-/// Adam (Kingma & Ba, 2015) with bias correction, optional AMSGrad (Reddi et al., 2018), and
-/// coupled L2 weight decay by default (`AdamW` is the decoupled form).
-public final class Adam: GroupedOptimizer {
+/// The update rule of `Adam`.
+public enum AdamRule: UpdateRule {
+    public static let name = "Adam"
+
     public struct Options: OptimizerOptions {
         public var learningRate: Double
         public var betas: (Double, Double)
@@ -36,31 +37,16 @@ public final class Adam: GroupedOptimizer {
         public var maxExpAvgSq: [Float]?
     }
 
-    public var groups: [ParameterGroup<Options>]
-    public var states: [[State?]]
-    public var noise: GradientNoise?
-    public var stepCount = 0
-
-    public init(groups: [ParameterGroup<Options>], noise: GradientNoise? = nil) throws {
-        states = try Self.validated(groups)
-        self.groups = groups
-        self.noise = noise
-    }
-
-    public convenience init(_ parameters: [Tensor], options: Options = Options(), noise: GradientNoise? = nil) throws {
-        try self.init(groups: [ParameterGroup(parameters, options)], noise: noise)
-    }
-
-    public func makeState(count: Int, options: Options) -> State { Adam.state(count: count, amsgrad: options.amsgrad) }
+    public static func makeState(count: Int, options: Options) -> State { AdamRule.state(count: count, amsgrad: options.amsgrad) }
 
     static func state(count: Int, amsgrad: Bool) -> State {
         let zeros = [Float](repeating: 0, count: count)
         return State(step: 0, expAvg: zeros, expAvgSq: zeros, maxExpAvgSq: amsgrad ? zeros : nil)
     }
 
-    public func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
+    public static func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
                        state s: inout State, options o: Options) {
-        Adam.update(p, g, &s, learningRate: o.learningRate, betas: o.betas, eps: o.eps)
+        AdamRule.update(p, g, &s, learningRate: o.learningRate, betas: o.betas, eps: o.eps)
     }
 
     /// The Adam step shared with AdamW (which has already decayed the weights).
@@ -96,3 +82,7 @@ public final class Adam: GroupedOptimizer {
         if amsgrad { s.maxExpAvgSq = vmaxStorage }
     }
 }
+
+/// Adam (Kingma & Ba, 2015) with bias correction, optional AMSGrad (Reddi et al., 2018), and
+/// coupled L2 weight decay by default (`AdamW` is the decoupled form).
+public typealias Adam = GroupOptimizer<AdamRule>

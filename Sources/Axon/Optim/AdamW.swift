@@ -1,6 +1,7 @@
-/// AdamW (Loshchilov & Hutter, 2019): Adam with decoupled weight decay, theta <- theta
-/// (1 - lr lambda) before each Adam step; PyTorch's default lambda is 0.01.
-public final class AdamW: GroupedOptimizer {
+/// The update rule of `AdamW`.
+public enum AdamWRule: UpdateRule {
+    public static let name = "AdamW"
+
     public struct Options: OptimizerOptions {
         public var learningRate: Double
         public var betas: (Double, Double)
@@ -21,33 +22,22 @@ public final class AdamW: GroupedOptimizer {
         }
 
         public func validate() throws {
-            try Adam.Options(learningRate: learningRate, betas: betas, eps: eps, weightDecay: weightDecay,
+            try AdamRule.Options(learningRate: learningRate, betas: betas, eps: eps, weightDecay: weightDecay,
                              amsgrad: amsgrad).validate(name: "AdamW")
         }
     }
 
-    public typealias State = Adam.State
+    public typealias State = AdamRule.State
 
-    public var groups: [ParameterGroup<Options>]
-    public var states: [[State?]]
-    public var noise: GradientNoise?
-    public var stepCount = 0
+    public static func makeState(count: Int, options: Options) -> State { AdamRule.state(count: count, amsgrad: options.amsgrad) }
 
-    public init(groups: [ParameterGroup<Options>], noise: GradientNoise? = nil) throws {
-        states = try Self.validated(groups)
-        self.groups = groups
-        self.noise = noise
-    }
-
-    public convenience init(_ parameters: [Tensor], options: Options = Options(), noise: GradientNoise? = nil) throws {
-        try self.init(groups: [ParameterGroup(parameters, options)], noise: noise)
-    }
-
-    public func makeState(count: Int, options: Options) -> State { Adam.state(count: count, amsgrad: options.amsgrad) }
-
-    public func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
+    public static func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
                        state s: inout State, options o: Options) {
         // The decay theta <- theta (1 - lr lambda) was applied by the shared step loop.
-        Adam.update(p, g, &s, learningRate: o.learningRate, betas: o.betas, eps: o.eps)
+        AdamRule.update(p, g, &s, learningRate: o.learningRate, betas: o.betas, eps: o.eps)
     }
 }
+
+/// AdamW (Loshchilov & Hutter, 2019): Adam with decoupled weight decay, theta <- theta
+/// (1 - lr lambda) before each Adam step; PyTorch's default lambda is 0.01.
+public typealias AdamW = GroupOptimizer<AdamWRule>

@@ -1,6 +1,7 @@
-/// Adamax (Kingma & Ba, 2015, section 7.1): Adam with the infinity norm in place of the
-/// second moment.
-public final class Adamax: GroupedOptimizer {
+/// The update rule of `Adamax`.
+public enum AdamaxRule: UpdateRule {
+    public static let name = "Adamax"
+
     public struct Options: OptimizerOptions {
         public var learningRate: Double
         public var betas: (Double, Double)
@@ -16,7 +17,7 @@ public final class Adamax: GroupedOptimizer {
         }
 
         public func validate() throws {
-            try Adam.Options(learningRate: learningRate, betas: betas, eps: eps, weightDecay: weightDecay).validate(name: "Adamax")
+            try AdamRule.Options(learningRate: learningRate, betas: betas, eps: eps, weightDecay: weightDecay).validate(name: "Adamax")
         }
     }
 
@@ -27,27 +28,12 @@ public final class Adamax: GroupedOptimizer {
         public var expInf: [Float]
     }
 
-    public var groups: [ParameterGroup<Options>]
-    public var states: [[State?]]
-    public var noise: GradientNoise?
-    public var stepCount = 0
-
-    public init(groups: [ParameterGroup<Options>], noise: GradientNoise? = nil) throws {
-        states = try Self.validated(groups)
-        self.groups = groups
-        self.noise = noise
-    }
-
-    public convenience init(_ parameters: [Tensor], options: Options = Options(), noise: GradientNoise? = nil) throws {
-        try self.init(groups: [ParameterGroup(parameters, options)], noise: noise)
-    }
-
-    public func makeState(count: Int, options: Options) -> State {
+    public static func makeState(count: Int, options: Options) -> State {
         let zeros = [Float](repeating: 0, count: count)
         return State(step: 0, expAvg: zeros, expInf: zeros)
     }
 
-    public func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
+    public static func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
                        state s: inout State, options o: Options) {
         s.step += 1
         let clr = o.learningRate / (1 - Foundationless.pow(o.betas.0, Double(s.step)))  // lr / (1 - beta1^t)
@@ -59,3 +45,7 @@ public final class Adamax: GroupedOptimizer {
         }
     }
 }
+
+/// Adamax (Kingma & Ba, 2015, section 7.1): Adam with the infinity norm in place of the
+/// second moment.
+public typealias Adamax = GroupOptimizer<AdamaxRule>

@@ -1,6 +1,7 @@
-/// NAdam (Dozat, 2016): Adam with Nesterov momentum and the momentum-decay schedule
-/// mu_t = beta1 (1 - 0.5 * 0.96^(t psi)), as in PyTorch.
-public final class NAdam: GroupedOptimizer {
+/// The update rule of `NAdam`.
+public enum NAdamRule: UpdateRule {
+    public static let name = "NAdam"
+
     public struct Options: OptimizerOptions {
         public var learningRate: Double
         public var betas: (Double, Double)
@@ -19,7 +20,7 @@ public final class NAdam: GroupedOptimizer {
         }
 
         public func validate() throws {
-            try Adam.Options(learningRate: learningRate, betas: betas, eps: eps, weightDecay: weightDecay).validate(name: "NAdam")
+            try AdamRule.Options(learningRate: learningRate, betas: betas, eps: eps, weightDecay: weightDecay).validate(name: "NAdam")
             try checkHyperparameter(momentumDecay >= 0 && momentumDecay.isFinite, "NAdam", "invalid momentum decay \(momentumDecay)")
         }
     }
@@ -32,27 +33,12 @@ public final class NAdam: GroupedOptimizer {
         public var expAvgSq: [Float]
     }
 
-    public var groups: [ParameterGroup<Options>]
-    public var states: [[State?]]
-    public var noise: GradientNoise?
-    public var stepCount = 0
-
-    public init(groups: [ParameterGroup<Options>], noise: GradientNoise? = nil) throws {
-        states = try Self.validated(groups)
-        self.groups = groups
-        self.noise = noise
-    }
-
-    public convenience init(_ parameters: [Tensor], options: Options = Options(), noise: GradientNoise? = nil) throws {
-        try self.init(groups: [ParameterGroup(parameters, options)], noise: noise)
-    }
-
-    public func makeState(count: Int, options: Options) -> State {
+    public static func makeState(count: Int, options: Options) -> State {
         let zeros = [Float](repeating: 0, count: count)
         return State(step: 0, muProduct: 1, expAvg: zeros, expAvgSq: zeros)
     }
 
-    public func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
+    public static func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
                        state s: inout State, options o: Options) {
         s.step += 1
         let t = Double(s.step), (beta1, beta2) = o.betas, lr = o.learningRate
@@ -73,3 +59,7 @@ public final class NAdam: GroupedOptimizer {
         }
     }
 }
+
+/// NAdam (Dozat, 2016): Adam with Nesterov momentum and the momentum-decay schedule
+/// mu_t = beta1 (1 - 0.5 * 0.96^(t psi)), as in PyTorch.
+public typealias NAdam = GroupOptimizer<NAdamRule>

@@ -90,24 +90,42 @@ extension Double {
     static func pow1p(_ x: Double, _ y: Double) -> Double { Foundationless.pow(1 + x, y) }
 }
 
-/// An optimizer made of parameter groups and one state struct per parameter; the shared
-/// loop lives in `stepGroups`. Each conforming type supplies its update rule.
-public protocol GroupedOptimizer: Optimizer {
+/// An optimizer's update rule: its options, its per-parameter state and the update itself.
+/// `GroupOptimizer` supplies everything else (groups, state table, decay, noise).
+public protocol UpdateRule {
     associatedtype Options: OptimizerOptions
     associatedtype State
-    var groups: [ParameterGroup<Options>] { get set }
-    /// The state of parameter i of group g at `states[g][i]`, created on first update.
-    var states: [[State?]] { get set }
-    var noise: GradientNoise? { get set }
-    var stepCount: Int { get set }
+    /// The optimizer's name, for messages.
+    static var name: String { get }
     /// A fresh state for a parameter of `count` elements.
-    func makeState(count: Int, options: Options) -> State
-    /// The update rule, over raw buffers. `gradient` already includes noise and L2 decay.
-    func update(parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
-                state: inout State, options: Options)
+    static func makeState(count: Int, options: Options) -> State
+    /// The update, over raw buffers. `gradient` already includes noise and L2 decay.
+    static func update(parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
+                       state: inout State, options: Options)
 }
 
-extension GroupedOptimizer {
+/// An optimizer made of parameter groups and one state struct per parameter, updated by
+/// `Rule` (`SGD`, `Adam`, ... are this class with their rule).
+public final class GroupOptimizer<Rule: UpdateRule>: Optimizer {
+    public typealias Options = Rule.Options
+    public typealias State = Rule.State
+
+    public var groups: [ParameterGroup<Options>]
+    /// The state of parameter i of group g at `states[g][i]`, created on its first update.
+    public internal(set) var states: [[State?]]
+    public var noise: GradientNoise?
+    public private(set) var stepCount = 0
+
+    public init(groups: [ParameterGroup<Options>], noise: GradientNoise? = nil) throws {
+        states = try Self.validated(groups)
+        self.groups = groups
+        self.noise = noise
+    }
+
+    public convenience init(_ parameters: [Tensor], options: Options, noise: GradientNoise? = nil) throws {
+        try self.init(groups: [ParameterGroup(parameters, options)], noise: noise)
+    }
+
     public var learningRates: [Double] {
         get { groups.map(\.options.learningRate) }
         set {
@@ -124,7 +142,7 @@ extension GroupedOptimizer {
             try group.options.validate()
             for p in group.parameters {
                 guard seen.insert(ObjectIdentifier(p)).inserted else {
-                    throw AxonError.invalid("\(Self.self): a parameter of shape \(p.shape) appears in more than one group")
+                    throw AxonError.invalid("\(Rule.name): a parameter of shape \(p.shape) appears in more than one group")
                 }
             }
         }
@@ -139,15 +157,15 @@ extension GroupedOptimizer {
             for (i, p) in groups[g].parameters.enumerated() {
                 guard let grad = p.grad else { continue }
                 guard grad.count == p.count else {
-                    throw AxonError.shape("\(Self.self): gradient of shape \(grad.shape) for a parameter of shape \(p.shape)")
+                    throw AxonError.shape("\(Rule.name): gradient of shape \(grad.shape) for a parameter of shape \(p.shape)")
                 }
                 // Take the state out of the table so its buffers are uniquely referenced and
                 // the update mutates them in place (no copy-on-write).
-                var state = states[g][i] ?? makeState(count: p.count, options: options)
+                var state = states[g][i] ?? Rule.makeState(count: p.count, options: options)
                 states[g][i] = nil
                 try withGradient(grad, of: p, step: t, options: options) { gradient in
                     p.withUnsafeMutableBufferPointer { parameter in
-                        update(parameter: parameter, gradient: gradient, state: &state, options: options)
+                        Rule.update(parameter: parameter, gradient: gradient, state: &state, options: options)
                     }
                 }
                 states[g][i] = state

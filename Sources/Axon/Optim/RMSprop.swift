@@ -1,7 +1,7 @@
-/// RMSprop (Hinton, Coursera lecture 6e, 2012): gradients divided by a running root mean
-/// square; optionally centered (Graves, 2013: subtract the running mean's square) and with
-/// momentum on the scaled step, in PyTorch's formulation.
-public final class RMSprop: GroupedOptimizer {
+/// The update rule of `RMSprop`.
+public enum RMSpropRule: UpdateRule {
+    public static let name = "RMSprop"
+
     public struct Options: OptimizerOptions {
         public var learningRate: Double
         public var alpha: Double
@@ -36,28 +36,13 @@ public final class RMSprop: GroupedOptimizer {
         public var momentumBuffer: [Float]?
     }
 
-    public var groups: [ParameterGroup<Options>]
-    public var states: [[State?]]
-    public var noise: GradientNoise?
-    public var stepCount = 0
-
-    public init(groups: [ParameterGroup<Options>], noise: GradientNoise? = nil) throws {
-        states = try Self.validated(groups)
-        self.groups = groups
-        self.noise = noise
-    }
-
-    public convenience init(_ parameters: [Tensor], options: Options, noise: GradientNoise? = nil) throws {
-        try self.init(groups: [ParameterGroup(parameters, options)], noise: noise)
-    }
-
-    public func makeState(count: Int, options: Options) -> State {
+    public static func makeState(count: Int, options: Options) -> State {
         let zeros = [Float](repeating: 0, count: count)
         return State(squareAverage: zeros, gradientAverage: options.centered ? zeros : nil,
                      momentumBuffer: options.momentum > 0 ? zeros : nil)
     }
 
-    public func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
+    public static func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
                        state s: inout State, options o: Options) {
         let alpha = Float(o.alpha), oneMinusAlpha = Float(1 - o.alpha), eps = Float(o.eps)
         let mu = Float(o.momentum), negLr = Float(-o.learningRate)
@@ -82,3 +67,8 @@ public final class RMSprop: GroupedOptimizer {
         }
     }
 }
+
+/// RMSprop (Hinton, Coursera lecture 6e, 2012): gradients divided by a running root mean
+/// square; optionally centered (Graves, 2013: subtract the running mean's square) and with
+/// momentum on the scaled step, in PyTorch's formulation.
+public typealias RMSprop = GroupOptimizer<RMSpropRule>

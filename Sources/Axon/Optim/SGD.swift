@@ -1,10 +1,7 @@
-/// Stochastic gradient descent with optional heavy-ball momentum (Polyak, 1964), dampening
-/// and Nesterov momentum (Sutskever et al., 2013), in PyTorch's formulation.
-///
-/// ```swift
-/// let opt = try SGD(model.parameters(), options: .init(learningRate: 0.1, momentum: 0.9))
-/// ```
-public final class SGD: GroupedOptimizer {
+/// The update rule of `SGD`.
+public enum SGDRule: UpdateRule {
+    public static let name = "SGD"
+
     public struct Options: OptimizerOptions {
         public var learningRate: Double
         public var momentum: Double
@@ -33,24 +30,9 @@ public final class SGD: GroupedOptimizer {
     /// The momentum buffer b, absent until the first step.
     public struct State: Sendable { public var momentumBuffer: [Float]? }
 
-    public var groups: [ParameterGroup<Options>]
-    public var states: [[State?]]
-    public var noise: GradientNoise?
-    public var stepCount = 0
+    public static func makeState(count: Int, options: Options) -> State { State(momentumBuffer: nil) }
 
-    public init(groups: [ParameterGroup<Options>], noise: GradientNoise? = nil) throws {
-        states = try Self.validated(groups)
-        self.groups = groups
-        self.noise = noise
-    }
-
-    public convenience init(_ parameters: [Tensor], options: Options, noise: GradientNoise? = nil) throws {
-        try self.init(groups: [ParameterGroup(parameters, options)], noise: noise)
-    }
-
-    public func makeState(count: Int, options: Options) -> State { State(momentumBuffer: nil) }
-
-    public func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
+    public static func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
                        state: inout State, options o: Options) {
         let lr = Float(o.learningRate), mu = Float(o.momentum), keep = Float(1 - o.dampening)
         guard o.momentum != 0 else {
@@ -67,6 +49,7 @@ public final class SGD: GroupedOptimizer {
             state.momentumBuffer = b
             return
         }
+        state.momentumBuffer = nil   // b is now the only reference: updated in place
         for j in p.indices {
             b[j] = b[j] * mu + keep * g[j]                          // b <- mu b + (1 - dampening) g
             let d = o.nesterov ? g[j] + mu * b[j] : b[j]            // d <- g + mu b (Nesterov) or b
@@ -75,3 +58,11 @@ public final class SGD: GroupedOptimizer {
         state.momentumBuffer = b
     }
 }
+
+/// Stochastic gradient descent with optional heavy-ball momentum (Polyak, 1964), dampening
+/// and Nesterov momentum (Sutskever et al., 2013), in PyTorch's formulation.
+///
+/// ```swift
+/// let opt = try SGD(model.parameters(), options: .init(learningRate: 0.1, momentum: 0.9))
+/// ```
+public typealias SGD = GroupOptimizer<SGDRule>
