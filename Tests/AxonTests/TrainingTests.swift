@@ -83,6 +83,21 @@ struct TrainerTests {
         #expect(try run() == run())
     }
 
+    @Test func schedulesStepPerEpochOrPerBatch() throws {
+        let data = try regressionData(40, seed: 13)
+        for perBatch in [false, true] {
+            let m = try model(seed: 14)
+            let optimizer = try SGD(m.parameters(), options: .init(learningRate: 0.1))
+            let trainer = Trainer(model: m, optimizer: optimizer, loss: { try mseLoss($0, $1) })
+            trainer.scheduler = LRScheduler(optimizer, schedule: try ExponentialLR(gamma: 0.5))
+            trainer.schedulerStepsPerBatch = perBatch
+            var loader = try DataLoader(data, batchSize: 10, seed: 1)
+            let history = try trainer.fit(&loader, epochs: 2)
+            // Per epoch: 0.1 during epoch 1, then 0.05. Per batch: 4 halvings per epoch.
+            #expect(history.epochs.map(\.learningRate) == (perBatch ? [0.1 / 16, 0.1 / 256] : [0.1, 0.05]))
+        }
+    }
+
     @Test func reportsAccuracyAndPerLayerGradientNorms() throws {
         var g = PRNG(seed: 10)
         let x = try Tensor.normal([60, 2], generator: &g)

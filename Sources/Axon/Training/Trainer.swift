@@ -81,8 +81,10 @@ public final class Trainer {
     public let model: any Layer
     public let optimizer: any Optimizer
     public let loss: (Tensor, Tensor) throws -> Tensor
-    /// Stepped once per epoch, after validation.
+    /// The learning-rate schedule, stepped once per epoch after validation, or after every
+    /// optimizer step when `schedulerStepsPerBatch` is set.
     public var scheduler: LRScheduler?
+    public var schedulerStepsPerBatch = false
     /// Stepped once per epoch with the validation loss (or the training loss).
     public var plateau: ReduceLROnPlateau?
     public var clipNorm: Double?
@@ -136,6 +138,7 @@ public final class Trainer {
                     continue
                 }
                 for (t, saved) in zip(state, lastGood) { try saved.assign(t) }
+                if schedulerStepsPerBatch { scheduler?.step() }
                 steps += 1
                 lossSum += lossValue * Double(batch.count)
                 seen += batch.count
@@ -155,7 +158,7 @@ public final class Trainer {
             }
             history.epochs.append(record)
             progress?(.epoch(record))
-            scheduler?.step()
+            if !schedulerStepsPerBatch { scheduler?.step() }
             if let plateau { try plateau.step(metric: record.validationLoss ?? record.trainLoss) }
             if var stopping = earlyStopping {
                 let metric = record.validationLoss ?? record.trainLoss
