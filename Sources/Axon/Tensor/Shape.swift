@@ -29,15 +29,22 @@ enum Shape {
     /// Maps a possibly negative axis into `0..<rank`.
     static func axis(_ axis: Int, rank: Int, op: String) throws -> Int {
         let a = axis < 0 ? axis + rank : axis
-        guard a >= 0, a < max(rank, 1), !(rank == 0 && axis != 0 && axis != -1) else {
+        guard a >= 0, a < rank else {
             throw AxonError.invalid("\(op): axis \(axis) is out of range for rank \(rank)")
         }
         return a
     }
 
-    /// Normalizes a list of axes (nil = all), sorted and without duplicates.
+    /// Normalizes a list of axes (nil = all), sorted and without duplicates. A rank-0
+    /// tensor accepts axis 0 or -1 and reduces over nothing, as in PyTorch.
     static func axes(_ axes: [Int]?, rank: Int, op: String) throws -> [Int] {
         guard let axes else { return Array(0..<rank) }
+        if rank == 0 {
+            guard axes.allSatisfy({ $0 == 0 || $0 == -1 }) else {
+                throw AxonError.invalid("\(op): axes \(axes) are out of range for rank 0")
+            }
+            return []
+        }
         let normalized = try axes.map { try axis($0, rank: rank, op: op) }
         guard Set(normalized).count == normalized.count else {
             throw AxonError.invalid("\(op): repeated axis in \(axes)")
