@@ -129,6 +129,31 @@ enum Reduce {
         }
     }
 
+    /// The sum of squares of n contiguous floats (SIMD lanes, then blocks in order).
+    static func sumOfSquares(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+        typealias V = SIMD8<Float>
+        let raw = UnsafeRawPointer(x)
+        var total: Float = 0
+        var start = 0
+        while start < n {
+            let end = Swift.min(n, start + block)
+            var s0 = V(), s1 = V()
+            var i = start
+            while i + 16 <= end {
+                let a = raw.loadUnaligned(fromByteOffset: i * 4, as: V.self)
+                let b = raw.loadUnaligned(fromByteOffset: i * 4 + 32, as: V.self)
+                s0 += a * a
+                s1 += b * b
+                i += 16
+            }
+            var tail: Float = 0
+            while i < end { tail += x[i] * x[i]; i += 1 }
+            total += (s0 + s1).sum() + tail
+            start = end
+        }
+        return total
+    }
+
     /// The maximum of a [outer, mid, inner] array over its middle axis (NaN propagates).
     static func maxMiddle(_ x: UnsafePointer<Float>, outer: Int, mid: Int, inner: Int,
                           _ out: UnsafeMutablePointer<Float>) {

@@ -65,16 +65,22 @@ public enum AdamRule: UpdateRule {
         s.expAvg.withUnsafeMutableBufferPointer { m in
             s.expAvgSq.withUnsafeMutableBufferPointer { v in
                 vmaxStorage.withUnsafeMutableBufferPointer { vmax in
-                    for j in 0..<p.count {
-                        m[j] = Update.lerp(m[j], g[j], w1)                        // m <- beta1 m + (1 - beta1) g
-                        v[j] = Update.addcmul(v[j] * beta2, w2, g[j], g[j])       // v <- beta2 v + (1 - beta2) g^2
-                        var vj = v[j]
-                        if amsgrad {
-                            vj = Swift.max(vmax[j], vj)                            // AMSGrad: vmax <- max(vmax, v)
-                            vmax[j] = vj
+                    // Two copies of the loop, so that neither has a branch inside.
+                    if amsgrad {
+                        for j in 0..<p.count {
+                            m[j] = Update.lerp(m[j], g[j], w1)                    // m <- beta1 m + (1 - beta1) g
+                            v[j] = Update.addcmul(v[j] * beta2, w2, g[j], g[j])   // v <- beta2 v + (1 - beta2) g^2
+                            vmax[j] = Swift.max(vmax[j], v[j])                     // AMSGrad: vmax <- max(vmax, v)
+                            let denom = vmax[j].squareRoot() / bc2 + e            // sqrt(vmax) / sqrt(1 - beta2^t) + eps
+                            p[j] = Update.addcdiv(p[j], negStepSize, m[j], denom) // theta <- theta - lr m_hat / denom
                         }
-                        let denom = vj.squareRoot() / bc2 + e                     // sqrt(v) / sqrt(1 - beta2^t) + eps
-                        p[j] = Update.addcdiv(p[j], negStepSize, m[j], denom)     // theta <- theta - lr m_hat / denom
+                    } else {
+                        for j in 0..<p.count {
+                            m[j] = Update.lerp(m[j], g[j], w1)                    // m <- beta1 m + (1 - beta1) g
+                            v[j] = Update.addcmul(v[j] * beta2, w2, g[j], g[j])   // v <- beta2 v + (1 - beta2) g^2
+                            let denom = v[j].squareRoot() / bc2 + e               // sqrt(v) / sqrt(1 - beta2^t) + eps
+                            p[j] = Update.addcdiv(p[j], negStepSize, m[j], denom) // theta <- theta - lr m_hat / denom
+                        }
                     }
                 }
             }

@@ -13,7 +13,10 @@ public enum GradientClipping {
         guard normType > 0 else { throw AxonError.invalid("clipNorm: norm type \(normType) must be positive") }
         let grads = parameters.compactMap(\.grad)
         guard !grads.isEmpty else { return 0 }
-        let norms = grads.map { norm($0.scalars, normType) }
+        let norms = grads.map { g in
+            normType == 2 ? g.withUnsafeBufferPointer { b in b.baseAddress.map { Reduce.sumOfSquares($0, b.count) } ?? 0 }.squareRoot()
+                          : norm(g.scalars, normType)
+        }
         let total = norm(norms, normType)
         if errorIfNonfinite && !total.isFinite {
             throw AxonError(.invalidState, "clipNorm: the total norm of the gradients is \(total)")

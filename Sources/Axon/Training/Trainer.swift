@@ -211,7 +211,9 @@ public final class Trainer {
         var sums: [String: Double] = [:]
         for (name, p) in params {
             guard let g = p.grad else { continue }
-            sums[layerPath(name), default: 0] += g.withUnsafeBufferPointer { b in b.reduce(0.0) { $0 + Double($1) * Double($1) } }
+            sums[layerPath(name), default: 0] += Double(g.withUnsafeBufferPointer { b in
+                b.baseAddress.map { Reduce.sumOfSquares($0, b.count) } ?? 0
+            })
         }
         return layerOrder(params).compactMap { layer in sums[layer].map { (layer, $0.squareRoot()) } }
     }
