@@ -5,6 +5,12 @@ import Dispatch
 /// BatchNorm1d, ReLU and Dropout 0.2, Adam (lr 1e-3), batch 128, StepLR, gradient-norm
 /// clipping at 5, three epochs, then the test accuracy in eval mode.
 enum MNISTExample {
+    static let defaultModel = """
+        linear 784 256; batchnorm1d 256; relu; dropout 0.2
+        linear 256 256; batchnorm1d 256; relu; dropout 0.2
+        linear 256 10
+        """
+
     static func run(_ args: [String]) throws {
         let dir = try CLI.string("--data", in: args, default: "Tests/Data/mnist")
         let epochs = Int(try CLI.option("--epochs", in: args, default: 3))
@@ -26,17 +32,16 @@ enum MNISTExample {
         print("MNIST: \(train.count) training and \(test.count) test images loaded in \(format(loaded)) s; \(Threading.threadCount) threads")
 
         var rng = PRNG(seed: seed)
-        let model = Sequential(
-            try Linear(784, 256, generator: &rng), try BatchNorm1d(256), ReLU(), try Dropout(p: 0.2),
-            try Linear(256, 256, generator: &rng), try BatchNorm1d(256), ReLU(), try Dropout(p: 0.2),
-            try Linear(256, 10, generator: &rng))
+        let spec = try LayerSpec.parse(try CLI.string("--model", in: args, default: defaultModel))
+        let model = try spec.build(generator: &rng)
         model.reseed(seed &+ 1)
         let optimizer = try Adam(model.parameters(), options: .init(learningRate: 1e-3))
         let trainer = Trainer(model: model, optimizer: optimizer, loss: { try crossEntropy($0, $1) })
         trainer.scheduler = LRScheduler(optimizer, schedule: try StepLR(stepSize: 2, gamma: 0.1))
         trainer.clipNorm = 5
         var loader = try DataLoader(train, batchSize: 128, shuffle: true, seed: seed &+ 2)
-        print("model: 784-256-256-10, \(model.parameterCount) parameters; Adam lr 1e-3, StepLR(2, 0.1), batch 128, clip 5")
+        print("model: \(spec)")
+        print("\(model.parameterCount) parameters; Adam lr 1e-3, StepLR(2, 0.1), batch 128, clip 5")
         print("epoch  train loss  train acc  test loss  test acc      lr   seconds")
         let trainStart = DispatchTime.now()
         var epochStart = trainStart
