@@ -17,7 +17,7 @@ let package = Package(
         /// Header-only: tells Swift which instruction set the build targets (FMA or not).
         .target(name: "AxonISA", path: "Sources/AxonISA"),
         /// The pure-Swift core: tensors, kernels, autodiff, ops.
-        .target(name: "Axon", dependencies: ["AxonISA"]),
+        .target(name: "Axon", dependencies: ["AxonISA"], exclude: ["Serialization/FORMAT.md"]),
         /// The `@_cdecl` shim behind include/axon.h.
         .target(name: "AxonC", dependencies: ["Axon"]),
         .executableTarget(name: "AxonCLI", dependencies: ["Axon"]),
