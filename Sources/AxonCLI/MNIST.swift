@@ -53,6 +53,12 @@ enum MNISTExample {
         }
         let trainSeconds = seconds(since: trainStart)
         let accuracy = history.epochs.last?.validationAccuracy ?? 0
+        if let path = args.firstIndex(of: "--save").flatMap({ args[safe: $0 + 1] }) {
+            model.eval()
+            try ModelFile.save(model, to: path, metadata: [("dataset", "mnist"), ("test_accuracy", "\(accuracy)"),
+                                                        ("epochs", "\(history.epochs.count)")])
+            print("saved \(path)")
+        }
         print("test accuracy \(format(100 * accuracy, 2))% after \(history.epochs.count) epochs; training \(format(trainSeconds, 1)) s, total \(format(seconds(since: start), 1)) s")
     }
 

@@ -31,7 +31,7 @@ enum CLI {
     static let usage = """
         usage: axon-cli <command> [options]
           polyfit [--steps N] [--lr X]   fit y = a + b x + c x^2 + d x^3 to sin(x) on [-pi, pi]
-          mnist [--data DIR] [--epochs N] [--seed S] [--threads T] [--model SPEC]
+          mnist [--data DIR] [--epochs N] [--seed S] [--threads T] [--model SPEC] [--save FILE]
                                          train a 784-256-256-10 MLP on MNIST, report test accuracy
           version                        print the library version
         """
