@@ -55,6 +55,8 @@ public struct DataLoader: Sendable {
     public var generator: PRNG
     /// The number of epochs started.
     public private(set) var epochsStarted = 0
+    /// The shuffling stream as it was when the current epoch started (for checkpoints).
+    public private(set) var epochStartGenerator: PRNG
 
     public init(_ dataset: Dataset, batchSize: Int, shuffle: Bool = true, dropLast: Bool = false, seed: UInt64 = 0) throws {
         guard batchSize > 0 else { throw AxonError.invalid("DataLoader: batch size \(batchSize) must be positive") }
@@ -63,6 +65,7 @@ public struct DataLoader: Sendable {
         self.shuffle = shuffle
         self.dropLast = dropLast
         generator = PRNG(seed: seed)
+        epochStartGenerator = generator
     }
 
     /// The number of batches per epoch.
@@ -73,8 +76,20 @@ public struct DataLoader: Sendable {
     /// The index lists of the next epoch's batches (advances the shuffling stream).
     public mutating func nextEpochIndices() -> [[Int]] {
         epochsStarted += 1
+        epochStartGenerator = generator
         let order = shuffle ? permutation(dataset.count, generator: &generator) : Array(0..<dataset.count)
         return (0..<batchCount).map { b in Array(order[(b * batchSize)..<min(order.count, (b + 1) * batchSize)]) }
+    }
+
+    /// Rewinds to the start of epoch `epochsStarted` as saved in a checkpoint and returns that
+    /// epoch's batches after the first `position` (the ones still to train on).
+    public mutating func resume(epochsStarted: Int, epochStartGenerator: PRNG, position: Int) throws -> [[Int]] {
+        guard epochsStarted >= 1, position >= 0, position <= batchCount else {
+            throw AxonError(.format, "DataLoader: cannot resume epoch \(epochsStarted) at batch \(position) of \(batchCount)")
+        }
+        self.epochsStarted = epochsStarted - 1
+        generator = epochStartGenerator
+        return Array(nextEpochIndices().dropFirst(position))
     }
 
     /// The next epoch's batches.

@@ -50,3 +50,20 @@ public enum AdadeltaRule: UpdateRule {
 /// Adadelta (Zeiler, 2012): step sizes from the ratio of running RMS of updates and of
 /// gradients, scaled by lr (1.0 recovers the paper).
 public typealias Adadelta = GroupOptimizer<AdadeltaRule>
+
+extension AdadeltaRule {
+    public static func record(_ o: Options) -> [String: Double] {
+        var r = ["lr": o.learningRate, "rho": o.rho, "eps": o.eps]
+        o.weightDecay.record(into: &r)
+        return r
+    }
+    public static func options(from r: [String: Double]) throws -> Options {
+        Options(learningRate: try r.value("lr"), rho: try r.value("rho"), eps: try r.value("eps"), weightDecay: .from(r))
+    }
+    public static func record(_ s: State) -> StateRecord {
+        StateRecord(arrays: ["square_avg": s.squareAverage, "acc_delta": s.accumulatedDelta])
+    }
+    public static func state(from r: StateRecord, count: Int) throws -> State {
+        State(squareAverage: try r.array("square_avg", count: count), accumulatedDelta: try r.array("acc_delta", count: count))
+    }
+}

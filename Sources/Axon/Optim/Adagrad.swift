@@ -53,3 +53,19 @@ public enum AdagradRule: UpdateRule {
 /// Adagrad (Duchi et al., 2011): per-coordinate step sizes from the sum of squared
 /// gradients, with PyTorch's learning-rate decay lr / (1 + (t - 1) lr_decay).
 public typealias Adagrad = GroupOptimizer<AdagradRule>
+
+extension AdagradRule {
+    public static func record(_ o: Options) -> [String: Double] {
+        var r = ["lr": o.learningRate, "lr_decay": o.learningRateDecay, "initial_accumulator_value": o.initialAccumulatorValue, "eps": o.eps]
+        o.weightDecay.record(into: &r)
+        return r
+    }
+    public static func options(from r: [String: Double]) throws -> Options {
+        Options(learningRate: try r.value("lr"), learningRateDecay: try r.value("lr_decay"),
+                initialAccumulatorValue: try r.value("initial_accumulator_value"), eps: try r.value("eps"), weightDecay: .from(r))
+    }
+    public static func record(_ s: State) -> StateRecord { StateRecord(scalars: ["step": Double(s.step)], arrays: ["sum": s.sum]) }
+    public static func state(from r: StateRecord, count: Int) throws -> State {
+        State(step: try r.int("step"), sum: try r.array("sum", count: count))
+    }
+}

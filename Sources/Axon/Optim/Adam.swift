@@ -92,3 +92,24 @@ public enum AdamRule: UpdateRule {
 /// Adam (Kingma & Ba, 2015) with bias correction, optional AMSGrad (Reddi et al., 2018), and
 /// coupled L2 weight decay by default (`AdamW` is the decoupled form).
 public typealias Adam = GroupOptimizer<AdamRule>
+
+extension AdamRule {
+    public static func record(_ o: Options) -> [String: Double] {
+        var r = ["lr": o.learningRate, "beta1": o.betas.0, "beta2": o.betas.1, "eps": o.eps, "amsgrad": o.amsgrad ? 1 : 0]
+        o.weightDecay.record(into: &r)
+        return r
+    }
+    public static func options(from r: [String: Double]) throws -> Options {
+        Options(learningRate: try r.value("lr"), betas: (try r.value("beta1"), try r.value("beta2")), eps: try r.value("eps"),
+                weightDecay: .from(r), amsgrad: try r.value("amsgrad") != 0)
+    }
+    public static func record(_ s: State) -> StateRecord {
+        var arrays = ["exp_avg": s.expAvg, "exp_avg_sq": s.expAvgSq]
+        arrays["max_exp_avg_sq"] = s.maxExpAvgSq
+        return StateRecord(scalars: ["step": Double(s.step)], arrays: arrays)
+    }
+    public static func state(from r: StateRecord, count: Int) throws -> State {
+        State(step: try r.int("step"), expAvg: try r.array("exp_avg", count: count), expAvgSq: try r.array("exp_avg_sq", count: count),
+              maxExpAvgSq: try r.optionalArray("max_exp_avg_sq", count: count))
+    }
+}

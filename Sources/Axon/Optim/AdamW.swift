@@ -41,3 +41,16 @@ public enum AdamWRule: UpdateRule {
 /// AdamW (Loshchilov & Hutter, 2019): Adam with decoupled weight decay, theta <- theta
 /// (1 - lr lambda) before each Adam step; PyTorch's default lambda is 0.01.
 public typealias AdamW = GroupOptimizer<AdamWRule>
+
+extension AdamWRule {
+    public static func record(_ o: Options) -> [String: Double] {
+        ["lr": o.learningRate, "beta1": o.betas.0, "beta2": o.betas.1, "eps": o.eps, "amsgrad": o.amsgrad ? 1 : 0,
+         "weight_decay_decoupled": o.decoupledWeightDecay]
+    }
+    public static func options(from r: [String: Double]) throws -> Options {
+        Options(learningRate: try r.value("lr"), betas: (try r.value("beta1"), try r.value("beta2")), eps: try r.value("eps"),
+                decoupledWeightDecay: try r.value("weight_decay_decoupled"), amsgrad: try r.value("amsgrad") != 0)
+    }
+    public static func record(_ s: State) -> StateRecord { AdamRule.record(s) }
+    public static func state(from r: StateRecord, count: Int) throws -> State { try AdamRule.state(from: r, count: count) }
+}

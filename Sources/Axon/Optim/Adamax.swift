@@ -49,3 +49,21 @@ public enum AdamaxRule: UpdateRule {
 /// Adamax (Kingma & Ba, 2015, section 7.1): Adam with the infinity norm in place of the
 /// second moment.
 public typealias Adamax = GroupOptimizer<AdamaxRule>
+
+extension AdamaxRule {
+    public static func record(_ o: Options) -> [String: Double] {
+        var r = ["lr": o.learningRate, "beta1": o.betas.0, "beta2": o.betas.1, "eps": o.eps]
+        o.weightDecay.record(into: &r)
+        return r
+    }
+    public static func options(from r: [String: Double]) throws -> Options {
+        Options(learningRate: try r.value("lr"), betas: (try r.value("beta1"), try r.value("beta2")), eps: try r.value("eps"),
+                weightDecay: .from(r))
+    }
+    public static func record(_ s: State) -> StateRecord {
+        StateRecord(scalars: ["step": Double(s.step)], arrays: ["exp_avg": s.expAvg, "exp_inf": s.expInf])
+    }
+    public static func state(from r: StateRecord, count: Int) throws -> State {
+        State(step: try r.int("step"), expAvg: try r.array("exp_avg", count: count), expInf: try r.array("exp_inf", count: count))
+    }
+}

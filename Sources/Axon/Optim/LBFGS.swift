@@ -264,6 +264,70 @@ public final class LBFGS: Optimizer {
         return Swift.min(Swift.max(minPos, lo), hi)
     }
 
+    // MARK: - Checkpoints
+
+    public func checkpointPayload() throws -> [UInt8] {
+        var w = ByteWriter()
+        w.string("LBFGS")
+        w.u64(UInt64(stepCount))
+        for v in [options.learningRate, Double(options.maxIterations), Double(options.maxEvaluations ?? -1), options.toleranceGrad,
+                  options.toleranceChange, Double(options.historySize), options.strongWolfe ? 1 : 0] { w.f64(v) }
+        func vector(_ v: [Float]?) {
+            w.u64(UInt64(v?.count ?? 0)); w.u8(v == nil ? 0 : 1)
+            v?.withUnsafeBufferPointer { w.floats($0) }
+        }
+        vector(state.direction)
+        w.f64(Double(state.stepSize))
+        w.u32(UInt32(state.oldDirections.count))
+        for (y, s) in zip(state.oldDirections, state.oldSteps) { vector(y); vector(s) }
+        vector(state.rho)
+        w.f64(Double(state.hessianDiagonal))
+        vector(state.previousGradient)
+        w.u8(state.previousLoss == nil ? 0 : 1); w.f64(state.previousLoss ?? 0)
+        w.u64(UInt64(state.iterations)); w.u64(UInt64(state.evaluations))
+        return w.bytes
+    }
+
+    public func restore(checkpointPayload bytes: [UInt8]) throws {
+        var r = ByteReader(bytes, context: "LBFGS state")
+        guard try r.string(limit: 256) == "LBFGS" else { throw AxonError(.format, "LBFGS state: saved from another optimizer") }
+        let steps = try r.count("step count", limit: 1 << 50)
+        let v = try (0..<7).map { _ in try r.f64() }
+        let o = Options(learningRate: v[0], maxIterations: Int(exactly: v[1]) ?? 0, maxEvaluations: v[2] < 0 ? nil : Int(exactly: v[2]),
+                        toleranceGrad: v[3], toleranceChange: v[4], historySize: Int(exactly: v[5]) ?? 0, strongWolfe: v[6] != 0)
+        _ = try LBFGS([], options: o)   // validates
+        let total = parameterList.reduce(0) { $0 + $1.count }
+        func vector() throws -> [Float]? {
+            let n = try r.count("vector length", limit: Swift.max(total, o.historySize))
+            guard try r.u8() != 0 else { return nil }
+            var out = [Float](repeating: 0, count: n)
+            try out.withUnsafeMutableBufferPointer { b in if let base = b.baseAddress { try r.floats(n, into: base) } }
+            return out
+        }
+        var s = State()
+        s.direction = try vector()
+        s.stepSize = Float(try r.f64())
+        let pairs = Int(try r.u32())
+        guard pairs <= o.historySize else { throw AxonError(.format, "LBFGS state: \(pairs) history pairs exceed the history size") }
+        for _ in 0..<pairs {
+            s.oldDirections.append(try vector() ?? [])
+            s.oldSteps.append(try vector() ?? [])
+        }
+        s.rho = try vector() ?? []
+        guard s.rho.count == pairs else { throw AxonError(.format, "LBFGS state: history lengths disagree") }
+        s.hessianDiagonal = Float(try r.f64())
+        s.previousGradient = try vector()
+        let hasLoss = try r.u8() != 0
+        let loss = try r.f64()
+        s.previousLoss = hasLoss ? loss : nil
+        s.iterations = try r.count("iterations", limit: 1 << 50)
+        s.evaluations = try r.count("evaluations", limit: 1 << 50)
+        guard r.remaining == 0 else { throw AxonError(.format, "LBFGS state: \(r.remaining) unexpected bytes") }
+        options = o
+        state = s
+        stepCount = steps
+    }
+
     // MARK: - Flat vectors
 
     private func gatherGradient() -> [Float] {

@@ -63,3 +63,22 @@ public enum NAdamRule: UpdateRule {
 /// NAdam (Dozat, 2016): Adam with Nesterov momentum and the momentum-decay schedule
 /// mu_t = beta1 (1 - 0.5 * 0.96^(t psi)), as in PyTorch.
 public typealias NAdam = GroupOptimizer<NAdamRule>
+
+extension NAdamRule {
+    public static func record(_ o: Options) -> [String: Double] {
+        var r = ["lr": o.learningRate, "beta1": o.betas.0, "beta2": o.betas.1, "eps": o.eps, "momentum_decay": o.momentumDecay]
+        o.weightDecay.record(into: &r)
+        return r
+    }
+    public static func options(from r: [String: Double]) throws -> Options {
+        Options(learningRate: try r.value("lr"), betas: (try r.value("beta1"), try r.value("beta2")), eps: try r.value("eps"),
+                weightDecay: .from(r), momentumDecay: try r.value("momentum_decay"))
+    }
+    public static func record(_ s: State) -> StateRecord {
+        StateRecord(scalars: ["step": Double(s.step), "mu_product": Double(s.muProduct)], arrays: ["exp_avg": s.expAvg, "exp_avg_sq": s.expAvgSq])
+    }
+    public static func state(from r: StateRecord, count: Int) throws -> State {
+        State(step: try r.int("step"), muProduct: Float(try r.scalar("mu_product")), expAvg: try r.array("exp_avg", count: count),
+              expAvgSq: try r.array("exp_avg_sq", count: count))
+    }
+}

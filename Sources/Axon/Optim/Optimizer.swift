@@ -13,6 +13,10 @@ public protocol Optimizer: AnyObject {
     var parameters: [Tensor] { get }
     /// Updates every parameter that has a gradient.
     func step() throws
+    /// The optimizer's complete state (kind, options, step count, buffers) as bytes, for
+    /// checkpoints, and its restoration into an optimizer of the same kind and shape.
+    func checkpointPayload() throws -> [UInt8]
+    func restore(checkpointPayload: [UInt8]) throws
 }
 
 extension Optimizer {
@@ -102,6 +106,11 @@ public protocol UpdateRule {
     /// The update, over raw buffers. `gradient` already includes noise and L2 decay.
     static func update(parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
                        state: inout State, options: Options)
+    /// Options and states as plain data, for checkpoints (OptimizerState.swift).
+    static func record(_ options: Options) -> [String: Double]
+    static func options(from record: [String: Double]) throws -> Options
+    static func record(_ state: State) -> StateRecord
+    static func state(from record: StateRecord, count: Int) throws -> State
 }
 
 /// An optimizer made of parameter groups and one state struct per parameter, updated by
@@ -114,7 +123,7 @@ public final class GroupOptimizer<Rule: UpdateRule>: Optimizer {
     /// The state of parameter i of group g at `states[g][i]`, created on its first update.
     public internal(set) var states: [[State?]]
     public var noise: GradientNoise?
-    public private(set) var stepCount = 0
+    public internal(set) var stepCount = 0
 
     public init(groups: [ParameterGroup<Options>], noise: GradientNoise? = nil) throws {
         states = try Self.validated(groups)

@@ -72,3 +72,25 @@ public enum RMSpropRule: UpdateRule {
 /// square; optionally centered (Graves, 2013: subtract the running mean's square) and with
 /// momentum on the scaled step, in PyTorch's formulation.
 public typealias RMSprop = GroupOptimizer<RMSpropRule>
+
+extension RMSpropRule {
+    public static func record(_ o: Options) -> [String: Double] {
+        var r = ["lr": o.learningRate, "alpha": o.alpha, "eps": o.eps, "momentum": o.momentum, "centered": o.centered ? 1 : 0]
+        o.weightDecay.record(into: &r)
+        return r
+    }
+    public static func options(from r: [String: Double]) throws -> Options {
+        Options(learningRate: try r.value("lr"), alpha: try r.value("alpha"), eps: try r.value("eps"), momentum: try r.value("momentum"),
+                centered: try r.value("centered") != 0, weightDecay: .from(r))
+    }
+    public static func record(_ s: State) -> StateRecord {
+        var arrays = ["square_avg": s.squareAverage]
+        arrays["grad_avg"] = s.gradientAverage
+        arrays["momentum_buffer"] = s.momentumBuffer
+        return StateRecord(arrays: arrays)
+    }
+    public static func state(from r: StateRecord, count: Int) throws -> State {
+        State(squareAverage: try r.array("square_avg", count: count), gradientAverage: try r.optionalArray("grad_avg", count: count),
+              momentumBuffer: try r.optionalArray("momentum_buffer", count: count))
+    }
+}

@@ -66,3 +66,19 @@ public enum SGDRule: UpdateRule {
 /// let opt = try SGD(model.parameters(), options: .init(learningRate: 0.1, momentum: 0.9))
 /// ```
 public typealias SGD = GroupOptimizer<SGDRule>
+
+extension SGDRule {
+    public static func record(_ o: Options) -> [String: Double] {
+        var r = ["lr": o.learningRate, "momentum": o.momentum, "dampening": o.dampening, "nesterov": o.nesterov ? 1 : 0]
+        o.weightDecay.record(into: &r)
+        return r
+    }
+    public static func options(from r: [String: Double]) throws -> Options {
+        Options(learningRate: try r.value("lr"), momentum: try r.value("momentum"), dampening: try r.value("dampening"),
+                nesterov: try r.value("nesterov") != 0, weightDecay: .from(r))
+    }
+    public static func record(_ s: State) -> StateRecord { StateRecord(arrays: s.momentumBuffer.map { ["momentum_buffer": $0] } ?? [:]) }
+    public static func state(from r: StateRecord, count: Int) throws -> State {
+        State(momentumBuffer: try r.optionalArray("momentum_buffer", count: count))
+    }
+}

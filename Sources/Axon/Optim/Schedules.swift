@@ -196,6 +196,13 @@ public final class ReduceLROnPlateau {
         best = mode == .min ? .infinity : -.infinity
     }
 
+    /// Restores the counters saved in a checkpoint.
+    public func restore(best: Double, badSteps: Int, cooldownCounter: Int) {
+        self.best = best
+        self.badSteps = Swift.max(0, badSteps)
+        self.cooldownCounter = Swift.max(0, cooldownCounter)
+    }
+
     func isBetter(_ a: Double) -> Bool {
         switch (mode, thresholdMode) {
         case (.min, .relative): return a < best * (1 - threshold)

@@ -19,11 +19,19 @@ public enum ModelFile {
 
     /// The file's bytes for `model` (which must consist of built-in layers).
     public static func encode(_ model: any Layer, metadata: [(String, String)] = []) throws -> [UInt8] {
-        guard let spec = model.spec else {
+        try AxonFile(sections: sections(model, metadata: metadata, requireArchitecture: true)).encoded()
+    }
+
+    /// The model's sections; without `requireArchitecture` a model holding custom layers
+    /// gets no ARCH section (a checkpoint restored into code that builds the model).
+    static func sections(_ model: any Layer, metadata: [(String, String)], requireArchitecture: Bool) throws -> [AxonFile.Section] {
+        var sections: [AxonFile.Section] = []
+        if let spec = model.spec {
+            sections.append(AxonFile.Section(tag: "ARCH", required: true, payload: Array(spec.description.utf8)))
+        } else if requireArchitecture {
             throw AxonError.invalid("ModelFile: the model contains a layer that is not built in; it has no architecture to save")
         }
-        var sections = [
-            AxonFile.Section(tag: "ARCH", required: true, payload: Array(spec.description.utf8)),
+        sections += [
             AxonFile.Section(tag: "PARM", required: true, payload: tensorList(model.namedParameters())),
             AxonFile.Section(tag: "BUFF", required: true, payload: tensorList(model.namedBuffers())),
             AxonFile.Section(tag: "MODE", required: false, payload: [model.training ? 1 : 0]),
@@ -41,7 +49,7 @@ public enum ModelFile {
         meta.u32(UInt32(metadata.count))
         for (k, v) in metadata { meta.string(k); meta.string(v) }
         sections.append(AxonFile.Section(tag: "META", required: false, payload: meta.bytes))
-        return try AxonFile(sections: sections).encoded()
+        return sections
     }
 
     /// Saves atomically (see `AxonFile.writeAtomically`).
@@ -57,11 +65,17 @@ public enum ModelFile {
     /// present with the right shapes), then the training flag and the random streams.
     public static func decode(_ bytes: [UInt8]) throws -> Loaded {
         let file = try AxonFile.decode(bytes, knownVersions: known)
-        guard let arch = file.section("ARCH"), let parm = file.section("PARM") else {
-            throw AxonError(.format, "axon file: no architecture or parameters section")
-        }
+        guard let arch = file.section("ARCH") else { throw AxonError(.format, "axon file: no architecture section") }
         var g = PRNG(seed: 0)   // parameters are overwritten below
         let model = try LayerSpec.parse(String(decoding: arch.payload, as: UTF8.self)).build(generator: &g)
+        return Loaded(model: model, metadata: try restore(file, into: model))
+    }
+
+    /// Loads parameters, buffers, mode and random streams into an existing model (names and
+    /// shapes must match); returns the metadata.
+    @discardableResult
+    static func restore(_ file: AxonFile, into model: any Layer) throws -> [(key: String, value: String)] {
+        guard let parm = file.section("PARM") else { throw AxonError(.format, "axon file: no parameters section") }
         let state = try readTensorList(parm.payload, context: "parameters")
             + (file.section("BUFF").map { try readTensorList($0.payload, context: "buffers") } ?? [])
         try model.loadStateDict(state, strict: true)
@@ -82,7 +96,7 @@ public enum ModelFile {
             let n = Int(try r.u32())
             for _ in 0..<n { metadata.append((try r.string(), try r.string())) }
         }
-        return Loaded(model: model, metadata: metadata)
+        return metadata
     }
 
     // MARK: - Tensor lists
