@@ -200,3 +200,14 @@ extension Thread {
         return box.value
     }
 }
+
+@Suite("Dual tensors")
+struct DualTests {
+    @Test func dualPropagatesTangents() throws {
+        let x = try Tensor([0.5, 2], shape: [2]).makingDual(tangent: Tensor([1, -1], shape: [2]))
+        let y = try x.exp() * x
+        let t = try #require(y.tangent)
+        #expect(allClose(t.scalars, [expf(0.5) * 1.5 * 1, expf(2) * 3 * -1]))
+        #expect(throws: AxonError.self) { try x.makingDual(tangent: Tensor.ones([3])) }
+    }
+}

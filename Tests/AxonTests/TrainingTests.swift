@@ -252,3 +252,53 @@ struct DiagnosticsTests {
         #expect(Swift.abs(b.scalars[0] - 0.95) < 1e-7)
     }
 }
+
+@Suite("By name (what the C and Python doors call)")
+struct ByNameTests {
+    @Test func optimizersByNameMatchTheTypedOnes() throws {
+        for (kind, typed) in [("adam", { (p: [Tensor]) throws -> any Optimizer in try Adam(p, options: .init(learningRate: 0.01, betas: (0.8, 0.99))) }),
+                              ("sgd", { p in try SGD(p, options: .init(learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: .l2(0.01))) }),
+                              ("adamw", { p in try AdamW(p, options: .init(learningRate: 0.01, decoupledWeightDecay: 0.1)) })] {
+            let options: [String: Double] = kind == "adam" ? ["lr": 0.01, "beta1": 0.8, "beta2": 0.99]
+                : kind == "sgd" ? ["lr": 0.1, "momentum": 0.9, "nesterov": 1, "weight_decay": 0.01] : ["lr": 0.01, "weight_decay": 0.1]
+            let a = try Tensor([1, -2, 3], shape: [3], requiresGrad: true), b = try a.copy()
+            b.requiresGrad = true
+            let byName = try makeOptimizer(kind, parameters: [a], options: options), direct = try typed([b])
+            for _ in 0..<5 {
+                for (p, o) in [(a, byName), (b, direct)] {
+                    o.zeroGrad()
+                    try (p * p * p).sum().backward()
+                    try o.step()
+                }
+            }
+            #expect(a.scalars == b.scalars, "\(kind)")
+        }
+        #expect(throws: AxonError.self) { try makeOptimizer("adamm", parameters: [], options: [:]) }
+        #expect(throws: AxonError.self) { try makeOptimizer("adam", parameters: [], options: ["momentum": 0.9]) }
+        #expect(throws: AxonError.self) { try makeOptimizer("sgd", parameters: [], options: ["lr": .nan]) }
+        #expect(throws: AxonError.self) { try makeOptimizer("sgd", parameters: [], options: ["lr": -1]) }
+    }
+
+    @Test func lossesAndTrainStepByName() throws {
+        let x = try Tensor([0.5, -1, 2, 0.1, 0.3, -0.7], shape: [2, 3]), y = try Tensor([2, 0], shape: [2])
+        #expect(try loss(named: "cross_entropy", x, y).item() == crossEntropy(x, y).item())
+        #expect(try loss(named: "mse", x, x * 2, reduction: "sum").item() == mseLoss(x, x * 2, reduction: .sum).item())
+        #expect(throws: AxonError.self) { try loss(named: "hinge", x, y) }
+        #expect(throws: AxonError.self) { try loss(named: "mse", x, x, reduction: "avg") }
+        var g = PRNG(seed: 1)
+        let model = Sequential(try Linear(3, 3, generator: &g))
+        let opt = try makeOptimizer("sgd", parameters: model.parameters(), options: ["lr": 0.5])
+        let first = try trainStep(model: model, optimizer: opt, loss: "cross_entropy", input: x, target: y)
+        var last = first
+        for _ in 0..<20 { last = try trainStep(model: model, optimizer: opt, loss: "cross_entropy", input: x, target: y, clipNorm: 5) }
+        #expect(last < first * 0.5)
+    }
+
+    @Test func schedulesByName() throws {
+        #expect(try makeSchedule("step", options: ["step_size": 2, "gamma": 0.5]).learningRate(base: 1, step: 5) == 0.25)
+        #expect(try makeSchedule("multistep", options: ["m1": 3, "m2": 6, "gamma": 0.1]).learningRate(base: 1, step: 6) == 0.1 * 0.1)
+        #expect(try makeSchedule("cosine", options: ["period": 10]).learningRate(base: 1, step: 10) < 1e-12)
+        #expect(throws: AxonError.self) { try makeSchedule("step", options: [:]) }
+        #expect(throws: AxonError.self) { try makeSchedule("sawtooth", options: [:]) }
+    }
+}

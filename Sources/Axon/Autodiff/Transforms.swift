@@ -43,3 +43,17 @@ public func jvp(of f: ([Tensor]) throws -> Tensor, at primals: [Tensor], tangent
     value.tangent = nil
     return (value, tangent)
 }
+
+extension Tensor {
+    /// A dual number for forward mode outside `jvp`: the same values (shared storage, same
+    /// graph) carrying `tangent`. Ops on it propagate tangents; read them with `tangent`.
+    public func makingDual(tangent: Tensor) throws -> Tensor {
+        guard tangent.shape == shape else {
+            throw AxonError.shape("makingDual: tangent of shape \(tangent.shape) for a primal of shape \(shape)")
+        }
+        let x = Tensor(storage: storage, shape: shape, count: count, requiresGrad: requiresGrad)
+        x.node = node
+        x.tangent = tangent.detached()
+        return x
+    }
+}
