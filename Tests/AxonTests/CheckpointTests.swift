@@ -123,3 +123,42 @@ struct CheckpointTests {
         #expect(throws: AxonError.self) { try Checkpoint.restore(from: path, model: sgd.model, optimizer: sgd.optimizer) }
     }
 }
+
+@Suite("Fit-loop checkpoints")
+struct FitCheckpointTests {
+    func makeTrainer(seed: UInt64, path: String?) throws -> (Trainer, DataLoader, Dataset) {
+        var g = PRNG(seed: 50)
+        let x = try Tensor.normal([60, 3], generator: &g)
+        let y = try x.slice(axis: 1, start: 0, end: 1).greater(0).reshape([60])
+        let data = try Dataset(features: x, targets: y)
+        var i = PRNG(seed: seed)
+        let model = Sequential(try Linear(3, 8, generator: &i), try BatchNorm1d(8), ReLU(), try Dropout(p: 0.2), try Linear(8, 2, generator: &i))
+        model.reseed(seed)
+        let optimizer = try Adam(model.parameters(), options: .init(learningRate: 0.02))
+        let trainer = Trainer(model: model, optimizer: optimizer, loss: { try crossEntropy($0, $1) })
+        trainer.scheduler = LRScheduler(optimizer, schedule: try ExponentialLR(gamma: 0.9))
+        trainer.plateau = try ReduceLROnPlateau(optimizer, patience: 0, threshold: 0.2)
+        trainer.earlyStopping = try EarlyStopping(patience: 10)
+        trainer.checkpointPath = path
+        return (trainer, try DataLoader(data, batchSize: 16, seed: seed), data)
+    }
+
+    @Test func resumingAFitIsBitIdentical() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("axon-\(UUID().uuidString).axon").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var (straight, straightLoader, data) = try makeTrainer(seed: 1, path: nil)
+        let full = try straight.fit(&straightLoader, validation: data, epochs: 5)
+
+        var (first, firstLoader, _) = try makeTrainer(seed: 1, path: path)
+        _ = try first.fit(&firstLoader, validation: data, epochs: 2)
+        var (second, secondLoader, _) = try makeTrainer(seed: 7, path: path)
+        try second.resume(from: path, loader: &secondLoader)
+        #expect(second.epochsCompleted == 2)
+        let rest = try second.fit(&secondLoader, validation: data, epochs: 3)
+        #expect(rest.epochs.map(\.epoch) == [2, 3, 4])
+        #expect(rest.epochs.map(\.trainLoss) == Array(full.epochs.suffix(3)).map(\.trainLoss))
+        #expect(second.model.stateDict().flatMap(\.tensor.scalars) == straight.model.stateDict().flatMap(\.tensor.scalars))
+        #expect(second.optimizer.learningRates == straight.optimizer.learningRates)
+        #expect(second.earlyStopping?.best == straight.earlyStopping?.best)
+    }
+}

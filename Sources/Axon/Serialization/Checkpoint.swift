@@ -9,11 +9,12 @@
 /// let remaining = try Checkpoint.restore(from: "run.axon", model: model, optimizer: opt, scheduler: sched, loader: &loader)
 /// ```
 public enum Checkpoint {
-    static let known: [String: UInt32] = ModelFile.known.merging(["OPTM": 1, "SCHD": 1, "LOAD": 1]) { a, _ in a }
+    static let known: [String: UInt32] = ModelFile.known.merging(["OPTM": 1, "SCHD": 1, "LOAD": 1, "STOP": 1]) { a, _ in a }
 
     public static func save(to path: String, model: any Layer, optimizer: (any Optimizer)? = nil,
                             scheduler: LRScheduler? = nil, plateau: ReduceLROnPlateau? = nil,
                             loader: DataLoader? = nil, batchesDone: Int = 0,
+                            earlyStopping: EarlyStopping? = nil, bestWeights: [Tensor]? = nil,
                             metadata: [(String, String)] = []) throws {
         var sections = try ModelFile.sections(model, metadata: metadata, requireArchitecture: false)
         if let optimizer {
@@ -43,14 +44,43 @@ public enum Checkpoint {
             for word in [s.0, s.1, s.2, s.3] { w.u64(word) }
             sections.append(AxonFile.Section(tag: "LOAD", required: false, payload: w.bytes))
         }
+        if let stopping = earlyStopping {
+            var w = ByteWriter()
+            w.u64(UInt64(stopping.patience)); w.f64(stopping.minDelta); w.u8(stopping.restoreBestWeights ? 1 : 0)
+            w.f64(stopping.best); w.u64(UInt64(stopping.epochsWithoutImprovement)); w.u64(UInt64((stopping.bestEpoch ?? -1) + 1))
+            let names = model.stateDict().map(\.name)
+            if let bestWeights, bestWeights.count == names.count {
+                w.u8(1)
+                w.bytes += ModelFile.tensorList(Array(zip(names, bestWeights)).map { (name: $0.0, tensor: $0.1) })
+            } else {
+                w.u8(0)
+            }
+            sections.append(AxonFile.Section(tag: "STOP", required: false, payload: w.bytes))
+        }
         try AxonFile.writeAtomically(AxonFile(sections: sections).encoded(), to: path)
+    }
+
+    /// The early-stopping state and best weights saved in `file`, if any.
+    static func earlyStopping(in file: AxonFile, stateCount: Int) throws -> (EarlyStopping, [Tensor]?)? {
+        guard let section = file.section("STOP") else { return nil }
+        var r = ByteReader(section.payload, context: "early-stopping state")
+        var stopping = try EarlyStopping(patience: r.count("patience", limit: 1 << 40), minDelta: r.f64(), restoreBestWeights: r.u8() != 0)
+        stopping.best = try r.f64()
+        stopping.epochsWithoutImprovement = try r.count("epochs without improvement", limit: 1 << 40)
+        let best = try r.count("best epoch", limit: 1 << 40)
+        stopping.bestEpoch = best == 0 ? nil : best - 1
+        guard try r.u8() != 0 else { return (stopping, nil) }
+        let weights = try ModelFile.readTensorList(Array(section.payload[r.offset...]), context: "best weights").map(\.tensor)
+        guard weights.count == stateCount else { throw AxonError(.format, "early-stopping state: \(weights.count) best weights for \(stateCount) tensors") }
+        return (stopping, weights)
     }
 
     /// Restores model, optimizer and schedules in place; the sections for the objects given
     /// must be in the file.
     public static func restore(from path: String, model: any Layer, optimizer: (any Optimizer)? = nil,
                                scheduler: LRScheduler? = nil, plateau: ReduceLROnPlateau? = nil) throws {
-        _ = try restoreAll(FileIO.read(path), model: model, optimizer: optimizer, scheduler: scheduler, plateau: plateau)
+        try restoreAll(AxonFile.decode(FileIO.read(path), knownVersions: known), model: model, optimizer: optimizer,
+                       scheduler: scheduler, plateau: plateau)
     }
 
     /// Restores everything, the loader included; returns the batches left in the epoch the
@@ -58,7 +88,13 @@ public enum Checkpoint {
     public static func restore(from path: String, model: any Layer, optimizer: (any Optimizer)? = nil,
                                scheduler: LRScheduler? = nil, plateau: ReduceLROnPlateau? = nil,
                                loader: inout DataLoader) throws -> [[Int]] {
-        let file = try restoreAll(FileIO.read(path), model: model, optimizer: optimizer, scheduler: scheduler, plateau: plateau)
+        let file = try AxonFile.decode(FileIO.read(path), knownVersions: known)
+        return try restore(file, model: model, optimizer: optimizer, scheduler: scheduler, plateau: plateau, loader: &loader)
+    }
+
+    static func restore(_ file: AxonFile, model: any Layer, optimizer: (any Optimizer)?, scheduler: LRScheduler?,
+                        plateau: ReduceLROnPlateau?, loader: inout DataLoader) throws -> [[Int]] {
+        try restoreAll(file, model: model, optimizer: optimizer, scheduler: scheduler, plateau: plateau)
         guard let load = file.section("LOAD") else { throw AxonError(.format, "checkpoint: no data loader section") }
         var r = ByteReader(load.payload, context: "data loader state")
         let epochs = try r.count("epochs", limit: 1 << 40), position = try r.count("position", limit: 1 << 40)
@@ -66,9 +102,8 @@ public enum Checkpoint {
         return try loader.resume(epochsStarted: epochs, epochStartGenerator: generator, position: position)
     }
 
-    static func restoreAll(_ bytes: [UInt8], model: any Layer, optimizer: (any Optimizer)?, scheduler: LRScheduler?,
-                           plateau: ReduceLROnPlateau?) throws -> AxonFile {
-        let file = try AxonFile.decode(bytes, knownVersions: known)
+    static func restoreAll(_ file: AxonFile, model: any Layer, optimizer: (any Optimizer)?, scheduler: LRScheduler?,
+                           plateau: ReduceLROnPlateau?) throws {
         try ModelFile.restore(file, into: model)
         if let optimizer {
             guard let section = file.section("OPTM") else { throw AxonError(.format, "checkpoint: no optimizer section") }
@@ -95,6 +130,5 @@ public enum Checkpoint {
                 plateau.optimizer.learningRates = rates
             }
         }
-        return file
     }
 }

@@ -93,6 +93,13 @@ public final class Trainer {
     /// Set to false for regression: accuracy is reported when outputs are [N, C] and
     /// targets class indices [N].
     public var reportAccuracy = true
+    /// When set, a full checkpoint (model, optimizer, schedules, loader, early stopping) is
+    /// saved there atomically after every epoch; `resume(from:loader:)` continues from it.
+    public var checkpointPath: String?
+    /// Epochs completed over every `fit` call (and restored by `resume`).
+    public internal(set) var epochsCompleted = 0
+    /// The weights of the best epoch so far, kept for early stopping's restore.
+    var bestWeights: [Tensor]?
 
     public init(model: any Layer, optimizer: any Optimizer, loss: @escaping (Tensor, Tensor) throws -> Tensor) {
         self.model = model
@@ -108,8 +115,8 @@ public final class Trainer {
         let state = model.stateDict().map(\.tensor)
         let params = model.namedParameters()
         let lastGood = try state.map { try $0.copy() }
-        var bestWeights: [Tensor]?
-        for epoch in 0..<epochs {
+        for _ in 0..<epochs {
+            let epoch = epochsCompleted
             model.train()
             let batches = loader.nextEpochIndices()
             var lossSum = 0.0, correct = 0, seen = 0, skipped = 0, steps = 0
@@ -157,6 +164,7 @@ public final class Trainer {
                 record.validationAccuracy = a
             }
             history.epochs.append(record)
+            epochsCompleted += 1
             progress?(.epoch(record))
             if !schedulerStepsPerBatch { scheduler?.step() }
             if let plateau { try plateau.step(metric: record.validationLoss ?? record.trainLoss) }
@@ -167,16 +175,33 @@ public final class Trainer {
                 }
                 earlyStopping = stopping
                 history.bestEpoch = stopping.bestEpoch
-                if stopping.shouldStop {
-                    history.stoppedEarly = true
-                    break
-                }
+            }
+            if let checkpointPath {
+                try Checkpoint.save(to: checkpointPath, model: model, optimizer: optimizer, scheduler: scheduler, plateau: plateau,
+                                    loader: loader, batchesDone: loader.batchCount, earlyStopping: earlyStopping, bestWeights: bestWeights)
+            }
+            if earlyStopping?.shouldStop == true {
+                history.stoppedEarly = true
+                break
             }
         }
         if let bestWeights, earlyStopping?.restoreBestWeights == true {
             for (t, saved) in zip(state, bestWeights) { try t.assign(saved) }
         }
         return history
+    }
+
+    /// Continues from a checkpoint `fit` saved (see `checkpointPath`): restores the model,
+    /// optimizer, schedules, early stopping and the loader, so the next `fit` picks up at the
+    /// next epoch exactly as if training had not stopped.
+    public func resume(from path: String, loader: inout DataLoader) throws {
+        let file = try AxonFile.decode(FileIO.read(path), knownVersions: Checkpoint.known)
+        _ = try Checkpoint.restore(file, model: model, optimizer: optimizer, scheduler: scheduler, plateau: plateau, loader: &loader)
+        if let (stopping, weights) = try Checkpoint.earlyStopping(in: file, stateCount: model.stateDict().count) {
+            earlyStopping = stopping
+            bestWeights = weights
+        }
+        epochsCompleted = loader.epochsStarted
     }
 
     /// The mean loss (and accuracy, for classification) of the model in eval mode.
