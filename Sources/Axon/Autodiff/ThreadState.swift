@@ -36,6 +36,15 @@ public enum GradMode {
     /// Whether ops on the calling thread are recorded for `backward()`.
     public static var isEnabled: Bool { ThreadState.current.recording }
 
+    /// Switches recording on the calling thread; returns the previous setting (for the C
+    /// door's `no_grad` scopes, which cannot pass a closure).
+    @discardableResult
+    public static func set(enabled: Bool) -> Bool {
+        let state = ThreadState.current
+        defer { state.recording = enabled }
+        return state.recording
+    }
+
     /// Runs `body` with recording set to `enabled` on this thread, then restores it.
     public static func with<R>(enabled: Bool, _ body: () throws -> R) rethrows -> R {
         let state = ThreadState.current
