@@ -24,6 +24,11 @@
 **   tensor keeps its inputs' graph alive, so inputs may be freed before results).
 **   Strings returned by the library are owned by the library; never free them.
 **
+**   The same rules hold for the other handle types (axon_model, axon_optimizer,
+**   axon_scheduler): a handle written to `*out` is owned by the caller and released with the
+**   type's own _free exactly once; handles passed in are borrowed. An object keeps alive what
+**   it uses: a model its tensors, an optimizer its parameters, a scheduler its optimizer.
+**
 ** THREADING
 **
 **   The library may be used from any number of threads at once. Process-wide functions
@@ -32,7 +37,9 @@
 **   using it as an input on one thread while another calls backward, zero_grad or free on it
 **   or on a tensor whose graph contains it). A handle may be handed from one thread to
 **   another. Errors are per thread: axon_last_error() reports the last failure of the calling
-**   thread only. Gradient recording is also per thread.
+**   thread only. Gradient recording is also per thread. The same holds for models,
+**   optimizers and schedulers; a model, its parameter tensors and an optimizer or scheduler
+**   over them count as one object for this rule.
 */
 #ifndef AXON_H
 #define AXON_H
@@ -225,10 +232,10 @@ axon_status axon_tensor_backward(axon_tensor *t);
 ** CONSTRUCTOR: axon_tensor
 **
 ** The accumulated gradient of `t`, of the same shape as `t`. Writes a new handle, owned by
-** the caller, to `*out`; `t` is borrowed. AXON_ERR_STATE if `t` has no gradient (no backward
-** has reached it since it was created or last zeroed). The returned tensor is the gradient
-** as of this call: a later backward or zero_grad gives `t` a new gradient and leaves the
-** returned tensor as it was.
+** the caller, to `*out`; `t` is borrowed. If `t` has no gradient (no backward has reached
+** it since it was created or last zeroed), writes NULL to `*out` and returns AXON_OK. The
+** returned tensor is the gradient as of this call: a later backward or zero_grad gives `t` a
+** new gradient and leaves the returned tensor as it was.
 */
 axon_status axon_tensor_grad(axon_tensor **out, const axon_tensor *t);
 
@@ -236,10 +243,453 @@ axon_status axon_tensor_grad(axon_tensor **out, const axon_tensor *t);
 ** METHOD: axon_tensor
 **
 ** Drops the accumulated gradient of `t` (PyTorch's zero_grad(set_to_none=True)): until the
-** next backward, axon_tensor_grad() reports AXON_ERR_STATE. Handles to the old gradient stay
-** valid.
+** next backward, axon_tensor_grad() writes NULL. Handles to the old gradient stay valid.
 */
 axon_status axon_tensor_zero_grad(axon_tensor *t);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** Elementwise a / b with NumPy broadcasting (AXON_ERR_SHAPE when the shapes do not
+** broadcast); division by zero follows IEEE 754. Writes a new handle, owned by the caller, to
+** `*out`; `a` and `b` are borrowed.
+*/
+axon_status axon_tensor_div(axon_tensor **out, const axon_tensor *a, const axon_tensor *b);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** Elementwise functions of `a`: -a, e^a, ln a, tanh a, 1 / (1 + e^-a), max(a, 0), sqrt a.
+** Values outside a function's domain give NaN or infinity, not an error. Writes a new handle,
+** owned by the caller, to `*out`; `a` is borrowed. If `a` requires grad, the result does too.
+*/
+axon_status axon_tensor_neg(axon_tensor **out, const axon_tensor *a);
+axon_status axon_tensor_exp(axon_tensor **out, const axon_tensor *a);
+axon_status axon_tensor_log(axon_tensor **out, const axon_tensor *a);
+axon_status axon_tensor_tanh(axon_tensor **out, const axon_tensor *a);
+axon_status axon_tensor_sigmoid(axon_tensor **out, const axon_tensor *a);
+axon_status axon_tensor_relu(axon_tensor **out, const axon_tensor *a);
+axon_status axon_tensor_sqrt(axon_tensor **out, const axon_tensor *a);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** Elementwise a raised to the constant `exponent`. Writes a new handle, owned by the caller,
+** to `*out`; `a` is borrowed.
+*/
+axon_status axon_tensor_pow(axon_tensor **out, const axon_tensor *a, float exponent);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** The sum or the mean of `a` over the `n_axes` axes in `axes` (negative axes count from the
+** end; `axes` may be NULL when `n_axes` is 0, which reduces over all axes). A non-zero
+** `keep_dims` keeps each reduced axis with length 1. AXON_ERR_INVALID_ARGUMENT for an axis out
+** of range or given twice. Writes a new handle, owned by the caller, to `*out`; `a` and
+** `axes` are borrowed.
+*/
+axon_status axon_tensor_sum_axes(axon_tensor **out, const axon_tensor *a, const int64_t *axes,
+                                 size_t n_axes, int keep_dims);
+axon_status axon_tensor_mean(axon_tensor **out, const axon_tensor *a, const int64_t *axes,
+                             size_t n_axes, int keep_dims);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** `a`'s elements, row-major, in the shape `shape[0..rank)` (one dimension may be -1, then
+** inferred). AXON_ERR_SHAPE when the element counts differ. `shape` may be NULL when `rank`
+** is 0. Writes a new handle, owned by the caller, to `*out`; `a` and `shape` are borrowed.
+*/
+axon_status axon_tensor_reshape(axon_tensor **out, const axon_tensor *a, const int64_t *shape,
+                                size_t rank);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** `a` with the axes `axis0` and `axis1` swapped (negative axes count from the end), as a
+** new row-major tensor. Writes a new handle, owned by the caller, to `*out`; `a` is borrowed.
+*/
+axon_status axon_tensor_transpose(axon_tensor **out, const axon_tensor *a, int64_t axis0,
+                                  int64_t axis1);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** softmax and log-softmax of `a` along `axis` (negative counts from the end; -1 is the last
+** axis). Writes a new handle, owned by the caller, to `*out`; `a` is borrowed.
+*/
+axon_status axon_tensor_softmax(axon_tensor **out, const axon_tensor *a, int64_t axis);
+axon_status axon_tensor_log_softmax(axon_tensor **out, const axon_tensor *a, int64_t axis);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** The values of `a` cut off from its graph (PyTorch's detach): the result does not require
+** grad and carries no tangent. It may share storage with `a`. Writes a new handle, owned by
+** the caller, to `*out`; `a` is borrowed.
+*/
+axon_status axon_tensor_detach(axon_tensor **out, const axon_tensor *a);
+
+/*
+** METHOD: axon_tensor
+**
+** Makes `t` track gradients (non-zero `requires_grad`) or stop tracking them. Meant for
+** leaves, as PyTorch's requires_grad_(); operations record only while it is set.
+*/
+axon_status axon_tensor_set_requires_grad(axon_tensor *t, int requires_grad);
+
+/*
+** METHOD: axon_tensor
+**
+** Reverse mode from `t` with an explicit seed (the cotangent d loss / d t, of t's shape).
+** `seed` may be NULL only for a one-element `t` (then 1). A non-zero `retain_graph` keeps the
+** recorded graph for another backward; a non-zero `create_graph` records the backward pass
+** itself, so that gradients can be differentiated again (higher-order derivatives).
+** `t` and `seed` are borrowed. Errors as axon_tensor_backward(), plus AXON_ERR_SHAPE when
+** the seed's shape differs from t's.
+*/
+axon_status axon_tensor_backward_seed(axon_tensor *t, const axon_tensor *seed, int retain_graph,
+                                      int create_graph);
+
+/*
+** Gradient recording on the calling thread (PyTorch's grad mode), on by default. With it off,
+** operations record no graph: use it for inference and for updates done by hand. Sets the
+** calling thread's mode to `enabled` (non-zero: on) and returns the previous mode (1 or 0).
+** Other threads are not affected. Cannot fail.
+*/
+int axon_set_grad_enabled(int enabled);
+
+/* Whether gradient recording is on for the calling thread (1) or off (0). */
+int axon_is_grad_enabled(void);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** Forward mode: a dual number with the values (and the graph) of `primal` carrying the
+** tangent `tangent`, of the same shape (AXON_ERR_SHAPE otherwise). Operations on the result
+** propagate tangents: read the tangent of any result with axon_tensor_tangent(). Writes a new
+** handle, owned by the caller, to `*out`; `primal` and `tangent` are borrowed (a detached
+** copy of the tangent is kept).
+*/
+axon_status axon_tensor_dual(axon_tensor **out, const axon_tensor *primal,
+                             const axon_tensor *tangent);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** The forward-mode tangent attached to `t`, of t's shape. Writes a new handle, owned by the
+** caller, to `*out`; `t` is borrowed. If `t` carries no tangent (it does not depend on a
+** dual number), writes NULL to `*out` and returns AXON_OK.
+*/
+axon_status axon_tensor_tangent(axon_tensor **out, const axon_tensor *t);
+
+/* ---------------------------------------------------------------------------------------
+** MODELS
+**
+** An axon_model is a tree of layers (as a PyTorch nn.Module) with named parameters and
+** buffers. It is built from a short text spec, one layer per ';' or line, arguments by
+** position or as key=value, containers with their children in braces:
+**
+**     "linear 784 256; batchnorm1d 256; relu; dropout 0.2; linear 256 10"
+**     "conv2d 1 8 kernel=3 padding=1; maxpool2d 2; flatten; linear 1568 10"
+**     "residual { linear 8 8; tanh }"
+**
+** Kinds: linear, conv2d, maxpool2d, avgpool2d, relu, gelu, sigmoid, tanh, softplus, identity,
+** leakyrelu, elu, softmax, logsoftmax, maxout, flatten, dropout, dropout2d, batchnorm1d,
+** batchnorm2d, instancenorm2d, layernorm, groupnorm, sequential, residual, weightnorm.
+** Several top-level layers make a sequential. A model starts in training mode.
+**
+** The state of a model (PyTorch's state_dict) is its parameters and buffers, in PyTorch's
+** order, by dotted names such as "0.weight" or "1.running_mean".
+*/
+typedef struct axon_model axon_model;
+
+/*
+** CONSTRUCTOR: axon_model
+**
+** Builds a model from the NUL-terminated text `spec`, initializing its parameters PyTorch's
+** way from a random stream seeded with `seed` (the same spec and seed give the same model).
+** AXON_ERR_FORMAT when the text does not parse or names an unknown kind;
+** AXON_ERR_INVALID_ARGUMENT for a bad argument value. Writes a new handle, owned by the
+** caller, to `*out`; `spec` is borrowed.
+*/
+axon_status axon_model_new(axon_model **out, const char *spec, uint64_t seed);
+
+/*
+** CONSTRUCTOR: axon_model
+**
+** Loads a model file written by axon_model_save() (architecture, state and training mode)
+** from the NUL-terminated `path`. AXON_ERR_IO when it cannot be read, AXON_ERR_FORMAT when it is not a
+** valid model file of a supported version. Writes a new handle, owned by the caller, to
+** `*out`; `path` is borrowed.
+*/
+axon_status axon_model_load(axon_model **out, const char *path);
+
+/*
+** DESTRUCTOR: axon_model
+**
+** Releases the caller's reference `m`. Handles to its parameters and state tensors stay
+** valid, as do optimizers over them. NULL is a no-op.
+*/
+void axon_model_free(axon_model *m);
+
+/*
+** METHOD: axon_model
+**
+** Writes the architecture, the state and the training mode of `m` to the NUL-terminated
+** `path` (created or replaced). AXON_ERR_IO when the file cannot be written. `path` is borrowed.
+*/
+axon_status axon_model_save(const axon_model *m, const char *path);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** Runs `m` on the batch `x` and writes the output, a new handle owned by the caller, to
+** `*out`; `x` is borrowed. In training mode, dropout is active and batch normalization uses
+** and updates batch statistics (so `m` is modified). AXON_ERR_SHAPE when x does not fit.
+*/
+axon_status axon_model_forward(axon_tensor **out, axon_model *m, const axon_tensor *x);
+
+/* METHOD: axon_model - training mode for a non-zero `training`, evaluation mode for 0. */
+axon_status axon_model_train(axon_model *m, int training);
+
+/* METHOD: axon_model - 1 in training mode, 0 in evaluation mode (also 0 for NULL). */
+int axon_model_is_training(const axon_model *m);
+
+/* METHOD: axon_model - the number of trainable scalars; 0 for NULL. */
+size_t axon_model_parameter_count(const axon_model *m);
+
+/*
+** METHOD: axon_model
+**
+** The canonical text spec of `m` (every argument named), which axon_model_new() accepts.
+** Writes its length in bytes (without the NUL) to `*out_length` unless that is NULL. If
+** `capacity` exceeds the length, writes the text and a terminating NUL to the caller's
+** buffer `out` of `capacity` bytes; otherwise writes only a NUL (when capacity > 0) and
+** still returns AXON_OK: call with NULL, 0 to learn the size. `out` may be NULL when
+** `capacity` is 0.
+*/
+axon_status axon_model_spec(const axon_model *m, char *out, size_t capacity, size_t *out_length);
+
+/* METHOD: axon_model - the number of state tensors (parameters and buffers); 0 for NULL. */
+size_t axon_model_state_count(const axon_model *m);
+
+/*
+** METHOD: axon_model
+**
+** The name of state tensor `i` (0 <= i < axon_model_state_count(), else
+** AXON_ERR_INVALID_ARGUMENT), e.g. "0.weight", written as axon_model_spec() writes text.
+*/
+axon_status axon_model_state_name(const axon_model *m, size_t i, char *out, size_t capacity,
+                                  size_t *out_length);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** A new handle, owned by the caller, to state tensor `i` of `m` (AXON_ERR_INVALID_ARGUMENT
+** when out of range): the very tensor the model uses, not a copy, so it sees later training
+** and its gradient. It stays valid after axon_model_free().
+*/
+axon_status axon_model_state_tensor(axon_tensor **out, const axon_model *m, size_t i);
+
+/* METHOD: axon_model - the number of parameter tensors (trainable); 0 for NULL. */
+size_t axon_model_parameter_count_tensors(const axon_model *m);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** A new handle, owned by the caller, to parameter tensor `i` of `m`
+** (0 <= i < axon_model_parameter_count_tensors(), else AXON_ERR_INVALID_ARGUMENT), in
+** PyTorch's parameters() order: the very tensor the model uses. Pass these handles to
+** axon_optimizer_new(). It stays valid after axon_model_free().
+*/
+axon_status axon_model_parameter(axon_tensor **out, const axon_model *m, size_t i);
+
+/*
+** METHOD: axon_model
+**
+** The name of parameter tensor `i`, e.g. "0.bias", written as axon_model_spec() writes text.
+*/
+axon_status axon_model_parameter_name(const axon_model *m, size_t i, char *out, size_t capacity,
+                                      size_t *out_length);
+
+/*
+** METHOD: axon_model
+**
+** Copies the values of `tensors[0..count)` into the state tensors named `names[0..count)`
+** (PyTorch's load_state_dict). Shapes must match (AXON_ERR_SHAPE). With a non-zero `strict`,
+** the names must be exactly the model's state names (AXON_ERR_INVALID_ARGUMENT otherwise);
+** without, unknown names are ignored and missing ones keep their values. All arrays are
+** borrowed; they may be NULL when `count` is 0.
+*/
+axon_status axon_model_load_state(axon_model *m, const char *const *names,
+                                  axon_tensor *const *tensors, size_t count, int strict);
+
+/* ---------------------------------------------------------------------------------------
+** OPTIMIZERS AND SCHEDULES
+**
+** Optimizers and schedules are chosen by name and configured with options given as two
+** parallel arrays, `keys[0..n_options)` (NUL-terminated names) and `values[0..n_options)`;
+** both are borrowed and may be NULL when n_options is 0. An option not given keeps PyTorch's
+** default; an unknown or repeated key is AXON_ERR_INVALID_ARGUMENT. Booleans are 0 or 1.
+*/
+typedef struct axon_optimizer axon_optimizer;
+typedef struct axon_scheduler axon_scheduler;
+
+/*
+** CONSTRUCTOR: axon_optimizer
+**
+** An optimizer of `kind` over the `n_params` tensors in `params` (typically from
+** axon_model_parameter()), with one parameter group. Kinds and their options:
+**
+**   sgd       lr momentum dampening nesterov weight_decay
+**   adagrad   lr lr_decay initial_accumulator_value eps weight_decay
+**   rmsprop   lr alpha eps momentum centered weight_decay
+**   adadelta  lr rho eps weight_decay
+**   adam      lr beta1 beta2 eps amsgrad weight_decay
+**   adamw     lr beta1 beta2 eps amsgrad weight_decay (decoupled)
+**   adamax    lr beta1 beta2 eps weight_decay
+**   nadam     lr beta1 beta2 eps momentum_decay weight_decay
+**
+** Unknown kinds and invalid values are AXON_ERR_INVALID_ARGUMENT. The optimizer keeps its own
+** references to the parameters: the handles in `params` stay the caller's, and may be freed.
+** Writes a new handle, owned by the caller, to `*out`; `kind`, `params`, `keys` and `values`
+** are borrowed.
+*/
+axon_status axon_optimizer_new(axon_optimizer **out, const char *kind, axon_tensor *const *params,
+                               size_t n_params, const char *const *keys, const double *values,
+                               size_t n_options);
+
+/* DESTRUCTOR: axon_optimizer - releases the caller's reference `opt`. NULL is a no-op. */
+void axon_optimizer_free(axon_optimizer *opt);
+
+/*
+** METHOD: axon_optimizer
+**
+** One update of every parameter that has a gradient (parameters without one are skipped).
+*/
+axon_status axon_optimizer_step(axon_optimizer *opt);
+
+/* METHOD: axon_optimizer - drops the gradient of every parameter (set_to_none=True). */
+axon_status axon_optimizer_zero_grad(axon_optimizer *opt);
+
+/* METHOD: axon_optimizer - the number of parameter groups (1); 0 for NULL. */
+size_t axon_optimizer_group_count(const axon_optimizer *opt);
+
+/*
+** METHOD: axon_optimizer
+**
+** Writes the current learning rate of parameter group `group` to `*out`
+** (AXON_ERR_INVALID_ARGUMENT when group >= axon_optimizer_group_count()).
+*/
+axon_status axon_optimizer_get_lr(double *out, const axon_optimizer *opt, size_t group);
+
+/*
+** METHOD: axon_optimizer
+**
+** Sets the learning rate of parameter group `group` to `lr` (finite and >= 0).
+*/
+axon_status axon_optimizer_set_lr(axon_optimizer *opt, size_t group, double lr);
+
+/*
+** CONSTRUCTOR: axon_scheduler
+**
+** A learning-rate scheduler driving `opt`: each axon_scheduler_step() sets every group's
+** rate to schedule(base rate, step), the base being the rate when the scheduler was made;
+** creating it already applies step 0. Kinds and options:
+**
+**   step          step_size gamma
+**   multistep     m1 m2 ... (milestones, in any order) gamma
+**   exponential   gamma
+**   inverse_time  beta
+**   polynomial    total power
+**   cosine        period eta_min
+**   linear        start_factor end_factor total
+**
+** The scheduler holds its own reference to `opt`, which therefore lives at least as long as
+** the scheduler; the caller still frees its own handle `opt`. Writes a new handle, owned by
+** the caller, to `*out`; `kind`, `keys` and `values` are borrowed.
+*/
+axon_status axon_scheduler_new(axon_scheduler **out, axon_optimizer *opt, const char *kind,
+                               const char *const *keys, const double *values, size_t n_options);
+
+/* DESTRUCTOR: axon_scheduler - releases the caller's reference `s`. NULL is a no-op. */
+void axon_scheduler_free(axon_scheduler *s);
+
+/* METHOD: axon_scheduler - advances one step and writes the new rates into the optimizer. */
+axon_status axon_scheduler_step(axon_scheduler *s);
+
+/* ---------------------------------------------------------------------------------------
+** TRAINING
+**
+** Loss names: mse, l1, smooth_l1, huber, bce, bce_with_logits, cross_entropy, nll, kl_div.
+** Reductions: mean, sum, none, batchmean. Class-index targets (cross_entropy, nll) are float
+** tensors holding whole numbers.
+*/
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** The loss `name` of `input` against `target` with `reduction` (NULL means "mean").
+** Unknown names or reductions are AXON_ERR_INVALID_ARGUMENT; mismatched shapes
+** AXON_ERR_SHAPE. Writes a new handle, owned by the caller, to `*out`; all else is borrowed.
+*/
+axon_status axon_loss(axon_tensor **out, const char *name, const axon_tensor *input,
+                      const axon_tensor *target, const char *reduction);
+
+/*
+** Scales the gradients of `params[0..n)` together so that their joint `norm_type`-norm
+** (INFINITY for the max norm) is at most `max_norm` (torch.nn.utils.clip_grad_norm_), and
+** writes the total norm before clipping to `*out_total`. Tensors without a gradient are
+** skipped. `params` is borrowed.
+*/
+axon_status axon_clip_grad_norm(float *out_total, axon_tensor *const *params, size_t n,
+                                double max_norm, double norm_type);
+
+/*
+** Clamps every gradient element of `params[0..n)` to [-clip_value, clip_value]
+** (torch.nn.utils.clip_grad_value_). `params` is borrowed.
+*/
+axon_status axon_clip_grad_value(axon_tensor *const *params, size_t n, double clip_value);
+
+/*
+** One training step of `m` with `opt`: forward on `x`, the loss `loss` (reduction mean)
+** against `y`, zero_grad, backward, gradient clipping to `clip_norm` (<= 0: no clipping),
+** optimizer step. Writes the loss before the update to `*out_loss`. Everything is borrowed.
+*/
+axon_status axon_train_step(float *out_loss, axon_model *m, axon_optimizer *opt, const char *loss,
+                            const axon_tensor *x, const axon_tensor *y, double clip_norm);
+
+/*
+** One epoch of axon_fit(). Values that were not measured are NaN: the accuracies when the
+** targets are not class indices (rank 1), the validation values without validation data,
+** train_loss when every step of the epoch was skipped. `skipped_steps` counts the batches
+** whose loss, gradients or update were not finite (their update is undone).
+*/
+typedef struct axon_epoch_record {
+    double train_loss;
+    double train_accuracy;
+    double val_loss;
+    double val_accuracy;
+    double learning_rate; /* of the first group, during the epoch */
+    int64_t skipped_steps;
+} axon_epoch_record;
+
+/*
+** Trains `m` with `opt` for `epochs` epochs on (`x`, `y`): each epoch shuffles the samples
+** (first axis) with a stream seeded by `seed`, runs batches of `batch_size` through forward,
+** the loss `loss` (mean), backward, clipping to `clip_norm` (<= 0: none) and a step, then
+** evaluates on (`val_x`, `val_y`) if given (both NULL or both non-NULL) and steps `sched` once
+** if it is not NULL (it must drive `opt`). Writes one record per epoch to the caller's array
+** `out_records` of `capacity` entries (capacity < epochs is AXON_ERR_INVALID_ARGUMENT, checked
+** before training) and the number written to `*out_count`. All handles are borrowed; the
+** model, its parameters and the optimizer are updated in place.
+*/
+axon_status axon_fit(axon_epoch_record *out_records, size_t capacity, size_t *out_count,
+                     axon_model *m, axon_optimizer *opt, axon_scheduler *sched, const char *loss,
+                     const axon_tensor *x, const axon_tensor *y, const axon_tensor *val_x,
+                     const axon_tensor *val_y, int epochs, size_t batch_size, uint64_t seed,
+                     double clip_norm);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -1,45 +1,16 @@
 // `axon_tensor`: an opaque handle that owns one reference to a `Tensor` (include/axon.h,
-// "Tensors"). Each entry point checks its arguments, resolves handles, makes one call into the
+// "Tensors"; the handle table is in CAPI+Handles.swift). Each entry point checks its arguments, resolves handles, makes one call into the
 // core and writes `*out`.
 
 import Axon
-import Synchronization
 
 /// The largest rank the C door accepts (AXON_MAX_RANK).
 private let maxRank = 16
 
-/// The addresses of the live tensor handles. Resolving through it turns a NULL, freed or
-/// foreign pointer into AXON_ERR_INVALID_ARGUMENT instead of a crash, and makes a second
-/// `axon_tensor_free` a no-op. (An address reused by a newer tensor cannot be told apart.)
-private let liveTensors = Mutex<Set<UInt>>([])
+private func makeHandle(_ tensor: Tensor) -> OpaquePointer { tensorHandles.make(tensor) }
 
-/// A new handle owning one reference to `tensor`.
-private func makeHandle(_ tensor: Tensor) -> OpaquePointer {
-    let raw = Unmanaged.passRetained(tensor).toOpaque()
-    liveTensors.withLock { _ = $0.insert(UInt(bitPattern: raw)) }
-    return OpaquePointer(raw)
-}
-
-/// The tensor behind a live handle; `name` is the C parameter name, for the message.
 private func resolve(_ handle: OpaquePointer?, _ function: String, _ name: String) throws -> Tensor {
-    guard let handle else { throw invalidArgument(function, "\(name) is NULL") }
-    let raw = UnsafeRawPointer(handle)
-    let tensor: Tensor? = liveTensors.withLock { live in
-        live.contains(UInt(bitPattern: raw)) ? Unmanaged<Tensor>.fromOpaque(raw).takeUnretainedValue() : nil
-    }
-    guard let tensor else {
-        throw invalidArgument(function, "\(name) is not a live axon_tensor (already freed, or not a tensor)")
-    }
-    return tensor
-}
-
-/// The output slot, checked and set to NULL so that a failing call leaves `*out == NULL`.
-private func outSlot(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ function: String) throws
-    -> UnsafeMutablePointer<OpaquePointer?>
-{
-    guard let out else { throw invalidArgument(function, "out is NULL") }
-    out.pointee = nil
-    return out
+    try tensorHandles.resolve(handle, function, name)
 }
 
 private func binary(_ function: String, _ out: UnsafeMutablePointer<OpaquePointer?>?,
@@ -86,11 +57,7 @@ public func axon_tensor_new(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ data
 
 @_cdecl("axon_tensor_free")
 public func axon_tensor_free(_ t: OpaquePointer?) {
-    guard let t else { return }
-    let raw = UnsafeRawPointer(t)
-    let owned = liveTensors.withLock { $0.remove(UInt(bitPattern: raw)) != nil }
-    // Released outside the lock: the last release may free a whole graph.
-    if owned { Unmanaged<Tensor>.fromOpaque(raw).release() }
+    tensorHandles.free(t)
 }
 
 // MARK: - Accessors
@@ -192,11 +159,7 @@ public func axon_tensor_grad(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ t: 
     let f = "axon_tensor_grad"
     return cCall(f) {
         let out = try outSlot(out, f)
-        let t = try resolve(t, f, "t")
-        guard let grad = t.grad else {
-            throw AxonError(.invalidState, "\(f): tensor of shape \(t.shape) has no gradient")
-        }
-        out.pointee = makeHandle(grad)
+        out.pointee = try resolve(t, f, "t").grad.map(makeHandle)
     }
 }
 
@@ -205,5 +168,171 @@ public func axon_tensor_zero_grad(_ t: OpaquePointer?) -> Int32 {
     let f = "axon_tensor_zero_grad"
     return cCall(f) {
         try resolve(t, f, "t").zeroGrad()
+    }
+}
+
+// MARK: - Unary operations
+
+private func unary(_ function: String, _ out: UnsafeMutablePointer<OpaquePointer?>?, _ a: OpaquePointer?,
+                   _ op: (Tensor) throws -> Tensor) -> Int32 {
+    cCall(function) {
+        let out = try outSlot(out, function)
+        let a = try resolve(a, function, "a")
+        out.pointee = makeHandle(try op(a))
+    }
+}
+
+@_cdecl("axon_tensor_div")
+public func axon_tensor_div(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ a: OpaquePointer?,
+                            _ b: OpaquePointer?) -> Int32 {
+    binary("axon_tensor_div", out, a, b) { try $0 / $1 }
+}
+
+@_cdecl("axon_tensor_neg")
+public func axon_tensor_neg(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ a: OpaquePointer?) -> Int32 {
+    unary("axon_tensor_neg", out, a) { try -$0 }
+}
+
+@_cdecl("axon_tensor_exp")
+public func axon_tensor_exp(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ a: OpaquePointer?) -> Int32 {
+    unary("axon_tensor_exp", out, a) { try $0.exp() }
+}
+
+@_cdecl("axon_tensor_log")
+public func axon_tensor_log(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ a: OpaquePointer?) -> Int32 {
+    unary("axon_tensor_log", out, a) { try $0.log() }
+}
+
+@_cdecl("axon_tensor_tanh")
+public func axon_tensor_tanh(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ a: OpaquePointer?) -> Int32 {
+    unary("axon_tensor_tanh", out, a) { try $0.tanh() }
+}
+
+@_cdecl("axon_tensor_sigmoid")
+public func axon_tensor_sigmoid(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ a: OpaquePointer?) -> Int32 {
+    unary("axon_tensor_sigmoid", out, a) { try $0.sigmoid() }
+}
+
+@_cdecl("axon_tensor_relu")
+public func axon_tensor_relu(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ a: OpaquePointer?) -> Int32 {
+    unary("axon_tensor_relu", out, a) { try $0.relu() }
+}
+
+@_cdecl("axon_tensor_sqrt")
+public func axon_tensor_sqrt(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ a: OpaquePointer?) -> Int32 {
+    unary("axon_tensor_sqrt", out, a) { try $0.sqrt() }
+}
+
+@_cdecl("axon_tensor_pow")
+public func axon_tensor_pow(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ a: OpaquePointer?,
+                            _ exponent: Float) -> Int32 {
+    unary("axon_tensor_pow", out, a) { try $0.pow(exponent) }
+}
+
+@_cdecl("axon_tensor_detach")
+public func axon_tensor_detach(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ a: OpaquePointer?) -> Int32 {
+    unary("axon_tensor_detach", out, a) { $0.detached() }
+}
+
+// MARK: - Reductions and shapes
+
+/// The axes of a reduction: nil (all) when `n_axes` is 0.
+private func reductionAxes(_ axes: UnsafePointer<Int64>?, _ count: Int, _ function: String) throws -> [Int]? {
+    let list = try ints(axes, count, function, "axes")
+    return list.isEmpty ? nil : list
+}
+
+@_cdecl("axon_tensor_sum_axes")
+public func axon_tensor_sum_axes(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ a: OpaquePointer?,
+                                 _ axes: UnsafePointer<Int64>?, _ nAxes: Int, _ keepDims: Int32) -> Int32 {
+    let f = "axon_tensor_sum_axes"
+    return cCall(f) {
+        let out = try outSlot(out, f)
+        let a = try resolve(a, f, "a"), axes = try reductionAxes(axes, nAxes, f)
+        out.pointee = makeHandle(try a.sum(axes: axes, keepDims: keepDims != 0))
+    }
+}
+
+@_cdecl("axon_tensor_mean")
+public func axon_tensor_mean(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ a: OpaquePointer?,
+                             _ axes: UnsafePointer<Int64>?, _ nAxes: Int, _ keepDims: Int32) -> Int32 {
+    let f = "axon_tensor_mean"
+    return cCall(f) {
+        let out = try outSlot(out, f)
+        let a = try resolve(a, f, "a"), axes = try reductionAxes(axes, nAxes, f)
+        out.pointee = makeHandle(try a.mean(axes: axes, keepDims: keepDims != 0))
+    }
+}
+
+@_cdecl("axon_tensor_reshape")
+public func axon_tensor_reshape(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ a: OpaquePointer?,
+                                _ shape: UnsafePointer<Int64>?, _ rank: Int) -> Int32 {
+    let f = "axon_tensor_reshape"
+    return cCall(f) {
+        let out = try outSlot(out, f)
+        guard rank <= maxRank else { throw invalidArgument(f, "rank \(rank) is above \(maxRank)") }
+        let a = try resolve(a, f, "a"), shape = try ints(shape, rank, f, "shape")
+        out.pointee = makeHandle(try a.reshape(shape))
+    }
+}
+
+@_cdecl("axon_tensor_transpose")
+public func axon_tensor_transpose(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ a: OpaquePointer?,
+                                  _ axis0: Int64, _ axis1: Int64) -> Int32 {
+    let f = "axon_tensor_transpose"
+    return unary(f, out, a) { try $0.transposed(int(axis0, f, "axis0"), int(axis1, f, "axis1")) }
+}
+
+@_cdecl("axon_tensor_softmax")
+public func axon_tensor_softmax(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ a: OpaquePointer?,
+                                _ axis: Int64) -> Int32 {
+    let f = "axon_tensor_softmax"
+    return unary(f, out, a) { try $0.softmax(axis: int(axis, f, "axis")) }
+}
+
+@_cdecl("axon_tensor_log_softmax")
+public func axon_tensor_log_softmax(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ a: OpaquePointer?,
+                                    _ axis: Int64) -> Int32 {
+    let f = "axon_tensor_log_softmax"
+    return unary(f, out, a) { try $0.logSoftmax(axis: int(axis, f, "axis")) }
+}
+
+// MARK: - Gradient control and forward mode
+
+@_cdecl("axon_tensor_set_requires_grad")
+public func axon_tensor_set_requires_grad(_ t: OpaquePointer?, _ requiresGrad: Int32) -> Int32 {
+    let f = "axon_tensor_set_requires_grad"
+    return cCall(f) {
+        try resolve(t, f, "t").requiresGrad = requiresGrad != 0
+    }
+}
+
+@_cdecl("axon_tensor_backward_seed")
+public func axon_tensor_backward_seed(_ t: OpaquePointer?, _ seed: OpaquePointer?, _ retainGraph: Int32,
+                                      _ createGraph: Int32) -> Int32 {
+    let f = "axon_tensor_backward_seed"
+    return cCall(f) {
+        let t = try resolve(t, f, "t"), seed = try tensorHandles.resolveOptional(seed, f, "seed")
+        try t.backward(seed, retainGraph: retainGraph != 0, createGraph: createGraph != 0)
+    }
+}
+
+@_cdecl("axon_tensor_dual")
+public func axon_tensor_dual(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ primal: OpaquePointer?,
+                             _ tangent: OpaquePointer?) -> Int32 {
+    let f = "axon_tensor_dual"
+    return cCall(f) {
+        let out = try outSlot(out, f)
+        let primal = try resolve(primal, f, "primal"), tangent = try resolve(tangent, f, "tangent")
+        out.pointee = makeHandle(try primal.makingDual(tangent: tangent))
+    }
+}
+
+@_cdecl("axon_tensor_tangent")
+public func axon_tensor_tangent(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ t: OpaquePointer?) -> Int32 {
+    let f = "axon_tensor_tangent"
+    return cCall(f) {
+        let out = try outSlot(out, f)
+        out.pointee = try resolve(t, f, "t").tangent.map(makeHandle)
     }
 }

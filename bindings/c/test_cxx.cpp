@@ -16,6 +16,16 @@ struct TensorDeleter {
 };
 using Tensor = std::unique_ptr<axon_tensor, TensorDeleter>;
 
+struct ModelDeleter {
+    void operator()(axon_model *m) const noexcept { axon_model_free(m); }
+};
+using Model = std::unique_ptr<axon_model, ModelDeleter>;
+
+struct OptimizerDeleter {
+    void operator()(axon_optimizer *o) const noexcept { axon_optimizer_free(o); }
+};
+using Optimizer = std::unique_ptr<axon_optimizer, OptimizerDeleter>;
+
 struct Error : std::runtime_error {
     axon_status status;
     Error(axon_status s, const char *message) : std::runtime_error(message), status(s) {}
@@ -73,6 +83,37 @@ int main() {
         EXPECT(std::strstr(e.what(), "[3]") != nullptr);
     }
     EXPECT(std::string(axon_status_string(AXON_ERR_SHAPE)) == "shape mismatch");
+
+    // A model, its parameters, an optimizer and a few training steps.
+    axon_model *raw_model = nullptr;
+    check(axon_model_new(&raw_model, "linear 2 4; tanh; linear 4 1", 1));
+    Model model(raw_model);
+    std::vector<Tensor> params;
+    std::vector<axon_tensor *> raw_params;
+    for (size_t i = 0; i < axon_model_parameter_count_tensors(model.get()); ++i) {
+        check(axon_model_parameter(&raw, model.get(), i));
+        params.emplace_back(raw);
+        raw_params.push_back(raw);
+    }
+    const char *keys[] = {"lr"};
+    const double lr[] = {0.1};
+    axon_optimizer *raw_opt = nullptr;
+    check(axon_optimizer_new(&raw_opt, "adam", raw_params.data(), raw_params.size(), keys, lr, 1));
+    Optimizer opt(raw_opt);
+    Tensor inputs = make({0, 0, 0, 1, 1, 0, 1, 1}, {4, 2});
+    Tensor targets = make({0, 1, 1, 2}, {4, 1});
+    float first = 0, last = 0;
+    for (int step = 0; step < 50; ++step) {
+        check(axon_train_step(&last, model.get(), opt.get(), "mse", inputs.get(), targets.get(), 0));
+        if (step == 0) first = last;
+    }
+    EXPECT(last < first);
+    size_t length = 0;
+    check(axon_model_spec(model.get(), nullptr, 0, &length));  // ask for the size, then read
+    std::vector<char> spec(length + 1);
+    check(axon_model_spec(model.get(), spec.data(), spec.size(), nullptr));
+    EXPECT(std::string(spec.data()).compare(0, 12, "sequential {") == 0);
+    EXPECT(std::strlen(spec.data()) == length);
 
     if (failures != 0) {
         std::fprintf(stderr, "test_cxx: %d checks failed\n", failures);

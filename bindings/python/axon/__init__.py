@@ -18,7 +18,11 @@ from .errors import (
     ShapeError,
     StateError,
 )
-from .tensor import Tensor, tensor
+from .tensor import Tensor, make_dual, tensor
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from ._seed import manual_seed
+from . import nn, optim
+from .serialization import load, save
 
 #: The version of the loaded libaxon, e.g. "0.1.0".
 __version__ = _lib.version()
@@ -27,6 +31,16 @@ __all__ = [
     "__version__",
     "Tensor",
     "tensor",
+    "make_dual",
+    "no_grad",
+    "enable_grad",
+    "set_grad_enabled",
+    "is_grad_enabled",
+    "manual_seed",
+    "nn",
+    "optim",
+    "save",
+    "load",
     "AxonError",
     "InvalidArgumentError",
     "ShapeError",

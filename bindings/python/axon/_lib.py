@@ -16,7 +16,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
-from ctypes import POINTER, c_char_p, c_float, c_int, c_int64, c_size_t
+from ctypes import POINTER, Structure, c_char, c_char_p, c_double, c_float, c_int, c_int64, c_size_t, c_uint64
 from pathlib import Path
 
 from . import errors
@@ -68,6 +68,37 @@ class axon_tensor(ctypes.Structure):
 tensor_p = POINTER(axon_tensor)
 
 
+class axon_model(ctypes.Structure):
+    """The opaque ``struct axon_model``."""
+
+
+class axon_optimizer(ctypes.Structure):
+    """The opaque ``struct axon_optimizer``."""
+
+
+class axon_scheduler(ctypes.Structure):
+    """The opaque ``struct axon_scheduler``."""
+
+
+#: ``axon_model *``, ``axon_optimizer *``, ``axon_scheduler *``
+model_p = POINTER(axon_model)
+optimizer_p = POINTER(axon_optimizer)
+scheduler_p = POINTER(axon_scheduler)
+
+
+class axon_epoch_record(Structure):
+    """``axon_epoch_record``: one epoch of ``axon_fit`` (NaN for values not measured)."""
+
+    _fields_ = [
+        ("train_loss", c_double),
+        ("train_accuracy", c_double),
+        ("val_loss", c_double),
+        ("val_accuracy", c_double),
+        ("learning_rate", c_double),
+        ("skipped_steps", c_int64),
+    ]
+
+
 def _check(status: int, func, args):
     """errcheck of every function returning ``axon_status``."""
     if status != 0:
@@ -103,6 +134,13 @@ axon_version_number = _declare("axon_version_number", c_int, [])
 axon_abi_version = _declare("axon_abi_version", c_int, [])
 # int axon_format_version(void);
 axon_format_version = _declare("axon_format_version", c_int, [])
+
+# ---- Grad mode ------------------------------------------------------------------------------
+
+# int axon_set_grad_enabled(int enabled);
+axon_set_grad_enabled = _declare("axon_set_grad_enabled", c_int, [c_int])
+# int axon_is_grad_enabled(void);
+axon_is_grad_enabled = _declare("axon_is_grad_enabled", c_int, [])
 
 # ---- Errors ---------------------------------------------------------------------------------
 
@@ -162,6 +200,258 @@ axon_tensor_grad = _declare("axon_tensor_grad", c_int, [POINTER(tensor_p), tenso
 # axon_status axon_tensor_zero_grad(axon_tensor *t);
 axon_tensor_zero_grad = _declare("axon_tensor_zero_grad", c_int, [tensor_p], status=True)
 
+# axon_status axon_tensor_div(axon_tensor **out, const axon_tensor *a, const axon_tensor *b);
+axon_tensor_div = _declare(
+    "axon_tensor_div", c_int, [POINTER(tensor_p), tensor_p, tensor_p], status=True
+)
+# axon_status axon_tensor_neg(axon_tensor **out, const axon_tensor *a);
+axon_tensor_neg = _declare("axon_tensor_neg", c_int, [POINTER(tensor_p), tensor_p], status=True)
+# axon_status axon_tensor_exp(axon_tensor **out, const axon_tensor *a);
+axon_tensor_exp = _declare("axon_tensor_exp", c_int, [POINTER(tensor_p), tensor_p], status=True)
+# axon_status axon_tensor_log(axon_tensor **out, const axon_tensor *a);
+axon_tensor_log = _declare("axon_tensor_log", c_int, [POINTER(tensor_p), tensor_p], status=True)
+# axon_status axon_tensor_tanh(axon_tensor **out, const axon_tensor *a);
+axon_tensor_tanh = _declare("axon_tensor_tanh", c_int, [POINTER(tensor_p), tensor_p], status=True)
+# axon_status axon_tensor_sigmoid(axon_tensor **out, const axon_tensor *a);
+axon_tensor_sigmoid = _declare(
+    "axon_tensor_sigmoid", c_int, [POINTER(tensor_p), tensor_p], status=True
+)
+# axon_status axon_tensor_relu(axon_tensor **out, const axon_tensor *a);
+axon_tensor_relu = _declare("axon_tensor_relu", c_int, [POINTER(tensor_p), tensor_p], status=True)
+# axon_status axon_tensor_sqrt(axon_tensor **out, const axon_tensor *a);
+axon_tensor_sqrt = _declare("axon_tensor_sqrt", c_int, [POINTER(tensor_p), tensor_p], status=True)
+# axon_status axon_tensor_pow(axon_tensor **out, const axon_tensor *a, float exponent);
+axon_tensor_pow = _declare(
+    "axon_tensor_pow", c_int, [POINTER(tensor_p), tensor_p, c_float], status=True
+)
+# axon_status axon_tensor_sum_axes(axon_tensor **out, const axon_tensor *a, const int64_t *axes,
+#                                  size_t n_axes, int keep_dims);
+axon_tensor_sum_axes = _declare(
+    "axon_tensor_sum_axes",
+    c_int,
+    [POINTER(tensor_p), tensor_p, POINTER(c_int64), c_size_t, c_int],
+    status=True,
+)
+# axon_status axon_tensor_mean(axon_tensor **out, const axon_tensor *a, const int64_t *axes,
+#                              size_t n_axes, int keep_dims);
+axon_tensor_mean = _declare(
+    "axon_tensor_mean",
+    c_int,
+    [POINTER(tensor_p), tensor_p, POINTER(c_int64), c_size_t, c_int],
+    status=True,
+)
+# axon_status axon_tensor_reshape(axon_tensor **out, const axon_tensor *a, const int64_t *shape,
+#                                 size_t rank);
+axon_tensor_reshape = _declare(
+    "axon_tensor_reshape",
+    c_int,
+    [POINTER(tensor_p), tensor_p, POINTER(c_int64), c_size_t],
+    status=True,
+)
+# axon_status axon_tensor_transpose(axon_tensor **out, const axon_tensor *a, int64_t axis0,
+#                                   int64_t axis1);
+axon_tensor_transpose = _declare(
+    "axon_tensor_transpose", c_int, [POINTER(tensor_p), tensor_p, c_int64, c_int64], status=True
+)
+# axon_status axon_tensor_softmax(axon_tensor **out, const axon_tensor *a, int64_t axis);
+axon_tensor_softmax = _declare(
+    "axon_tensor_softmax", c_int, [POINTER(tensor_p), tensor_p, c_int64], status=True
+)
+# axon_status axon_tensor_log_softmax(axon_tensor **out, const axon_tensor *a, int64_t axis);
+axon_tensor_log_softmax = _declare(
+    "axon_tensor_log_softmax", c_int, [POINTER(tensor_p), tensor_p, c_int64], status=True
+)
+# axon_status axon_tensor_detach(axon_tensor **out, const axon_tensor *a);
+axon_tensor_detach = _declare(
+    "axon_tensor_detach", c_int, [POINTER(tensor_p), tensor_p], status=True
+)
+# axon_status axon_tensor_set_requires_grad(axon_tensor *t, int requires_grad);
+axon_tensor_set_requires_grad = _declare(
+    "axon_tensor_set_requires_grad", c_int, [tensor_p, c_int], status=True
+)
+# axon_status axon_tensor_backward_seed(axon_tensor *t, const axon_tensor *seed, int retain_graph,
+#                                       int create_graph);
+axon_tensor_backward_seed = _declare(
+    "axon_tensor_backward_seed", c_int, [tensor_p, tensor_p, c_int, c_int], status=True
+)
+# axon_status axon_tensor_dual(axon_tensor **out, const axon_tensor *primal,
+#                              const axon_tensor *tangent);
+axon_tensor_dual = _declare(
+    "axon_tensor_dual", c_int, [POINTER(tensor_p), tensor_p, tensor_p], status=True
+)
+# axon_status axon_tensor_tangent(axon_tensor **out, const axon_tensor *t);
+axon_tensor_tangent = _declare(
+    "axon_tensor_tangent", c_int, [POINTER(tensor_p), tensor_p], status=True
+)
+
+# ---- Models ---------------------------------------------------------------------------------
+
+# axon_status axon_model_new(axon_model **out, const char *spec, uint64_t seed);
+axon_model_new = _declare(
+    "axon_model_new", c_int, [POINTER(model_p), c_char_p, c_uint64], status=True
+)
+# axon_status axon_model_load(axon_model **out, const char *path);
+axon_model_load = _declare("axon_model_load", c_int, [POINTER(model_p), c_char_p], status=True)
+# void axon_model_free(axon_model *m);
+axon_model_free = _declare("axon_model_free", None, [model_p])
+# axon_status axon_model_save(const axon_model *m, const char *path);
+axon_model_save = _declare("axon_model_save", c_int, [model_p, c_char_p], status=True)
+# axon_status axon_model_forward(axon_tensor **out, axon_model *m, const axon_tensor *x);
+axon_model_forward = _declare(
+    "axon_model_forward", c_int, [POINTER(tensor_p), model_p, tensor_p], status=True
+)
+# axon_status axon_model_train(axon_model *m, int training);
+axon_model_train = _declare("axon_model_train", c_int, [model_p, c_int], status=True)
+# int axon_model_is_training(const axon_model *m);
+axon_model_is_training = _declare("axon_model_is_training", c_int, [model_p])
+# size_t axon_model_parameter_count(const axon_model *m);
+axon_model_parameter_count = _declare("axon_model_parameter_count", c_size_t, [model_p])
+# axon_status axon_model_spec(const axon_model *m, char *out, size_t capacity, size_t *out_length);
+axon_model_spec = _declare(
+    "axon_model_spec", c_int, [model_p, POINTER(c_char), c_size_t, POINTER(c_size_t)], status=True
+)
+# size_t axon_model_state_count(const axon_model *m);
+axon_model_state_count = _declare("axon_model_state_count", c_size_t, [model_p])
+# axon_status axon_model_state_name(const axon_model *m, size_t i, char *out, size_t capacity,
+#                                   size_t *out_length);
+axon_model_state_name = _declare(
+    "axon_model_state_name",
+    c_int,
+    [model_p, c_size_t, POINTER(c_char), c_size_t, POINTER(c_size_t)],
+    status=True,
+)
+# axon_status axon_model_state_tensor(axon_tensor **out, const axon_model *m, size_t i);
+axon_model_state_tensor = _declare(
+    "axon_model_state_tensor", c_int, [POINTER(tensor_p), model_p, c_size_t], status=True
+)
+# size_t axon_model_parameter_count_tensors(const axon_model *m);
+axon_model_parameter_count_tensors = _declare(
+    "axon_model_parameter_count_tensors", c_size_t, [model_p]
+)
+# axon_status axon_model_parameter(axon_tensor **out, const axon_model *m, size_t i);
+axon_model_parameter = _declare(
+    "axon_model_parameter", c_int, [POINTER(tensor_p), model_p, c_size_t], status=True
+)
+# axon_status axon_model_parameter_name(const axon_model *m, size_t i, char *out, size_t capacity,
+#                                       size_t *out_length);
+axon_model_parameter_name = _declare(
+    "axon_model_parameter_name",
+    c_int,
+    [model_p, c_size_t, POINTER(c_char), c_size_t, POINTER(c_size_t)],
+    status=True,
+)
+# axon_status axon_model_load_state(axon_model *m, const char *const *names,
+#                                   axon_tensor *const *tensors, size_t count, int strict);
+axon_model_load_state = _declare(
+    "axon_model_load_state",
+    c_int,
+    [model_p, POINTER(c_char_p), POINTER(tensor_p), c_size_t, c_int],
+    status=True,
+)
+
+# ---- Optimizers and schedules ---------------------------------------------------------------
+
+# axon_status axon_optimizer_new(axon_optimizer **out, const char *kind, axon_tensor *const *params,
+#                                size_t n_params, const char *const *keys, const double *values,
+#                                size_t n_options);
+axon_optimizer_new = _declare(
+    "axon_optimizer_new",
+    c_int,
+    [
+        POINTER(optimizer_p),
+        c_char_p,
+        POINTER(tensor_p),
+        c_size_t,
+        POINTER(c_char_p),
+        POINTER(c_double),
+        c_size_t,
+    ],
+    status=True,
+)
+# void axon_optimizer_free(axon_optimizer *opt);
+axon_optimizer_free = _declare("axon_optimizer_free", None, [optimizer_p])
+# axon_status axon_optimizer_step(axon_optimizer *opt);
+axon_optimizer_step = _declare("axon_optimizer_step", c_int, [optimizer_p], status=True)
+# axon_status axon_optimizer_zero_grad(axon_optimizer *opt);
+axon_optimizer_zero_grad = _declare("axon_optimizer_zero_grad", c_int, [optimizer_p], status=True)
+# size_t axon_optimizer_group_count(const axon_optimizer *opt);
+axon_optimizer_group_count = _declare("axon_optimizer_group_count", c_size_t, [optimizer_p])
+# axon_status axon_optimizer_get_lr(double *out, const axon_optimizer *opt, size_t group);
+axon_optimizer_get_lr = _declare(
+    "axon_optimizer_get_lr", c_int, [POINTER(c_double), optimizer_p, c_size_t], status=True
+)
+# axon_status axon_optimizer_set_lr(axon_optimizer *opt, size_t group, double lr);
+axon_optimizer_set_lr = _declare(
+    "axon_optimizer_set_lr", c_int, [optimizer_p, c_size_t, c_double], status=True
+)
+# axon_status axon_scheduler_new(axon_scheduler **out, axon_optimizer *opt, const char *kind,
+#                                const char *const *keys, const double *values, size_t n_options);
+axon_scheduler_new = _declare(
+    "axon_scheduler_new",
+    c_int,
+    [POINTER(scheduler_p), optimizer_p, c_char_p, POINTER(c_char_p), POINTER(c_double), c_size_t],
+    status=True,
+)
+# void axon_scheduler_free(axon_scheduler *s);
+axon_scheduler_free = _declare("axon_scheduler_free", None, [scheduler_p])
+# axon_status axon_scheduler_step(axon_scheduler *s);
+axon_scheduler_step = _declare("axon_scheduler_step", c_int, [scheduler_p], status=True)
+
+# ---- Training -------------------------------------------------------------------------------
+
+# axon_status axon_loss(axon_tensor **out, const char *name, const axon_tensor *input,
+#                       const axon_tensor *target, const char *reduction);
+axon_loss = _declare(
+    "axon_loss", c_int, [POINTER(tensor_p), c_char_p, tensor_p, tensor_p, c_char_p], status=True
+)
+# axon_status axon_clip_grad_norm(float *out_total, axon_tensor *const *params, size_t n,
+#                                 double max_norm, double norm_type);
+axon_clip_grad_norm = _declare(
+    "axon_clip_grad_norm",
+    c_int,
+    [POINTER(c_float), POINTER(tensor_p), c_size_t, c_double, c_double],
+    status=True,
+)
+# axon_status axon_clip_grad_value(axon_tensor *const *params, size_t n, double clip_value);
+axon_clip_grad_value = _declare(
+    "axon_clip_grad_value", c_int, [POINTER(tensor_p), c_size_t, c_double], status=True
+)
+# axon_status axon_train_step(float *out_loss, axon_model *m, axon_optimizer *opt, const char *loss,
+#                             const axon_tensor *x, const axon_tensor *y, double clip_norm);
+axon_train_step = _declare(
+    "axon_train_step",
+    c_int,
+    [POINTER(c_float), model_p, optimizer_p, c_char_p, tensor_p, tensor_p, c_double],
+    status=True,
+)
+# axon_status axon_fit(axon_epoch_record *out_records, size_t capacity, size_t *out_count,
+#                      axon_model *m, axon_optimizer *opt, axon_scheduler *sched, const char *loss,
+#                      const axon_tensor *x, const axon_tensor *y, const axon_tensor *val_x,
+#                      const axon_tensor *val_y, int epochs, size_t batch_size, uint64_t seed,
+#                      double clip_norm);
+axon_fit = _declare(
+    "axon_fit",
+    c_int,
+    [
+        POINTER(axon_epoch_record),
+        c_size_t,
+        POINTER(c_size_t),
+        model_p,
+        optimizer_p,
+        scheduler_p,
+        c_char_p,
+        tensor_p,
+        tensor_p,
+        tensor_p,
+        tensor_p,
+        c_int,
+        c_size_t,
+        c_uint64,
+        c_double,
+    ],
+    status=True,
+)
+
 
 if axon_abi_version() != ABI_VERSION:
     raise ImportError(
@@ -173,3 +463,13 @@ if axon_abi_version() != ABI_VERSION:
 def version() -> str:
     """The loaded library's version string, e.g. ``"0.1.0"``."""
     return axon_version().decode("ascii")
+
+
+def read_string(fn, *args) -> str:
+    """Calls an ``axon_*`` function that writes text snprintf-style (``..., char *out, size_t
+    capacity, size_t *out_length``): asks for the length, then reads the text."""
+    length = c_size_t()
+    fn(*args, None, 0, ctypes.byref(length))
+    buffer = ctypes.create_string_buffer(length.value + 1)
+    fn(*args, buffer, len(buffer), None)
+    return buffer.value.decode("utf-8")

@@ -9,7 +9,15 @@ import numpy as np
 from . import _lib
 from .errors import StateError
 
-__all__ = ["Tensor", "tensor"]
+
+def _axes(dim) -> tuple:
+    """``dim`` (None, an int or a sequence of ints) as a C array and its length."""
+    if dim is None:
+        return None, 0
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    return (c_int64 * max(len(dims), 1))(*dims), len(dims)
+
+__all__ = ["Tensor", "tensor", "make_dual"]
 
 
 class Tensor:
@@ -99,6 +107,22 @@ class Tensor:
     def requires_grad(self) -> bool:
         return bool(_lib.axon_tensor_requires_grad(self._h))
 
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        _lib.axon_tensor_set_requires_grad(self._h, 1 if value else 0)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Sets ``requires_grad`` in place and returns this tensor (as PyTorch's)."""
+        self.requires_grad = requires_grad
+        return self
+
+    def dim(self) -> int:
+        return self.ndim
+
+    def size(self, dim: int | None = None):
+        """The shape, or its length along ``dim``."""
+        return self.shape if dim is None else self.shape[dim]
+
     def __len__(self) -> int:
         shape = self.shape
         if not shape:
@@ -181,26 +205,139 @@ class Tensor:
     def matmul(self, other) -> Tensor:
         return self @ other
 
-    def sum(self) -> Tensor:
-        """The sum of all elements, as a 0-d tensor."""
-        return self._apply(_lib.axon_tensor_sum)
+    def __truediv__(self, other) -> Tensor:
+        return self._binary(_lib.axon_tensor_div, other)
+
+    def __rtruediv__(self, other) -> Tensor:
+        return self._binary(_lib.axon_tensor_div, other, reflected=True)
+
+    def __neg__(self) -> Tensor:
+        return self._apply(_lib.axon_tensor_neg)
+
+    def __pow__(self, exponent) -> Tensor:
+        if isinstance(exponent, Tensor):
+            return NotImplemented
+        return self.pow(exponent)
+
+    def div(self, other) -> Tensor:
+        return self / other
+
+    def neg(self) -> Tensor:
+        return -self
+
+    def exp(self) -> Tensor:
+        return self._apply(_lib.axon_tensor_exp)
+
+    def log(self) -> Tensor:
+        return self._apply(_lib.axon_tensor_log)
+
+    def tanh(self) -> Tensor:
+        return self._apply(_lib.axon_tensor_tanh)
+
+    def sigmoid(self) -> Tensor:
+        return self._apply(_lib.axon_tensor_sigmoid)
+
+    def relu(self) -> Tensor:
+        return self._apply(_lib.axon_tensor_relu)
+
+    def sqrt(self) -> Tensor:
+        return self._apply(_lib.axon_tensor_sqrt)
+
+    def pow(self, exponent: float) -> Tensor:
+        """Elementwise ``self ** exponent`` for a number ``exponent``."""
+        out = _lib.tensor_p()
+        _lib.axon_tensor_pow(byref(out), self._h, float(exponent))
+        return Tensor._adopt(out)
+
+    def _reduce(self, fn, dim, keepdim: bool) -> Tensor:
+        axes, n = _axes(dim)
+        out = _lib.tensor_p()
+        fn(byref(out), self._h, axes, n, 1 if keepdim else 0)
+        return Tensor._adopt(out)
+
+    def sum(self, dim=None, keepdim: bool = False) -> Tensor:
+        """The sum over ``dim`` (an int, a tuple, or None for all axes)."""
+        if dim is None and not keepdim:
+            return self._apply(_lib.axon_tensor_sum)
+        return self._reduce(_lib.axon_tensor_sum_axes, dim, keepdim)
+
+    def mean(self, dim=None, keepdim: bool = False) -> Tensor:
+        """The mean over ``dim`` (an int, a tuple, or None for all axes)."""
+        return self._reduce(_lib.axon_tensor_mean, dim, keepdim)
+
+    def reshape(self, *shape) -> Tensor:
+        """The elements in a new shape (``t.reshape(2, -1)`` or ``t.reshape((2, -1))``)."""
+        if len(shape) == 1 and not isinstance(shape[0], int):
+            shape = tuple(shape[0])
+        dims = (c_int64 * max(len(shape), 1))(*shape)
+        out = _lib.tensor_p()
+        _lib.axon_tensor_reshape(byref(out), self._h, dims, len(shape))
+        return Tensor._adopt(out)
+
+    view = reshape
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        out = _lib.tensor_p()
+        _lib.axon_tensor_transpose(byref(out), self._h, dim0, dim1)
+        return Tensor._adopt(out)
+
+    @property
+    def T(self) -> Tensor:
+        """The axes in reverse order (a transposed matrix)."""
+        n = self.ndim
+        if n < 2:
+            return self.reshape(self.shape)
+        result = self.transpose(0, n - 1)
+        for i in range(1, n // 2):
+            result = result.transpose(i, n - 1 - i)
+        return result
+
+    def softmax(self, dim: int = -1) -> Tensor:
+        out = _lib.tensor_p()
+        _lib.axon_tensor_softmax(byref(out), self._h, dim)
+        return Tensor._adopt(out)
+
+    def log_softmax(self, dim: int = -1) -> Tensor:
+        out = _lib.tensor_p()
+        _lib.axon_tensor_log_softmax(byref(out), self._h, dim)
+        return Tensor._adopt(out)
+
+    def detach(self) -> Tensor:
+        """The same values, cut off from the graph (does not require grad)."""
+        return self._apply(_lib.axon_tensor_detach)
 
     # ---- Gradients ----------------------------------------------------------------------------
 
-    def backward(self) -> None:
-        """Accumulates the gradient of this one-element tensor into every leaf that requires grad."""
-        _lib.axon_tensor_backward(self._h)
+    def backward(self, gradient=None, retain_graph: bool = False, create_graph: bool = False) -> None:
+        """Accumulates d self / d leaf into every leaf that requires grad.
+
+        ``gradient`` is the seed (needed unless this tensor has one element); ``retain_graph``
+        keeps the graph for another pass; ``create_graph`` records the pass itself for
+        higher-order derivatives.
+        """
+        if gradient is None and not retain_graph and not create_graph:
+            _lib.axon_tensor_backward(self._h)
+            return
+        seed = None
+        if gradient is not None:
+            seed = gradient if isinstance(gradient, Tensor) else Tensor(gradient)
+        _lib.axon_tensor_backward_seed(
+            self._h, seed._h if seed is not None else None, int(retain_graph), int(create_graph)
+        )
 
     @property
     def grad(self) -> Tensor | None:
         """The accumulated gradient as a new tensor (a snapshot), or None if there is none."""
-        handle = self._h
         out = _lib.tensor_p()
-        try:
-            _lib.axon_tensor_grad(byref(out), handle)
-        except StateError:
-            return None
-        return Tensor._adopt(out)
+        _lib.axon_tensor_grad(byref(out), self._h)
+        return Tensor._adopt(out) if out else None
+
+    @property
+    def tangent(self) -> Tensor | None:
+        """The forward-mode tangent this tensor carries (see :func:`make_dual`), or None."""
+        out = _lib.tensor_p()
+        _lib.axon_tensor_tangent(byref(out), self._h)
+        return Tensor._adopt(out) if out else None
 
     def zero_grad(self) -> None:
         """Drops the accumulated gradient (``grad`` becomes None)."""
@@ -211,3 +348,11 @@ def tensor(data, requires_grad: bool = False) -> Tensor:
     """A tensor holding a float32 copy of ``data`` (a number, nested lists, or a NumPy array)."""
     return Tensor(data, requires_grad=requires_grad)
 
+
+
+def make_dual(primal: Tensor, tangent) -> Tensor:
+    """Forward mode: ``primal``'s values carrying ``tangent`` (as
+    ``torch.autograd.forward_ad.make_dual``). Operations on the result propagate tangents;
+    read them from the results' ``tangent``."""
+    tangent = tangent if isinstance(tangent, Tensor) else Tensor(tangent)
+    return primal._apply(_lib.axon_tensor_dual, tangent)

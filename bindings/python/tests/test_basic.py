@@ -255,3 +255,23 @@ def test_library_free_is_safe_on_null_and_freed_handles():
     with pytest.raises(axon.InvalidArgumentError, match="not a live axon_tensor"):
         t.sum()
     t._handle = None
+
+
+def test_no_grad_is_a_scoped_per_thread_switch():
+    import threading
+
+    x = axon.tensor([1.0, 2.0], requires_grad=True)
+    assert axon.is_grad_enabled()
+    with axon.no_grad():
+        assert not axon.is_grad_enabled()
+        y = x * x
+        assert not y.requires_grad
+        seen = []
+        t = threading.Thread(target=lambda: seen.append(axon.is_grad_enabled()))
+        t.start()
+        t.join()
+        assert seen == [True]
+        with axon.enable_grad():
+            assert (x * x).requires_grad
+    assert axon.is_grad_enabled()
+    assert (x * x).requires_grad

@@ -1,0 +1,108 @@
+// Losses, gradient clipping, the one-call training step and the fit loop (include/axon.h,
+// "Training"). Free functions over the handles of the other files.
+
+import Axon
+
+@_cdecl("axon_loss")
+public func axon_loss(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ name: UnsafePointer<CChar>?,
+                      _ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: UnsafePointer<CChar>?) -> Int32 {
+    let f = "axon_loss"
+    return cCall(f) {
+        let out = try outSlot(out, f)
+        let name = try string(name, f, "name"), reduction = reduction.map { String(cString: $0) } ?? "mean"
+        let input = try tensorHandles.resolve(input, f, "input"), target = try tensorHandles.resolve(target, f, "target")
+        out.pointee = tensorHandles.make(try loss(named: name, input, target, reduction: reduction))
+    }
+}
+
+@_cdecl("axon_clip_grad_norm")
+public func axon_clip_grad_norm(_ outTotal: UnsafeMutablePointer<Float>?, _ params: UnsafePointer<OpaquePointer?>?,
+                                _ n: Int, _ maxNorm: Double, _ normType: Double) -> Int32 {
+    let f = "axon_clip_grad_norm"
+    return cCall(f) {
+        let outTotal = try scalarOut(outTotal, f, "out_total")
+        let parameters = try tensors(params, n, f, "params")
+        outTotal.pointee = try GradientClipping.clipNorm(parameters, maxNorm: maxNorm, normType: normType)
+    }
+}
+
+@_cdecl("axon_clip_grad_value")
+public func axon_clip_grad_value(_ params: UnsafePointer<OpaquePointer?>?, _ n: Int, _ clipValue: Double) -> Int32 {
+    let f = "axon_clip_grad_value"
+    return cCall(f) {
+        try GradientClipping.clipValue(tensors(params, n, f, "params"), clipValue: clipValue)
+    }
+}
+
+/// `clip_norm <= 0` means no clipping; NaN reaches the core, which rejects it.
+private func clipNorm(_ value: Double) -> Double? { value <= 0 ? nil : value }
+
+@_cdecl("axon_train_step")
+public func axon_train_step(_ outLoss: UnsafeMutablePointer<Float>?, _ m: OpaquePointer?, _ opt: OpaquePointer?,
+                            _ lossName: UnsafePointer<CChar>?, _ x: OpaquePointer?, _ y: OpaquePointer?,
+                            _ clip: Double) -> Int32 {
+    let f = "axon_train_step"
+    return cCall(f) {
+        let outLoss = try scalarOut(outLoss, f, "out_loss")
+        let model = try modelHandles.resolve(m, f, "m")
+        let optimizer = try optimizerHandles.resolve(opt, f, "opt")
+        let lossName = try string(lossName, f, "loss")
+        let x = try tensorHandles.resolve(x, f, "x"), y = try tensorHandles.resolve(y, f, "y")
+        outLoss.pointee = try trainStep(model: model, optimizer: optimizer, loss: lossName, input: x, target: y,
+                                        clipNorm: clipNorm(clip))
+    }
+}
+
+/// The byte offsets of `axon_epoch_record`'s fields (five doubles, then an int64_t) and its
+/// size; written through raw memory so the layout is C's, not Swift's.
+private enum EpochRecordLayout {
+    static let stride = 48
+    static func write(_ r: EpochRecord, to base: UnsafeMutableRawPointer, at i: Int) {
+        let p = base + i * stride
+        let doubles = [r.trainLoss, r.trainAccuracy ?? .nan, r.validationLoss ?? .nan, r.validationAccuracy ?? .nan,
+                       r.learningRate]
+        for (k, v) in doubles.enumerated() { p.storeBytes(of: v, toByteOffset: 8 * k, as: Double.self) }
+        p.storeBytes(of: Int64(r.skippedSteps), toByteOffset: 40, as: Int64.self)
+    }
+}
+
+@_cdecl("axon_fit")
+public func axon_fit(_ outRecords: UnsafeMutableRawPointer?, _ capacity: Int, _ outCount: UnsafeMutablePointer<Int>?,
+                     _ m: OpaquePointer?, _ opt: OpaquePointer?, _ s: OpaquePointer?, _ lossName: UnsafePointer<CChar>?,
+                     _ x: OpaquePointer?, _ y: OpaquePointer?, _ valX: OpaquePointer?, _ valY: OpaquePointer?,
+                     _ epochs: Int32, _ batchSize: Int, _ seed: UInt64, _ clip: Double) -> Int32 {
+    let f = "axon_fit"
+    return cCall(f) {
+        let outCount = try scalarOut(outCount, f, "out_count")
+        outCount.pointee = 0
+        let capacity = try size(capacity, f, "capacity")
+        guard capacity >= Int(epochs) else {
+            throw invalidArgument(f, "capacity \(capacity) is less than the \(epochs) epochs to record")
+        }
+        guard outRecords != nil || capacity == 0 else { throw invalidArgument(f, "out_records is NULL") }
+        let model = try modelHandles.resolve(m, f, "m")
+        let optimizer = try optimizerHandles.resolve(opt, f, "opt")
+        let scheduler = try schedulerHandles.resolveOptional(s, f, "sched")
+        guard scheduler.map({ $0.optimizer === optimizer }) ?? true else {
+            throw invalidArgument(f, "sched was made for another optimizer than opt")
+        }
+        let name = try string(lossName, f, "loss")
+        let train = try Dataset(features: tensorHandles.resolve(x, f, "x"), targets: tensorHandles.resolve(y, f, "y"))
+        guard (valX == nil) == (valY == nil) else { throw invalidArgument(f, "val_x and val_y must both be NULL or both be given") }
+        let validation = try valX.map { _ in
+            try Dataset(features: tensorHandles.resolve(valX, f, "val_x"), targets: tensorHandles.resolve(valY, f, "val_y"))
+        }
+        var loader = try DataLoader(train, batchSize: size(batchSize, f, "batch_size"), shuffle: true, seed: seed)
+        let trainer = Trainer(model: model, optimizer: optimizer) { try loss(named: name, $0, $1) }
+        trainer.scheduler = scheduler
+        trainer.clipNorm = clipNorm(clip)
+        let history = try trainer.fit(&loader, validation: validation, epochs: Int(epochs))
+        guard history.epochs.count <= capacity else {
+            throw AxonError(.invalidState, "\(f): the trainer ran \(history.epochs.count) epochs, more than asked")
+        }
+        for (i, record) in history.epochs.enumerated() {
+            if let outRecords { EpochRecordLayout.write(record, to: outRecords, at: i) }
+        }
+        outCount.pointee = history.epochs.count
+    }
+}
