@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds libaxon.so, compiles the C tests (test_axon.c, test_model.c) and the C++ test
+# Builds libaxon.so, compiles the C tests (test_axon.c, test_ops.c, test_model.c) and the C++ test
 # against include/axon.h, runs them, and checks that the header and the library export the same
 # axon_* functions.
 #
@@ -42,6 +42,7 @@ done
 echo "== compile"
 "$cc" -std=c99 "${cflags[@]}" -pthread bindings/c/test_axon.c -o "$out/test_axon" "${link[@]}" -lm
 "$cc" -std=c99 "${cflags[@]}" bindings/c/test_model.c -o "$out/test_model" "${link[@]}" -lm
+"$cc" -std=c99 "${cflags[@]}" bindings/c/test_ops.c -o "$out/test_ops" "${link[@]}" -lm
 "$cxx" "${cflags[@]}" bindings/c/test_cxx.cpp -o "$out/test_cxx" "${link[@]}"
 
 echo "== header declarations vs. library exports"
@@ -59,10 +60,11 @@ echo "NEEDED: $(readelf -d "$lib" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr 
 
 echo "== run"
 "$out/test_axon"
+"$out/test_ops"
 "$out/test_model"
 "$out/test_cxx"
 if [[ "${AXON_VALGRIND:-0}" == 1 ]]; then
-    for test in test_axon test_model; do
+    for test in test_axon test_ops test_model; do
         valgrind --quiet --error-exitcode=99 --leak-check=full --show-possibly-lost=no \
             --errors-for-leak-kinds=definite,indirect \
             "$out/$test"

@@ -4,7 +4,7 @@
 */
 #define _POSIX_C_SOURCE 200809L
 
-#include "axon.h"
+#include "check.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -13,55 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(cond)                                                             \
-    do {                                                                        \
-        ++checks;                                                               \
-        if (!(cond)) {                                                          \
-            ++failures;                                                         \
-            fprintf(stderr, "%s:%d: CHECK failed: %s (last error: \"%s\")\n",   \
-                    __FILE__, __LINE__, #cond, axon_last_error());              \
-        }                                                                       \
-    } while (0)
-
-#define CHECK_OK(call) CHECK((call) == AXON_OK)
-#define CHECK_STATUS(call, status) CHECK((call) == (status))
-#define CHECK_ERROR_MENTIONS(text) CHECK(strstr(axon_last_error(), (text)) != NULL)
-
-/* A new tensor, or NULL (and a failed check). */
-static axon_tensor *make(const float *data, size_t count, const int64_t *shape, size_t rank, int grad) {
-    axon_tensor *t = NULL;
-    CHECK_OK(axon_tensor_new(&t, data, count, shape, rank, grad));
-    CHECK(t != NULL);
-    return t;
-}
-
-/* Whether `t` holds exactly `expected[0..n)`. */
-static int holds(const axon_tensor *t, const float *expected, size_t n) {
-    float buf[64];
-    size_t i;
-    if (n > 64 || axon_tensor_numel(t) != n) return 0;
-    if (axon_tensor_copy_data(t, buf, 64) != AXON_OK) return 0;
-    for (i = 0; i < n; ++i) {
-        if (fabsf(buf[i] - expected[i]) > 1e-5f) return 0;
-    }
-    return 1;
-}
-
-/* Whether `t` has shape `expected[0..rank)`. */
-static int has_shape(const axon_tensor *t, const int64_t *expected, size_t rank) {
-    int64_t buf[AXON_MAX_RANK];
-    size_t i;
-    if (axon_tensor_rank(t) != rank) return 0;
-    if (axon_tensor_shape(t, buf, AXON_MAX_RANK) != AXON_OK) return 0;
-    for (i = 0; i < rank; ++i) {
-        if (buf[i] != expected[i]) return 0;
-    }
-    return 1;
-}
 
 /* Grad mode is per thread: off, no graph is recorded; the previous mode comes back. */
 static void test_grad_mode(void) {
@@ -431,11 +382,5 @@ int main(void) {
     test_free();
     test_threads();
 
-    if (failures != 0) {
-        fprintf(stderr, "test_axon: %d of %d checks failed\n", failures, checks);
-        return EXIT_FAILURE;
-    }
-    printf("test_axon: all %d checks passed (libaxon %s, ABI %d)\n", checks, axon_version(),
-           axon_abi_version());
-    return EXIT_SUCCESS;
+    return report("test_axon");
 }

@@ -1,0 +1,78 @@
+/*
+** check.h - the check macros and tensor helpers the C tests share (test code only; not
+** part of the API). Each test program counts its own checks.
+*/
+#ifndef AXON_TEST_CHECK_H
+#define AXON_TEST_CHECK_H
+
+#include "axon.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures = 0;
+static int checks = 0;
+
+#define CHECK(cond)                                                             \
+    do {                                                                        \
+        ++checks;                                                               \
+        if (!(cond)) {                                                          \
+            ++failures;                                                         \
+            fprintf(stderr, "%s:%d: CHECK failed: %s (last error: \"%s\")\n",   \
+                    __FILE__, __LINE__, #cond, axon_last_error());              \
+        }                                                                       \
+    } while (0)
+
+#define CHECK_OK(call) CHECK((call) == AXON_OK)
+#define CHECK_STATUS(call, status) CHECK((call) == (status))
+#define CHECK_ERROR_MENTIONS(text) CHECK(strstr(axon_last_error(), (text)) != NULL)
+
+/* A new tensor, or NULL (and a failed check). */
+static inline axon_tensor *make(const float *data, size_t count, const int64_t *shape, size_t rank, int grad) {
+    axon_tensor *t = NULL;
+    CHECK_OK(axon_tensor_new(&t, data, count, shape, rank, grad));
+    CHECK(t != NULL);
+    return t;
+}
+
+/* Whether `t` holds `expected[0..n)` within `tol`. */
+static inline int near(const axon_tensor *t, const float *expected, size_t n, float tol) {
+    float buf[256];
+    size_t i;
+    if (n > 256 || axon_tensor_numel(t) != n) return 0;
+    if (axon_tensor_copy_data(t, buf, 256) != AXON_OK) return 0;
+    for (i = 0; i < n; ++i) {
+        if (!(fabsf(buf[i] - expected[i]) <= tol)) return 0;
+    }
+    return 1;
+}
+
+/* Whether `t` holds `expected[0..n)` to 1e-5. */
+static inline int holds(const axon_tensor *t, const float *expected, size_t n) { return near(t, expected, n, 1e-5f); }
+
+/* Whether `t` has shape `expected[0..rank)`. */
+static inline int has_shape(const axon_tensor *t, const int64_t *expected, size_t rank) {
+    int64_t buf[AXON_MAX_RANK];
+    size_t i;
+    if (axon_tensor_rank(t) != rank) return 0;
+    if (axon_tensor_shape(t, buf, AXON_MAX_RANK) != AXON_OK) return 0;
+    for (i = 0; i < rank; ++i) {
+        if (buf[i] != expected[i]) return 0;
+    }
+    return 1;
+}
+
+/* Prints the tally of program `name`; the exit status of main. */
+static inline int report(const char *name) {
+    if (failures != 0) {
+        fprintf(stderr, "%s: %d of %d checks failed\n", name, failures, checks);
+        return EXIT_FAILURE;
+    }
+    printf("%s: all %d checks passed\n", name, checks);
+    return EXIT_SUCCESS;
+}
+
+#endif
