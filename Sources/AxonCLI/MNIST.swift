@@ -1,5 +1,8 @@
 import Axon
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `axon-cli mnist`: the end-to-end check of the optimizer issue. 784-256-256-10 with
 /// BatchNorm1d, ReLU and Dropout 0.2, Adam (lr 1e-3), batch 128, StepLR, gradient-norm
@@ -19,15 +22,8 @@ enum MNISTExample {
             Threading.threadCount = threads
         }
         let start = DispatchTime.now()
-        func load(_ images: String, _ labels: String) throws -> Dataset {
-            let x = try IDX.read(FileIO.readMaybeGzip("\(dir)/\(images)"), scale: 1 / 255)
-            let y = try IDX.read(FileIO.readMaybeGzip("\(dir)/\(labels)"))
-            // Normalize with the training-set mean and standard deviation (0.1307, 0.3081).
-            let flat = try ((x - 0.1307) / 0.3081).reshape([x.shape[0], -1])
-            return try Dataset(features: flat, targets: y)
-        }
-        let train = try load("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
-        let test = try load("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+        let train = try load(dir: dir, train: true)
+        let test = try load(dir: dir, train: false)
         let loaded = seconds(since: start)
         print("MNIST: \(train.count) training and \(test.count) test images loaded in \(format(loaded)) s; \(Threading.threadCount) threads")
 
@@ -46,13 +42,22 @@ enum MNISTExample {
         let trainStart = DispatchTime.now()
         var epochStart = trainStart
         let history = try trainer.fit(&loader, validation: test, epochs: epochs) { event in
+            if case let .batch(_, index, count, loss) = event, index % 20 == 0 || index == count - 1 {
+                let width = 30, done = (index + 1) * width / count
+                progressLine("[\(String(repeating: "#", count: done))\(String(repeating: ".", count: width - done))] batch \(index + 1)/\(count)  loss \(format(loss, 4))")
+            }
             if case .epoch(let r) = event {
+                progressLine("")
                 print("\(pad(r.epoch + 1, 5))  \(pad(format(r.trainLoss, 4), 10))  \(pad(format(100 * (r.trainAccuracy ?? 0), 2), 9))  \(pad(format(r.validationLoss ?? .nan, 4), 9))  \(pad(format(100 * (r.validationAccuracy ?? 0), 2), 8))  \(pad(format(r.learningRate, 5), 6))  \(pad(format(seconds(since: epochStart), 1), 8))")
                 epochStart = DispatchTime.now()
             }
         }
         let trainSeconds = seconds(since: trainStart)
         let accuracy = history.epochs.last?.validationAccuracy ?? 0
+        if let path = args.firstIndex(of: "--plot").flatMap({ args[safe: $0 + 1] }) {
+            try AxonFile.writeAtomically(Array(CurvePlot.svg(history).utf8), to: path)
+            print("training curves written to \(path)")
+        }
         if let path = args.firstIndex(of: "--save").flatMap({ args[safe: $0 + 1] }) {
             model.eval()
             try ModelFile.save(model, to: path, metadata: [("dataset", "mnist"), ("test_accuracy", "\(accuracy)"),
@@ -62,8 +67,24 @@ enum MNISTExample {
         print("test accuracy \(format(100 * accuracy, 2))% after \(history.epochs.count) epochs; training \(format(trainSeconds, 1)) s, total \(format(seconds(since: start), 1)) s")
     }
 
+    /// The MNIST training or test set from `dir`, pixels normalized with the training-set
+    /// mean and standard deviation (0.1307, 0.3081) and flattened to 784 features.
+    static func load(dir: String, train: Bool) throws -> Dataset {
+        let prefix = train ? "train" : "t10k"
+        let x = try IDX.read(FileIO.readMaybeGzip("\(dir)/\(prefix)-images-idx3-ubyte.gz"), scale: 1 / 255)
+        let y = try IDX.read(FileIO.readMaybeGzip("\(dir)/\(prefix)-labels-idx1-ubyte.gz"))
+        let flat = try ((x - 0.1307) / 0.3081).reshape([x.shape[0], -1])
+        return try Dataset(features: flat, targets: y)
+    }
+
     static func seconds(since t: DispatchTime) -> Double {
         Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e9
+    }
+
+    /// Rewrites the current terminal line (the progress bar), without a newline.
+    static func progressLine(_ text: String) {
+        let line = "\r" + text + String(repeating: " ", count: Swift.max(0, 70 - text.count)) + (text.isEmpty ? "\r" : "")
+        _ = line.withCString { write(1, $0, strlen($0)) }
     }
 
     static func format(_ x: Double, _ digits: Int = 2) -> String {

@@ -15,6 +15,9 @@ enum CLI {
             switch command {
             case "polyfit": try polyfit(args)
             case "mnist": try MNISTExample.run(args)
+            case "summary": try SavedModel.summary(args)
+            case "evaluate": try SavedModel.evaluate(args)
+            case "predict": try SavedModel.predict(args)
             case "version": print("axon-cli \(Axon.version)")
             case "help", "--help", "-h": print(usage)
             default:
@@ -31,8 +34,12 @@ enum CLI {
     static let usage = """
         usage: axon-cli <command> [options]
           polyfit [--steps N] [--lr X]   fit y = a + b x + c x^2 + d x^3 to sin(x) on [-pi, pi]
-          mnist [--data DIR] [--epochs N] [--seed S] [--threads T] [--model SPEC] [--save FILE]
+          mnist [--data DIR] [--epochs N] [--seed S] [--threads T] [--model SPEC] [--save FILE] [--plot FILE.svg]
                                          train a 784-256-256-10 MLP on MNIST, report test accuracy
+          summary FILE [--input 1x784]   layers, output shapes and parameter counts of a saved model
+          evaluate FILE [--data DIR]     loss and accuracy of a saved model on the MNIST test set
+          predict FILE [--data DIR] [--count N]
+                                         predicted digits for the first test images
           version                        print the library version
         """
 
@@ -42,6 +49,16 @@ enum CLI {
             throw AxonError(.invalidArgument, "\(name) needs a finite number")
         }
         return v
+    }
+
+    /// The first argument that is not an option or an option's value.
+    static func positional(_ args: [String], _ message: String) throws -> String {
+        var i = 0
+        while i < args.count {
+            if args[i].hasPrefix("--") { i += 2; continue }
+            return args[i]
+        }
+        throw AxonError(.invalidArgument, message)
     }
 
     static func string(_ name: String, in args: [String], default value: String) throws -> String {
