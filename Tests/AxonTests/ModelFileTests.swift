@@ -121,3 +121,64 @@ struct ModelFileTests {
         #expect(throws: AxonError.self) { try ModelFile.load(dir.appendingPathComponent("absent.axon").path) }
     }
 }
+
+@Suite("Hostile model files")
+struct HostileModelFileTests {
+    /// Sections with random bytes changed and valid CRCs (so the section parsers, not the
+    /// checksums, meet the damage): every load throws an AxonError or succeeds; none traps.
+    @Test func mutatedSectionsWithValidChecksums() throws {
+        var g = PRNG(seed: 21)
+        let model = Sequential(try Linear(3, 4, generator: &g), try BatchNorm1d(4), try Dropout(p: 0.2), Residual(Tanh()))
+        let good = try AxonFile.decode(ModelFile.encode(model, metadata: [("a", "b")]), knownVersions: ModelFile.known)
+        var loaded = 0, refused = 0
+        for _ in 0..<3000 {
+            var file = good
+            let s = g.nextInt(below: file.sections.count)
+            var payload = file.sections[s].payload
+            for _ in 0..<(1 + g.nextInt(below: 4)) where !payload.isEmpty {
+                payload[g.nextInt(below: payload.count)] = UInt8(truncatingIfNeeded: g.next())
+            }
+            if g.nextFloat() < 0.2 { payload = Array(payload.prefix(g.nextInt(below: payload.count + 1))) }
+            file.sections[s].payload = payload
+            do {
+                _ = try ModelFile.decode(file.encoded())
+                loaded += 1
+            } catch is AxonError {
+                refused += 1
+            }
+        }
+        #expect(refused > 1000, "loaded \(loaded), refused \(refused)")
+    }
+
+    @Test func randomBytesAreRefused() {
+        var g = PRNG(seed: 22)
+        for _ in 0..<2000 {
+            var bytes = (0..<g.nextInt(below: 200)).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+            if g.nextFloat() < 0.5 { bytes = AxonFile.magic + bytes }
+            #expect(throws: AxonError.self) { try ModelFile.decode(bytes) }
+        }
+    }
+}
+
+extension HostileModelFileTests {
+    @Test func anArchitectureLargerThanItsDataIsRefusedBeforeBuilding() throws {
+        var g = PRNG(seed: 1)
+        let good = try AxonFile.decode(ModelFile.encode(Sequential(try Linear(2, 2, generator: &g))), knownVersions: ModelFile.known)
+        var hostile = good
+        hostile.sections[0].payload = Array("linear 100000 100000".utf8)   // 40 GB if built
+        do {
+            _ = try ModelFile.decode(hostile.encoded())
+            Issue.record("accepted")
+        } catch let e as AxonError {
+            #expect(e.message.contains("stored values"), "\(e)")
+        }
+        // Every built-in kind's count agrees with what it really holds.
+        let spec = try LayerSpec.parse("""
+            conv2d 3 8 3 groups=1; batchnorm2d 8; instancenorm2d 8 affine=true track=true; groupnorm 2 8
+            layernorm 4x5; linear 20 12 bias=false; weightnorm { linear 4 2 }; weightnorm { conv2d 2 4 3 }; residual { linear 4 4; tanh }
+            batchnorm1d 3 affine=false; dropout 0.1
+            """)
+        let model = try spec.build(generator: &g)
+        #expect(try spec.stateElementCount() == model.stateDict().reduce(0) { $0 + $1.tensor.count })
+    }
+}

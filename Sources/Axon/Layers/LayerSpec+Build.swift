@@ -121,3 +121,43 @@ extension Layer {
     /// The canonical description of this tree, or nil if it contains a custom layer.
     public var spec: LayerSpec? { LayerSpec.describe(self) }
 }
+
+extension LayerSpec {
+    /// The number of floats the built tree holds in parameters and buffers, computed from
+    /// the description alone, so that a file's architecture can be checked against the data
+    /// it carries before anything is allocated.
+    func stateElementCount() throws -> Int {
+        func product(_ xs: [Int]) throws -> Int {
+            try xs.reduce(1) { a, b in
+                let (m, overflow) = a.multipliedReportingOverflow(by: b)
+                guard !overflow, b >= 0 else { throw AxonError(.format, "layer spec: \(kind) is too large") }
+                return m
+            }
+        }
+        func sum(_ xs: [Int]) throws -> Int {
+            try xs.reduce(0) { a, b in
+                let (s, overflow) = a.addingReportingOverflow(b)
+                guard !overflow else { throw AxonError(.format, "layer spec: \(kind) is too large") }
+                return s
+            }
+        }
+        switch kind {
+        case "linear":
+            let (i, o) = (try int("in"), try int("out"))
+            return try sum([product([i, o]), try bool("bias") ? o : 0])
+        case "conv2d":
+            let k = try pair("kernel") ?? (1, 1), (i, o, g) = (try int("in"), try int("out"), try int("groups"))
+            guard g > 0 else { throw AxonError(.format, "layer spec: conv2d groups must be positive") }
+            return try sum([product([o, i / g, k.0, k.1]), try bool("bias") ? o : 0])
+        case "batchnorm1d", "batchnorm2d", "instancenorm2d":
+            let f = try int("features")
+            return try sum([try bool("affine") ? product([2, f]) : 0, try bool("track") ? try sum([product([2, f]), 1]) : 0])
+        case "layernorm": return try bool("affine") ? try product([2, product(ints("shape"))]) : 0
+        case "groupnorm": return try bool("affine") ? try product([2, int("channels")]) : 0
+        case "weightnorm":
+            let inner = try sum(children.map { try $0.stateElementCount() })
+            return try sum([inner, children.first.map { try $0.int("out") } ?? 0])
+        default: return try sum(children.map { try $0.stateElementCount() })
+        }
+    }
+}

@@ -49,6 +49,11 @@ struct ByteReader {
         }
     }
 
+    mutating func skip(_ n: Int) throws {
+        try need(n)
+        offset += n
+    }
+
     mutating func u8() throws -> UInt8 {
         try need(1)
         defer { offset += 1 }

@@ -66,8 +66,15 @@ public enum ModelFile {
     public static func decode(_ bytes: [UInt8]) throws -> Loaded {
         let file = try AxonFile.decode(bytes, knownVersions: known)
         guard let arch = file.section("ARCH") else { throw AxonError(.format, "axon file: no architecture section") }
+        let spec = try LayerSpec.parse(String(decoding: arch.payload, as: UTF8.self))
+        // A hostile architecture could ask for far more memory than the file holds: the
+        // parameters and buffers it describes must all be in the file (checked before building).
+        let stored = try storedElementCount(file)
+        guard try spec.stateElementCount() == stored else {
+            throw AxonError(.format, "axon file: the architecture needs \(try spec.stateElementCount()) stored values, the file has \(stored)")
+        }
         var g = PRNG(seed: 0)   // parameters are overwritten below
-        let model = try LayerSpec.parse(String(decoding: arch.payload, as: UTF8.self)).build(generator: &g)
+        let model = try spec.build(generator: &g)
         return Loaded(model: model, metadata: try restore(file, into: model))
     }
 
@@ -97,6 +104,25 @@ public enum ModelFile {
             for _ in 0..<n { metadata.append((try r.string(), try r.string())) }
         }
         return metadata
+    }
+
+    /// The number of floats in the PARM and BUFF sections (their headers only are read).
+    static func storedElementCount(_ file: AxonFile) throws -> Int {
+        var total = 0
+        for tag in ["PARM", "BUFF"] {
+            guard let section = file.section(tag) else { continue }
+            var r = ByteReader(section.payload, context: tag)
+            for _ in 0..<Int(try r.u32()) {
+                _ = try r.string(limit: 4096)
+                let rank = Int(try r.u8())
+                guard rank <= 16 else { throw AxonError(.format, "\(tag): rank \(rank) > 16") }
+                let n = try Shape.count(try (0..<rank).map { _ in try r.count("dimension", limit: Int(Int32.max)) })
+                try r.need(n * 4)
+                try r.skip(n * 4)
+                total += n
+            }
+        }
+        return total
     }
 
     // MARK: - Tensor lists
