@@ -691,6 +691,33 @@ axon_status axon_fit(axon_epoch_record *out_records, size_t capacity, size_t *ou
                      const axon_tensor *val_y, int epochs, size_t batch_size, uint64_t seed,
                      double clip_norm);
 
+/* ---------------------------------------------------------------------------------------
+** CHECKPOINTS
+**
+** A checkpoint is an .axon model file with the optimizer's state (kind, options, step count,
+** moment buffers) and the schedule's position added. Restoring it into a model, optimizer
+** and scheduler built the same way as the saved ones (same spec, same optimizer kind over the
+** model's parameters) and training on gives bit for bit what training without the pause
+** would have given (dropout streams included). The file layout is documented in
+** Sources/Axon/Serialization/FORMAT.md.
+*/
+
+/*
+** Saves `m`, and `opt` and `sched` when not NULL, to `path` atomically (a temporary file
+** renamed over `path`: a failed save leaves an existing file as it was). All borrowed.
+** AXON_ERR_IO when the file cannot be written.
+*/
+axon_status axon_checkpoint_save(const char *path, axon_model *m, axon_optimizer *opt, axon_scheduler *sched);
+
+/*
+** Restores what axon_checkpoint_save wrote into `m`, and `opt` and `sched` when not NULL
+** (their sections must be in the file). All borrowed. AXON_ERR_INVALID_ARGUMENT when the
+** model's parameter names differ from the file's, AXON_ERR_SHAPE when their shapes do,
+** AXON_ERR_FORMAT for a corrupt file or an optimizer of another kind or shape, AXON_ERR_IO
+** when the file cannot be read.
+*/
+axon_status axon_checkpoint_restore(const char *path, axon_model *m, axon_optimizer *opt, axon_scheduler *sched);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -22,7 +22,7 @@ from .tensor import Tensor, make_dual, tensor
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ._seed import manual_seed
 from . import nn, optim
-from .serialization import load, save
+from .serialization import load, load_checkpoint, save, save_checkpoint
 
 #: The version of the loaded libaxon, e.g. "0.1.0".
 __version__ = _lib.version()
@@ -41,6 +41,8 @@ __all__ = [
     "optim",
     "save",
     "load",
+    "save_checkpoint",
+    "load_checkpoint",
     "AxonError",
     "InvalidArgumentError",
     "ShapeError",

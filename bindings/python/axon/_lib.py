@@ -296,6 +296,12 @@ axon_model_load = _declare("axon_model_load", c_int, [POINTER(model_p), c_char_p
 axon_model_free = _declare("axon_model_free", None, [model_p])
 # axon_status axon_model_save(const axon_model *m, const char *path);
 axon_model_save = _declare("axon_model_save", c_int, [model_p, c_char_p], status=True)
+# axon_status axon_checkpoint_save(const char *path, axon_model *m, axon_optimizer *opt, axon_scheduler *sched);
+axon_checkpoint_save = _declare("axon_checkpoint_save", c_int, [c_char_p, model_p, optimizer_p, scheduler_p], status=True)
+# axon_status axon_checkpoint_restore(const char *path, axon_model *m, axon_optimizer *opt, axon_scheduler *sched);
+axon_checkpoint_restore = _declare(
+    "axon_checkpoint_restore", c_int, [c_char_p, model_p, optimizer_p, scheduler_p], status=True
+)
 # axon_status axon_model_forward(axon_tensor **out, axon_model *m, const axon_tensor *x);
 axon_model_forward = _declare(
     "axon_model_forward", c_int, [POINTER(tensor_p), model_p, tensor_p], status=True

@@ -461,3 +461,38 @@ def test_module_close_rebuilds_and_gc():
     assert m.closed
     del layer, m
     gc.collect()
+
+
+def test_checkpoint_resume_is_exact(tmp_path):
+    x, y = separable(seed=3)
+    inputs, targets = axon.tensor(x), axon.tensor(y)
+
+    def run(seed):
+        axon.manual_seed(seed)
+        model = nn.Sequential(nn.Linear(2, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Dropout(0.2), nn.Linear(16, 2))
+        opt = optim.Adam(model.parameters(), lr=0.02)
+        sched = optim.lr_scheduler.StepLR(opt, step_size=5, gamma=0.5)
+        return model, opt, sched
+
+    def train(model, opt, sched, steps):
+        for _ in range(steps):
+            opt.zero_grad()
+            F.cross_entropy(model(inputs), targets).backward()
+            opt.step()
+            sched.step()
+
+    straight = run(1)
+    train(*straight, 24)
+    paused = run(1)
+    train(*paused, 12)
+    path = tmp_path / "run.axon"
+    axon.save_checkpoint(path, *paused)
+    resumed = run(9)
+    axon.load_checkpoint(path, *resumed)
+    train(*resumed, 12)
+    for a, b in zip(resumed[0].state_dict().values(), straight[0].state_dict().values()):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    assert resumed[1].param_groups[0]["lr"] == straight[1].param_groups[0]["lr"]
+    other = nn.Sequential(nn.Linear(2, 4))
+    with pytest.raises(axon.AxonError):
+        axon.load_checkpoint(path, other)
