@@ -96,13 +96,15 @@ struct OptimizerReferenceTests {
             #expect(Swift.abs(try loss.item() - Float(losses[step])) <= 1e-5 * Float(Swift.abs(losses[step])) + 1e-7, "\(name) step \(step + 1) loss")
             for (pname, p) in model.namedParameters() {
                 // 1e-5 relative to the tensor's largest entry, and elementwise 1e-5 relative
-                // with an absolute floor of 1e-6 for entries near zero (torch's own float32
-                // run is up to 1e-6 from its float64 run on these trajectories).
+                // with an absolute floor of 1e-6 x the tensor's scale for entries near zero
+                // (torch's own float32 run is up to 1e-6 of the scale from its float64 run on
+                // these trajectories, and a build without FMA rounds the GEMM differently).
                 let reference = try Fixtures.tensor(expected[pname])
                 let scale = reference.scalars.reduce(Float(0)) { Swift.max($0, Swift.abs($1)) }
                 #expect(p.maxDifference(reference) <= 1e-5 * scale,
                         "\(name) step \(step + 1) \(pname): max difference \(p.maxDifference(reference)) at scale \(scale)")
-                #expect(allClose(p.scalars, reference.scalars, rtol: 1e-5, atol: 1e-6), "\(name) step \(step + 1) \(pname) elementwise")
+                #expect(allClose(p.scalars, reference.scalars, rtol: 1e-5, atol: 1e-6 * Swift.max(1, scale)),
+                        "\(name) step \(step + 1) \(pname) elementwise")
             }
         }
     }
