@@ -65,6 +65,58 @@ static inline int has_shape(const axon_tensor *t, const int64_t *expected, size_
     return 1;
 }
 
+/* ---- Models (test_model.c, test_checkpoint.c) ---------------------------------------------- */
+
+#define N_SAMPLES 200
+
+/* N_SAMPLES points of two classes split by the line 2 a - b = 0.3, from a small LCG. */
+static inline void make_problem(float *features, float *targets, uint32_t seed) {
+    int i;
+    for (i = 0; i < N_SAMPLES; ++i) {
+        float a, b;
+        seed = seed * 1664525u + 1013904223u;
+        a = (float)(seed >> 8) / 16777216.0f * 4 - 2;
+        seed = seed * 1664525u + 1013904223u;
+        b = (float)(seed >> 8) / 16777216.0f * 4 - 2;
+        features[2 * i] = a;
+        features[2 * i + 1] = b;
+        targets[i] = 2 * a - b > 0.3f ? 1.0f : 0.0f;
+    }
+}
+
+/* The fraction of rows of `x` that `m` (in eval mode) classifies as `y` says. */
+static inline double accuracy(axon_model *m, const axon_tensor *x, const float *targets) {
+    axon_tensor *out = NULL;
+    float logits[2 * N_SAMPLES];
+    int i, correct = 0;
+    CHECK_OK(axon_model_train(m, 0));
+    CHECK_OK(axon_model_forward(&out, m, x));
+    CHECK_OK(axon_tensor_copy_data(out, logits, 2 * N_SAMPLES));
+    axon_tensor_free(out);
+    CHECK_OK(axon_model_train(m, 1));
+    for (i = 0; i < N_SAMPLES; ++i) {
+        float predicted = logits[2 * i + 1] > logits[2 * i] ? 1.0f : 0.0f;
+        correct += predicted == targets[i];
+    }
+    return (double)correct / N_SAMPLES;
+}
+
+/* Every parameter of `m` as a new array of handles (free with free_all). */
+static inline axon_tensor **parameters(const axon_model *m, size_t *n) {
+    size_t i;
+    axon_tensor **params;
+    *n = axon_model_parameter_count_tensors(m);
+    params = (axon_tensor **)calloc(*n, sizeof *params);
+    for (i = 0; i < *n; ++i) CHECK_OK(axon_model_parameter(&params[i], m, i));
+    return params;
+}
+
+static inline void free_all(axon_tensor **ts, size_t n) {
+    size_t i;
+    for (i = 0; i < n; ++i) axon_tensor_free(ts[i]);
+    free(ts);
+}
+
 /* Prints the tally of program `name`; the exit status of main. */
 static inline int report(const char *name) {
     if (failures != 0) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds libaxon.so, compiles the C tests (test_axon.c, test_ops.c, test_model.c) and the C++ test
+# Builds libaxon.so, compiles the C tests (test_axon.c, test_ops.c, test_model.c, test_checkpoint.c) and the C++ test
 # against include/axon.h, runs them, and checks that the header and the library export the same
 # axon_* functions.
 #
@@ -43,6 +43,7 @@ echo "== compile"
 "$cc" -std=c99 "${cflags[@]}" -pthread bindings/c/test_axon.c -o "$out/test_axon" "${link[@]}" -lm
 "$cc" -std=c99 "${cflags[@]}" bindings/c/test_model.c -o "$out/test_model" "${link[@]}" -lm
 "$cc" -std=c99 "${cflags[@]}" bindings/c/test_ops.c -o "$out/test_ops" "${link[@]}" -lm
+"$cc" -std=c99 "${cflags[@]}" bindings/c/test_checkpoint.c -o "$out/test_checkpoint" "${link[@]}" -lm
 "$cxx" "${cflags[@]}" bindings/c/test_cxx.cpp -o "$out/test_cxx" "${link[@]}"
 
 echo "== header declarations vs. library exports"
@@ -62,9 +63,10 @@ echo "== run"
 "$out/test_axon"
 "$out/test_ops"
 "$out/test_model"
+"$out/test_checkpoint"
 "$out/test_cxx"
 if [[ "${AXON_VALGRIND:-0}" == 1 ]]; then
-    for test in test_axon test_ops test_model; do
+    for test in test_axon test_ops test_model test_checkpoint; do
         valgrind --quiet --error-exitcode=99 --leak-check=full --show-possibly-lost=no \
             --errors-for-leak-kinds=definite,indirect \
             "$out/$test"
