@@ -8,8 +8,7 @@ public final class Dropout: RandomizedLayer {
     public var generator: PRNG
 
     public init(p: Float = 0.5, seed: UInt64 = 0) throws {
-        guard p >= 0, p < 1 else { throw AxonError.invalid("Dropout: drop probability p = \(p) must be in [0, 1)") }
-        self.p = p
+        self.p = try dropProbability(p, layer: "Dropout")
         generator = PRNG(seed: seed)
     }
 
@@ -27,8 +26,7 @@ public final class Dropout2d: RandomizedLayer {
     public var generator: PRNG
 
     public init(p: Float = 0.5, seed: UInt64 = 0) throws {
-        guard p >= 0, p < 1 else { throw AxonError.invalid("Dropout2d: drop probability p = \(p) must be in [0, 1)") }
-        self.p = p
+        self.p = try dropProbability(p, layer: "Dropout2d")
         generator = PRNG(seed: seed)
     }
 
@@ -40,6 +38,12 @@ public final class Dropout2d: RandomizedLayer {
         let maskShape = [input.shape[0], input.shape[1]] + [Int](repeating: 1, count: input.rank - 2)
         return try input * dropoutMask(shape: maskShape, p: p, generator: &generator)
     }
+}
+
+/// `p` if it is a valid drop probability, in [0, 1).
+func dropProbability(_ p: Float, layer: String) throws -> Float {
+    guard p >= 0, p < 1 else { throw AxonError.invalid("\(layer): drop probability p = \(p) must be in [0, 1)") }
+    return p
 }
 
 /// A constant mask: 1 / (1 - p) with probability 1 - p, else 0 (one uniform draw per element).

@@ -69,9 +69,9 @@ public enum ModelFile {
         let spec = try LayerSpec.parse(String(decoding: arch.payload, as: UTF8.self))
         // A hostile architecture could ask for far more memory than the file holds: the
         // parameters and buffers it describes must all be in the file (checked before building).
-        let stored = try storedElementCount(file)
-        guard try spec.stateElementCount() == stored else {
-            throw AxonError(.format, "axon file: the architecture needs \(try spec.stateElementCount()) stored values, the file has \(stored)")
+        let (needed, stored) = (try spec.stateElementCount(), try storedElementCount(file))
+        guard needed == stored else {
+            throw AxonError(.format, "axon file: the architecture needs \(needed) stored values, the file has \(stored)")
         }
         var g = PRNG(seed: 0)   // parameters are overwritten below
         let model = try spec.build(generator: &g)
@@ -111,14 +111,9 @@ public enum ModelFile {
         var total = 0
         for tag in ["PARM", "BUFF"] {
             guard let section = file.section(tag) else { continue }
-            var r = ByteReader(section.payload, context: tag)
-            for _ in 0..<Int(try r.u32()) {
-                _ = try r.string(limit: 4096)
-                let rank = Int(try r.u8())
-                guard rank <= 16 else { throw AxonError(.format, "\(tag): rank \(rank) > 16") }
-                let n = try Shape.count(try (0..<rank).map { _ in try r.count("dimension", limit: Int(Int32.max)) })
-                try r.need(n * 4)
-                try r.skip(n * 4)
+            try scanTensorList(section.payload, context: tag) { _, shape, reader in
+                let n = try Shape.count(shape)
+                try reader.skip(n * 4)
                 total += n
             }
         }
@@ -141,22 +136,29 @@ public enum ModelFile {
     }
 
     static func readTensorList(_ bytes: [UInt8], context: String) throws -> [(name: String, tensor: Tensor)] {
-        var r = ByteReader(bytes, context: context)
-        let count = Int(try r.u32())
         var out: [(name: String, tensor: Tensor)] = []
-        for _ in 0..<count {
+        try scanTensorList(bytes, context: context) { name, shape, reader in
+            let t = try Tensor.uninitialized(shape)   // the data was checked to be there
+            try reader.floats(t.count, into: t.pointer)
+            out.append((name, t))
+        }
+        return out
+    }
+
+    /// Walks a tensor list: for each entry, `body` gets the name, the shape, and the reader
+    /// positioned at the data, which it must consume (4 bytes per element). The data is
+    /// checked to be present before `body` runs, so a hostile size cannot allocate.
+    static func scanTensorList(_ bytes: [UInt8], context: String,
+                               _ body: (String, [Int], inout ByteReader) throws -> Void) throws {
+        var r = ByteReader(bytes, context: context)
+        for _ in 0..<Int(try r.u32()) {
             let name = try r.string(limit: 4096)
             let rank = Int(try r.u8())
             guard rank <= 16 else { throw AxonError(.format, "\(context): '\(name)' has rank \(rank) > 16") }
             let shape = try (0..<rank).map { _ in try r.count("dimension", limit: Int(Int32.max)) }
-            let n = try Shape.count(shape)
-            // Check the data is there before allocating: a hostile size cannot allocate.
-            try r.need(n.multipliedReportingOverflow(by: 4).overflow ? -1 : n * 4)
-            let t = try Tensor.uninitialized(shape)
-            try r.floats(n, into: t.pointer)
-            out.append((name, t))
+            try r.need(try Shape.count(shape) * 4)
+            try body(name, shape, &r)
         }
         guard r.remaining == 0 else { throw AxonError(.format, "\(context): \(r.remaining) unexpected bytes at the end") }
-        return out
     }
 }

@@ -147,24 +147,20 @@ class Model(_Owned):
     def state(self) -> list[tuple[str, Tensor]]:
         """The state tensors (parameters and buffers) by name, in PyTorch's order; the very
         tensors the model uses."""
-        handle = self._h
-        result = []
-        for i in range(_lib.axon_model_state_count(handle)):
-            out = _lib.tensor_p()
-            _lib.axon_model_state_tensor(byref(out), handle, i)
-            name = _lib.read_string(_lib.axon_model_state_name, handle, i)
-            result.append((name, Tensor._adopt(out)))
-        return result
+        return self._named(_lib.axon_model_state_count, _lib.axon_model_state_tensor, _lib.axon_model_state_name)
 
     def named_parameters(self) -> list[tuple[str, Tensor]]:
         """The parameter tensors by name, in PyTorch's parameters() order."""
+        return self._named(_lib.axon_model_parameter_count_tensors, _lib.axon_model_parameter,
+                           _lib.axon_model_parameter_name)
+
+    def _named(self, count, tensor_at, name_at) -> list[tuple[str, Tensor]]:
         handle = self._h
         result = []
-        for i in range(_lib.axon_model_parameter_count_tensors(handle)):
+        for i in range(count(handle)):
             out = _lib.tensor_p()
-            _lib.axon_model_parameter(byref(out), handle, i)
-            name = _lib.read_string(_lib.axon_model_parameter_name, handle, i)
-            result.append((name, Tensor._adopt(out)))
+            tensor_at(byref(out), handle, i)
+            result.append((_lib.read_string(name_at, handle, i), Tensor._adopt(out)))
         return result
 
     def load_state(self, state: list[tuple[str, Tensor]], strict: bool = True) -> None:
