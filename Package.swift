@@ -18,8 +18,10 @@ let package = Package(
         .target(name: "AxonISA", path: "Sources/AxonISA"),
         /// The pure-Swift core: tensors, kernels, autodiff, ops.
         .target(name: "Axon", dependencies: ["AxonISA"], exclude: ["Serialization/FORMAT.md"]),
+        /// include/axon.h as a Clang module, so the shim uses the header's own types.
+        .target(name: "AxonCHeader", path: "Sources/AxonCHeader"),
         /// The `@_cdecl` shim behind include/axon.h.
-        .target(name: "AxonC", dependencies: ["Axon"]),
+        .target(name: "AxonC", dependencies: ["Axon", "AxonCHeader"]),
         .executableTarget(name: "AxonCLI", dependencies: ["Axon"]),
         .testTarget(name: "AxonTests", dependencies: ["Axon"], exclude: ["Fixtures"]),
     ]

@@ -8,15 +8,6 @@ import Darwin
 #endif
 import Axon
 
-/// The `axon_status` codes of include/axon.h. 1...6 are `AxonError.Kind.rawValue`.
-enum CStatus {
-    static let ok: Int32 = 0
-    static let invalidArgument = AxonError.Kind.invalidArgument.rawValue
-    static let state = AxonError.Kind.invalidState.rawValue
-    /// An error that is not an `AxonError` (a bug in Axon, not in the caller).
-    static let internalError: Int32 = 7
-}
-
 /// A pointer to the NUL-terminated bytes of a string literal, for the C strings the library
 /// returns that live as long as the process (Swift emits literals with a terminating NUL).
 func staticCString(_ s: StaticString) -> UnsafePointer<CChar> {
@@ -50,29 +41,20 @@ func invalidArgument(_ function: String, _ message: String) -> AxonError {
 func cCall(_ function: String, _ body: () throws -> Void) -> Int32 {
     do {
         try body()
-        return CStatus.ok
+        return 0   // AXON_OK
     } catch let error as AxonError {
         setLastError(error.message)
         return error.kind.rawValue
     } catch {
         setLastError("\(function): internal error: \(error)")
-        return CStatus.internalError
+        return AxonError.Kind.internalError.rawValue
     }
 }
 
 @_cdecl("axon_status_string")
 public func axon_status_string(_ code: Int32) -> UnsafePointer<CChar> {
-    switch code {
-    case 0: staticCString("ok")
-    case 1: staticCString("invalid argument")
-    case 2: staticCString("shape mismatch")
-    case 3: staticCString("invalid state")
-    case 4: staticCString("out of memory")
-    case 5: staticCString("I/O error")
-    case 6: staticCString("bad file format")
-    case 7: staticCString("internal error")
-    default: staticCString("unknown status")
-    }
+    if code == 0 { return staticCString("ok") }
+    return staticCString(AxonError.Kind(rawValue: code)?.summary ?? "unknown status")
 }
 
 @_cdecl("axon_last_error")

@@ -2,6 +2,7 @@
 // "Training"). Free functions over the handles of the other files.
 
 import Axon
+import AxonCHeader
 
 @_cdecl("axon_loss")
 public func axon_loss(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ name: UnsafePointer<CChar>?,
@@ -53,24 +54,12 @@ public func axon_train_step(_ outLoss: UnsafeMutablePointer<Float>?, _ m: Opaque
     }
 }
 
-/// The byte offsets of `axon_epoch_record`'s fields (five doubles, then an int64_t) and its
-/// size; written through raw memory so the layout is C's, not Swift's.
-private enum EpochRecordLayout {
-    static let stride = 48
-    static func write(_ r: EpochRecord, to base: UnsafeMutableRawPointer, at i: Int) {
-        let p = base + i * stride
-        let doubles = [r.trainLoss, r.trainAccuracy ?? .nan, r.validationLoss ?? .nan, r.validationAccuracy ?? .nan,
-                       r.learningRate]
-        for (k, v) in doubles.enumerated() { p.storeBytes(of: v, toByteOffset: 8 * k, as: Double.self) }
-        p.storeBytes(of: Int64(r.skippedSteps), toByteOffset: 40, as: Int64.self)
-    }
-}
-
 @_cdecl("axon_fit")
-public func axon_fit(_ outRecords: UnsafeMutableRawPointer?, _ capacity: Int, _ outCount: UnsafeMutablePointer<Int>?,
-                     _ m: OpaquePointer?, _ opt: OpaquePointer?, _ s: OpaquePointer?, _ lossName: UnsafePointer<CChar>?,
-                     _ x: OpaquePointer?, _ y: OpaquePointer?, _ valX: OpaquePointer?, _ valY: OpaquePointer?,
-                     _ epochs: Int32, _ batchSize: Int, _ seed: UInt64, _ clip: Double) -> Int32 {
+public func axon_fit(_ outRecords: UnsafeMutablePointer<axon_epoch_record>?, _ capacity: Int,
+                     _ outCount: UnsafeMutablePointer<Int>?, _ m: OpaquePointer?, _ opt: OpaquePointer?,
+                     _ s: OpaquePointer?, _ lossName: UnsafePointer<CChar>?, _ x: OpaquePointer?, _ y: OpaquePointer?,
+                     _ valX: OpaquePointer?, _ valY: OpaquePointer?, _ epochs: Int32, _ batchSize: Int, _ seed: UInt64,
+                     _ clip: Double) -> Int32 {
     let f = "axon_fit"
     return cCall(f) {
         let outCount = try scalarOut(outCount, f, "out_count")
@@ -80,29 +69,23 @@ public func axon_fit(_ outRecords: UnsafeMutableRawPointer?, _ capacity: Int, _ 
             throw invalidArgument(f, "capacity \(capacity) is less than the \(epochs) epochs to record")
         }
         guard outRecords != nil || capacity == 0 else { throw invalidArgument(f, "out_records is NULL") }
-        let model = try modelHandles.resolve(m, f, "m")
-        let optimizer = try optimizerHandles.resolve(opt, f, "opt")
-        let scheduler = try schedulerHandles.resolveOptional(s, f, "sched")
-        guard scheduler.map({ $0.optimizer === optimizer }) ?? true else {
-            throw invalidArgument(f, "sched was made for another optimizer than opt")
+        guard (valX == nil) == (valY == nil) else {
+            throw invalidArgument(f, "val_x and val_y must both be NULL or both be given")
         }
-        let name = try string(lossName, f, "loss")
-        let train = try Dataset(features: tensorHandles.resolve(x, f, "x"), targets: tensorHandles.resolve(y, f, "y"))
-        guard (valX == nil) == (valY == nil) else { throw invalidArgument(f, "val_x and val_y must both be NULL or both be given") }
         let validation = try valX.map { _ in
             try Dataset(features: tensorHandles.resolve(valX, f, "val_x"), targets: tensorHandles.resolve(valY, f, "val_y"))
         }
-        var loader = try DataLoader(train, batchSize: size(batchSize, f, "batch_size"), shuffle: true, seed: seed)
-        let trainer = Trainer(model: model, optimizer: optimizer) { try loss(named: name, $0, $1) }
-        trainer.scheduler = scheduler
-        trainer.clipNorm = clipNorm(clip)
-        let history = try trainer.fit(&loader, validation: validation, epochs: Int(epochs))
-        guard history.epochs.count <= capacity else {
-            throw AxonError(.invalidState, "\(f): the trainer ran \(history.epochs.count) epochs, more than asked")
+        let history = try fit(model: modelHandles.resolve(m, f, "m"), optimizer: optimizerHandles.resolve(opt, f, "opt"),
+                              scheduler: schedulerHandles.resolveOptional(s, f, "sched"), loss: string(lossName, f, "loss"),
+                              features: tensorHandles.resolve(x, f, "x"), targets: tensorHandles.resolve(y, f, "y"),
+                              validation: validation, epochs: Int(epochs), batchSize: size(batchSize, f, "batch_size"),
+                              seed: seed, clipNorm: clipNorm(clip))
+        for (i, r) in history.epochs.prefix(capacity).enumerated() {
+            outRecords?[i] = axon_epoch_record(
+                train_loss: r.trainLoss, train_accuracy: r.trainAccuracy ?? .nan, val_loss: r.validationLoss ?? .nan,
+                val_accuracy: r.validationAccuracy ?? .nan, learning_rate: r.learningRate,
+                skipped_steps: Int64(r.skippedSteps))
         }
-        for (i, record) in history.epochs.enumerated() {
-            if let outRecords { EpochRecordLayout.write(record, to: outRecords, at: i) }
-        }
-        outCount.pointee = history.epochs.count
+        outCount.pointee = min(history.epochs.count, capacity)
     }
 }

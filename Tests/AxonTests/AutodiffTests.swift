@@ -81,8 +81,10 @@ struct HigherOrderTests {
         for (point, direction) in [([Float(-1.2), 1], [Float(0.3), -0.7]), ([1, 1], [1, 0]), ([0.5, -0.25], [-2, 1])] {
             let (x, y) = (point[0], point[1])
             let h = [[2 - 400 * (y - 3 * x * x), -400 * x], [-400 * x, 200]]
-            let expected = [h[0][0] * direction[0] + h[0][1] * direction[1], h[1][0] * direction[0] + h[1][1] * direction[1]]
-            let hv = try hessianVectorProduct(of: f, at: [Tensor(point, shape: [2])], direction: [Tensor(direction, shape: [2])])
+            let expected = [h[0][0] * direction[0] + h[0][1] * direction[1],
+                            h[1][0] * direction[0] + h[1][1] * direction[1]]
+            let hv = try hessianVectorProduct(of: f, at: [Tensor(point, shape: [2])],
+                                              direction: [Tensor(direction, shape: [2])])
             #expect(allClose(hv[0].scalars, expected, rtol: 1e-5, atol: 1e-3), "\(hv[0].scalars) vs \(expected)")
         }
     }
@@ -150,7 +152,8 @@ struct ForwardModeTests {
         // f(x) = exp(x) * sin(x): J v = (exp(x) sin(x) + exp(x) cos(x)) v.
         let x: [Float] = [0.1, -0.4, 2]
         let v: [Float] = [1, 2, -1]
-        let (y, t) = try jvp(of: { try $0[0].exp() * $0[0].sin() }, at: [Tensor(x, shape: [3])], tangents: [Tensor(v, shape: [3])])
+        let (y, t) = try jvp(of: { try $0[0].exp() * $0[0].sin() }, at: [Tensor(x, shape: [3])],
+                             tangents: [Tensor(v, shape: [3])])
         let expected = zip(x, v).map { (expf($0) * sinf($0) + expf($0) * cosf($0)) * $1 }
         #expect(allClose(t.scalars, expected))
         #expect(allClose(y.scalars, x.map { expf($0) * sinf($0) }))

@@ -34,7 +34,8 @@ struct DigitsTrainingTests {
             for i in stride(from: shuffled.count - 1, to: 0, by: -1) { shuffled.swapAt(i, rng.nextInt(below: i + 1)) }
             for start in stride(from: 0, to: shuffled.count - 1, by: batchSize) {
                 let batch = Array(shuffled[start..<min(start + batchSize, shuffled.count)])
-                let loss = try crossEntropy(model(x.indexSelect(axis: 0, indices: batch)), y.indexSelect(axis: 0, indices: batch))
+                let loss = try crossEntropy(model(x.indexSelect(axis: 0, indices: batch)),
+                                            y.indexSelect(axis: 0, indices: batch))
                 model.zeroGrad()
                 try loss.backward()
                 try withNoGrad {

@@ -39,7 +39,9 @@ struct ErrorTests {
         expectError("repeated axis", .invalidArgument) { try a.sum(axes: [1, -1]) }
         expectError("slice", .invalidArgument) { try a.slice(axis: 1, start: 2, end: 5) }
         expectError("indexSelect: index 3", .invalidArgument) { try a.indexSelect(axis: 0, indices: [0, 3]) }
-        expectError("gather: index 0.5", .invalidArgument) { try a.gather(axis: 1, index: Tensor([0.5, 0, 0, 1, 1, 1], shape: [2, 3])) }
+        expectError("gather: index 0.5", .invalidArgument) {
+            try a.gather(axis: 1, index: Tensor([0.5, 0, 0, 1, 1, 1], shape: [2, 3]))
+        }
         expectError("gather", .shapeMismatch) { try a.gather(axis: 1, index: Tensor.zeros([3])) }
         expectError("squeeze", .shapeMismatch) { try a.squeezed(0) }
         expectError("var", .shapeMismatch) { try Tensor.ones([1]).variance() }
@@ -60,13 +62,19 @@ struct ErrorTests {
 
     @Test func convolutionAndPooling() throws {
         let x = try Tensor.ones([1, 4, 5, 5])
-        expectError("conv2d: expected an NCHW input", .shapeMismatch) { try Tensor.conv2d(Tensor.ones([4, 5, 5]), weight: Tensor.ones([2, 4, 3, 3])) }
+        expectError("conv2d: expected an NCHW input", .shapeMismatch) {
+            try Tensor.conv2d(Tensor.ones([4, 5, 5]), weight: Tensor.ones([2, 4, 3, 3]))
+        }
         expectError("conv2d", .shapeMismatch) { try Tensor.conv2d(x, weight: Tensor.ones([2, 3, 3, 3])) }
         expectError("groups 0", .shapeMismatch) { try Tensor.conv2d(x, weight: Tensor.ones([2, 4, 3, 3]), groups: 0) }
         expectError("groups 3", .shapeMismatch) { try Tensor.conv2d(x, weight: Tensor.ones([3, 2, 3, 3]), groups: 3) }
         expectError("does not fit", .shapeMismatch) { try Tensor.conv2d(x, weight: Tensor.ones([2, 4, 7, 7])) }
-        expectError("must be positive", .invalidArgument) { try Tensor.conv2d(x, weight: Tensor.ones([2, 4, 3, 3]), stride: (0, 1)) }
-        expectError("bias", .shapeMismatch) { try Tensor.conv2d(x, weight: Tensor.ones([2, 4, 3, 3]), bias: Tensor.ones([3])) }
+        expectError("must be positive", .invalidArgument) {
+            try Tensor.conv2d(x, weight: Tensor.ones([2, 4, 3, 3]), stride: (0, 1))
+        }
+        expectError("bias", .shapeMismatch) {
+            try Tensor.conv2d(x, weight: Tensor.ones([2, 4, 3, 3]), bias: Tensor.ones([3]))
+        }
         expectError("maxPool2d: padding", .invalidArgument) { try Tensor.maxPool2d(x, kernel: (2, 2), padding: (2, 2)) }
         expectError("avgPool2d", .shapeMismatch) { try Tensor.avgPool2d(x, kernel: (6, 6)) }
     }
@@ -75,8 +83,12 @@ struct ErrorTests {
         let x = try Tensor.ones([2])
         expectError("does not require grad", .invalidState) { try x.sum().backward() }
         let y = try Tensor.ones([2], requiresGrad: true)
-        expectError("gradients: 2 seeds for 1 outputs", .invalidArgument) { try gradients(of: [y.sum()], wrt: [y], seeds: [Tensor(1), Tensor(1)]) }
+        expectError("gradients: 2 seeds for 1 outputs", .invalidArgument) {
+            try gradients(of: [y.sum()], wrt: [y], seeds: [Tensor(1), Tensor(1)])
+        }
         expectError("gradients: an input", .invalidArgument) { try gradients(of: [y.sum()], wrt: [x]) }
-        expectError("jvp: tangent of shape [3]", .shapeMismatch) { try jvp(of: { $0[0] }, at: [x], tangents: [Tensor.ones([3])]) }
+        expectError("jvp: tangent of shape [3]", .shapeMismatch) {
+            try jvp(of: { $0[0] }, at: [x], tangents: [Tensor.ones([3])])
+        }
     }
 }

@@ -64,7 +64,8 @@ struct GzipTests {
     func expectBytes(_ actual: [UInt8], _ expected: [UInt8], _ what: String,
                      sourceLocation: SourceLocation = #_sourceLocation) {
         guard actual != expected else { return }
-        let first = (0..<min(actual.count, expected.count)).first { actual[$0] != expected[$0] } ?? min(actual.count, expected.count)
+        let first = (0..<min(actual.count, expected.count)).first { actual[$0] != expected[$0] }
+            ?? min(actual.count, expected.count)
         Issue.record("\(what): \(actual.count) bytes, expected \(expected.count); first difference at \(first)",
                      sourceLocation: sourceLocation)
     }
@@ -81,8 +82,8 @@ struct GzipTests {
             #expect(error.kind == .format, "\(what): \(error.kind)", sourceLocation: sourceLocation)
             #expect(error.message.hasPrefix("gzip: ") && error.message.contains(" at byte "),
                     "\(what): \(error.message)", sourceLocation: sourceLocation)
-            #expect(fragment.isEmpty || error.message.contains(fragment), "\(what): '\(error.message)' lacks '\(fragment)'",
-                    sourceLocation: sourceLocation)
+            #expect(fragment.isEmpty || error.message.contains(fragment),
+                    "\(what): '\(error.message)' lacks '\(fragment)'", sourceLocation: sourceLocation)
             return error.message
         } catch {
             Issue.record("\(what): unexpected error \(error)", sourceLocation: sourceLocation)
@@ -102,7 +103,8 @@ struct GzipTests {
 
     @Test func gzipFilesDecodeToTheirOriginals() throws {
         let names = try Self.names("valid", "gz")
-        #expect(names == ["empty", "flushed", "headers", "members", "mixed", "mixed-1", "mixed-9", "named", "short", "stored"])
+        #expect(names == ["empty", "flushed", "headers", "members", "mixed",
+                          "mixed-1", "mixed-9", "named", "short", "stored"])
         for name in names {
             expectBytes(try Gzip.decompress(Self.read("valid/\(name).gz")), try Self.expected(name), name)
         }
@@ -170,7 +172,8 @@ struct GzipTests {
         #expect(names.count == 27)
         let fragments = [
             "block-type-3": "invalid block type 3", "distance-32768-after-32767": "distance 32768 reaches before",
-            "distance-before-start": "distance 1 reaches before", "distance-one-past-start": "distance 2 reaches before",
+            "distance-before-start": "distance 1 reaches before",
+            "distance-one-past-start": "distance 2 reaches before",
             "dynamic-incomplete-code-lengths": "incomplete code length code",
             "dynamic-incomplete-distances": "incomplete distance code",
             "dynamic-incomplete-literals": "incomplete literal/length code",
@@ -224,7 +227,8 @@ struct GzipTests {
 
     /// Every single-bit change of the small raw streams decodes or throws `.format`, never traps.
     @Test func rawBitFlipsNeverTrap() throws {
-        let paths = try Self.names("raw", "deflate").map { "raw/\($0)" } + Self.names("hostile", "deflate").map { "hostile/\($0)" }
+        let paths = try Self.names("raw", "deflate").map { "raw/\($0)" }
+            + Self.names("hostile", "deflate").map { "hostile/\($0)" }
         for name in paths {
             let bytes = try Self.read("\(name).deflate")
             guard bytes.count <= 256 else { continue }
@@ -245,11 +249,15 @@ struct GzipTests {
     @Test func maxOutputIsEnforced() throws {
         let mixed = try Self.read("valid/mixed.gz")
         #expect(try Gzip.decompress(mixed, maxOutput: 200_000).count == 200_000)
-        expectFormatError("mixed", "output exceeds maxOutput (199999 bytes)") { try Gzip.decompress(mixed, maxOutput: 199_999) }
+        expectFormatError("mixed", "output exceeds maxOutput (199999 bytes)") {
+            try Gzip.decompress(mixed, maxOutput: 199_999)
+        }
         let stored = try Self.read("valid/stored.gz")
         expectFormatError("stored", "maxOutput") { try Gzip.decompress(stored, maxOutput: 19_999) }
         // 10 MiB of zeros in 10 KB: stops at the limit instead of inflating it all.
-        expectFormatError("bomb", "maxOutput") { try Gzip.decompress(Self.read("limits/zeros-10MiB.gz"), maxOutput: 1 << 16) }
+        expectFormatError("bomb", "maxOutput") {
+            try Gzip.decompress(Self.read("limits/zeros-10MiB.gz"), maxOutput: 1 << 16)
+        }
         #expect(try Gzip.decompress(Self.read("valid/empty.gz"), maxOutput: 0) == [])
         expectFormatError("short", "maxOutput") { try Gzip.decompress(Self.read("valid/short.gz"), maxOutput: 0) }
         // The limit counts all members together.

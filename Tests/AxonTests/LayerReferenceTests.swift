@@ -8,7 +8,9 @@ func makeLayer(_ name: String) throws -> any Layer {
     case "linear": return try Linear(5, 3, generator: &g)
     case "linear_nobias_batched": return try Linear(5, 3, bias: false, generator: &g)
     case "conv2d": return try Conv2d(3, 4, kernel: 3, generator: &g)
-    case "conv2d_full": return try Conv2d(4, 6, kernel: (3, 2), stride: (2, 2), padding: (1, 1), dilation: (2, 1), groups: 2, generator: &g)
+    case "conv2d_full":
+        return try Conv2d(4, 6, kernel: (3, 2), stride: (2, 2), padding: (1, 1), dilation: (2, 1), groups: 2,
+                          generator: &g)
     case "maxpool2d": return MaxPool2d(kernel: 2)
     case "maxpool2d_s1p1": return MaxPool2d(kernel: 3, stride: 1, padding: 1)
     case "avgpool2d": return AvgPool2d(kernel: 2)
@@ -25,6 +27,11 @@ func makeLayer(_ name: String) throws -> any Layer {
     case "identity": return Identity()
     case "maxout": return try Maxout(pieces: 3)
     case "flatten": return Flatten()
+    case "unflatten": return try Unflatten(axis: 1, shape: [2, 3])
+    case "unflatten_neg": return try Unflatten(axis: -1, shape: [-1, 2])
+    case "adaptive_avgpool2d": return try AdaptiveAvgPool2d(outputSize: 1)
+    case "adaptive_avgpool2d_uneven": return try AdaptiveAvgPool2d(outputSize: (3, 2))
+    case "adaptive_avgpool2d_larger": return try AdaptiveAvgPool2d(outputSize: (4, 3))
     case "sequential": return Sequential(try Linear(6, 8, generator: &g), ReLU(), try Linear(8, 3, generator: &g))
     case "residual": return Residual(Sequential(try Linear(6, 6, generator: &g), Tanh()))
     case "batchnorm1d_nc", "batchnorm1d_eval", "batchnorm1d_3steps": return try BatchNorm1d(4)
@@ -55,7 +62,8 @@ func load(_ state: Any?, keys: Any?, into layer: any Layer) throws {
 
 func expectClose(_ actual: Tensor, _ expected: Tensor, _ what: String, rtol: Float = 1e-4, atol: Float = 1e-5) {
     #expect(actual.shape == expected.shape, "\(what): shape \(actual.shape) vs \(expected.shape)")
-    #expect(allClose(actual.scalars, expected.scalars, rtol: rtol, atol: atol), "\(what): max difference \(actual.maxDifference(expected))")
+    #expect(allClose(actual.scalars, expected.scalars, rtol: rtol, atol: atol),
+            "\(what): max difference \(actual.maxDifference(expected))")
 }
 
 @Suite("Layers against PyTorch")
@@ -65,7 +73,7 @@ struct LayerReferenceTests {
     static var sequences: [String: Any] { fixture["sequences"] as? [String: Any] ?? [:] }
 
     @Test func fixturesArePresent() {
-        #expect(Self.cases.count == 37 && Self.sequences.count == 4)
+        #expect(Self.cases.count == 42 && Self.sequences.count == 4)
     }
 
     @Test(arguments: Array(cases.keys).sorted())
@@ -78,7 +86,8 @@ struct LayerReferenceTests {
         x.requiresGrad = true
         let y = try layer(x)
         // Elementwise layers to 1e-5 relative; conv, pooling and normalizations (reductions) to 1e-4.
-        let elementwise = ["relu", "leaky_relu", "elu", "gelu", "sigmoid", "tanh", "softplus", "identity", "maxout", "flatten"].contains(name)
+        let elementwise = ["relu", "leaky_relu", "elu", "gelu", "sigmoid", "tanh", "softplus", "identity", "maxout",
+                           "flatten", "unflatten", "unflatten_neg"].contains(name)
         let rtol: Float = elementwise ? 1e-5 : 1e-4
         expectClose(y, try Fixtures.tensor(entry["output"]), "\(name) output", rtol: rtol)
         try (y * Fixtures.tensor(entry["cotangent"])).sum().backward()
@@ -86,7 +95,8 @@ struct LayerReferenceTests {
         let grads = entry["param_grads"] as? [String: Any] ?? [:]
         #expect(Set(grads.keys) == Set(layer.namedParameters().map(\.name)))
         for (pname, p) in layer.namedParameters() {
-            expectClose(try #require(p.grad, "\(pname) has no grad"), try Fixtures.tensor(grads[pname]), "\(name) \(pname) grad", rtol: rtol)
+            expectClose(try #require(p.grad, "\(pname) has no grad"), try Fixtures.tensor(grads[pname]),
+                        "\(name) \(pname) grad", rtol: rtol)
         }
         let after = entry["state_after"] as? [String: Any] ?? [:]
         for (sname, t) in layer.stateDict() {
@@ -113,7 +123,8 @@ struct LayerReferenceTests {
             expectClose(t, try Fixtures.tensor(after[sname]), "\(name) \(sname) after three steps")
         }
         layer.eval()
-        expectClose(try layer(Fixtures.tensor(entry["eval_input"])), try Fixtures.tensor(entry["eval_output"]), "\(name) eval output")
+        expectClose(try layer(Fixtures.tensor(entry["eval_input"])), try Fixtures.tensor(entry["eval_output"]),
+                    "\(name) eval output")
     }
 }
 
@@ -165,6 +176,7 @@ struct LossReferenceTests {
         expectClose(l, try Fixtures.tensor(entry["output"]), "\(name) value", rtol: 1e-5, atol: 1e-6)
         let seed = entry["cotangent"] != nil ? try Fixtures.tensor(entry["cotangent"]) : try Tensor.ones(l.shape)
         try l.backward(seed)
-        expectClose(try #require(x.grad), try Fixtures.tensor(entry["input_grad"]), "\(name) gradient", rtol: 1e-5, atol: 1e-6)
+        expectClose(try #require(x.grad), try Fixtures.tensor(entry["input_grad"]), "\(name) gradient",
+                    rtol: 1e-5, atol: 1e-6)
     }
 }

@@ -6,7 +6,8 @@ struct LayerContractTests {
     @Test func namesFollowPyTorchStateDict() throws {
         var g = PRNG(seed: 1)
         let model = Sequential(try Linear(4, 8, generator: &g), try BatchNorm1d(8), ReLU(), try Dropout(p: 0.1),
-                               Residual(Sequential(try Linear(8, 8, generator: &g), Tanh())), try Linear(8, 2, generator: &g))
+                               Residual(Sequential(try Linear(8, 8, generator: &g), Tanh())),
+                               try Linear(8, 2, generator: &g))
         #expect(model.stateDict().map(\.name) == [
             "0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked",
             "4.body.0.weight", "4.body.0.bias", "5.weight", "5.bias"])
@@ -142,8 +143,10 @@ struct InitializerTests {
         for (initializer, mean, variance) in cases {
             let m = try moments(initializer, shape)
             let scale = Swift.max(variance, 1e-12).squareRoot()
-            #expect(Swift.abs(m.mean - mean) < 0.01 * Swift.max(scale, 1e-3) + 5 * scale / Float(200_000).squareRoot(), "\(initializer) mean \(m.mean)")
-            #expect(Swift.abs(m.variance - variance) <= 0.02 * variance + 1e-7, "\(initializer) variance \(m.variance) vs \(variance)")
+            #expect(Swift.abs(m.mean - mean) < 0.01 * Swift.max(scale, 1e-3) + 5 * scale / Float(200_000).squareRoot(),
+                    "\(initializer) mean \(m.mean)")
+            #expect(Swift.abs(m.variance - variance) <= 0.02 * variance + 1e-7,
+                    "\(initializer) variance \(m.variance) vs \(variance)")
         }
         let conv = try moments(.kaimingNormal(), [64, 32, 3, 3])   // fanIn 32 * 9
         #expect(Swift.abs(conv.variance - 2 / 288) < 0.05 * 2 / 288)
@@ -170,7 +173,8 @@ struct InitializerTests {
     @Test func gains() {
         #expect(Initializer.Nonlinearity.relu.gain == Float(2).squareRoot())
         #expect(Initializer.Nonlinearity.tanh.gain == 5.0 / 3)
-        #expect(Swift.abs(Initializer.Nonlinearity.leakyRelu(slope: 0.01).gain - (2 / 1.0001 as Float).squareRoot()) < 1e-7)
+        #expect(Swift.abs(Initializer.Nonlinearity.leakyRelu(slope: 0.01).gain - (2 / 1.0001 as Float).squareRoot())
+                    < 1e-7)
     }
 }
 
@@ -198,8 +202,10 @@ struct LayerAutodiffTests {
         }
         // The layer computes the same function as the explicit formula above.
         let y = try model(x)
-        let explicit = try Tensor.matmul(Tensor.matmul(x, first.weight, transposeA: false, transposeB: true).adding(first.bias).tanh(),
-                                         second.weight, transposeA: false, transposeB: true).adding(second.bias)
+        let explicit = try Tensor.matmul(
+            Tensor.matmul(x, first.weight, transposeA: false, transposeB: true).adding(first.bias).tanh(),
+            second.weight, transposeA: false, transposeB: true
+        ).adding(second.bias)
         #expect(y.scalars == explicit.scalars)
         // And through the layers themselves: penalty gradient w.r.t. the layer weights.
         let viaLayers: ([Tensor]) throws -> Tensor = { values in
@@ -257,11 +263,17 @@ struct LayerErrorTests {
     @Test func wrongShapes() throws {
         var g = PRNG(seed: 1)
         expectError(["Linear(5, 3)", "[2, 4]"]) { try Linear(5, 3, generator: &g)(Tensor.ones([2, 4])) }
-        expectError(["Conv2d(3, 4)", "[2, 2, 5, 5]"]) { try Conv2d(3, 4, kernel: 3, generator: &g)(Tensor.ones([2, 2, 5, 5])) }
-        expectError(["Conv2d(3, 4)", "rank 4", "[3, 5, 5]"]) { try Conv2d(3, 4, kernel: 3, generator: &g)(Tensor.ones([3, 5, 5])) }
+        expectError(["Conv2d(3, 4)", "[2, 2, 5, 5]"]) {
+            try Conv2d(3, 4, kernel: 3, generator: &g)(Tensor.ones([2, 2, 5, 5]))
+        }
+        expectError(["Conv2d(3, 4)", "rank 4", "[3, 5, 5]"]) {
+            try Conv2d(3, 4, kernel: 3, generator: &g)(Tensor.ones([3, 5, 5]))
+        }
         expectError(["BatchNorm1d(4)", "[2, 3]"]) { try BatchNorm1d(4)(Tensor.ones([2, 3])) }
         expectError(["BatchNorm1d(4)", "rank 2 or 3", "[2, 4, 1, 1]"]) { try BatchNorm1d(4)(Tensor.ones([2, 4, 1, 1])) }
-        expectError(["BatchNorm2d(3)", "more than 1 value", "[1, 3, 1, 1]"]) { try BatchNorm2d(3)(Tensor.ones([1, 3, 1, 1])) }
+        expectError(["BatchNorm2d(3)", "more than 1 value", "[1, 3, 1, 1]"]) {
+            try BatchNorm2d(3)(Tensor.ones([1, 3, 1, 1]))
+        }
         expectError(["LayerNorm([5])", "[2, 4]"]) { try LayerNorm([5])(Tensor.ones([2, 4])) }
         expectError(["GroupNorm(2, 6)", "[2, 4, 3]"]) { try GroupNorm(2, 6)(Tensor.ones([2, 4, 3])) }
         expectError(["InstanceNorm2d(3)", "[2, 3, 4]"]) { try InstanceNorm2d(3)(Tensor.ones([2, 3, 4])) }
@@ -289,7 +301,9 @@ struct LayerErrorTests {
         expectError(["BatchNorm2d(3)", "momentum"]) { try BatchNorm2d(3, momentum: 1.5) }
         expectError(["LayerNorm([])"]) { try LayerNorm([]) }
         expectError(["Maxout", "0"]) { try Maxout(pieces: 0) }
-        expectError(["crossEntropy", "label smoothing"]) { try crossEntropy(Tensor.ones([2, 4]), Tensor([0, 1], shape: [2]), labelSmoothing: 2) }
+        expectError(["crossEntropy", "label smoothing"]) {
+            try crossEntropy(Tensor.ones([2, 4]), Tensor([0, 1], shape: [2]), labelSmoothing: 2)
+        }
     }
 }
 

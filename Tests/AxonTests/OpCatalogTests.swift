@@ -36,7 +36,7 @@ enum Domain: Sendable {
     }
 }
 
-/// Every differentiable op of SPEC.md, on several shapes including broadcasting.
+/// The differentiable ops of the public API, each on several shapes including broadcasting.
 let catalog: [OpCase] = [
     // Broadcasting arithmetic.
     .binary("add", [3, 4], [3, 4]) { try $0 + $1 },
@@ -70,11 +70,25 @@ let catalog: [OpCase] = [
     .unary("gelu", [3, 4], domain: .normal) { try $0.gelu() },
     .unary("softplus", [3, 4], domain: .normal) { try $0.softplus() },
     .unary("erf", [3, 4], domain: .normal) { try $0.erf() },
-    OpCase(name: "maximum [3, 4] [4]", inputs: { r in let x = try r.distinct([4, 4]); return [try x.slice(axis: 0, start: 0, end: 3).detached(), try x.slice(axis: 0, start: 3, end: 4).reshape([4]).detached()] },
+    OpCase(name: "maximum [3, 4] [4]",
+           inputs: { r in
+               let x = try r.distinct([4, 4])
+               return [try x.slice(axis: 0, start: 0, end: 3).detached(),
+                       try x.slice(axis: 0, start: 3, end: 4).reshape([4]).detached()]
+           },
            f: { try $0[0].maximum($0[1]) }),
-    OpCase(name: "minimum [2, 3]", inputs: { r in let x = try r.distinct([2, 2, 3]); return [try x.slice(axis: 0, start: 0, end: 1).reshape([2, 3]), try x.slice(axis: 0, start: 1, end: 2).reshape([2, 3])] },
+    OpCase(name: "minimum [2, 3]",
+           inputs: { r in
+               let x = try r.distinct([2, 2, 3])
+               return [try x.slice(axis: 0, start: 0, end: 1).reshape([2, 3]),
+                       try x.slice(axis: 0, start: 1, end: 2).reshape([2, 3])]
+           },
            f: { try $0[0].minimum($0[1]) }),
-    OpCase(name: "maxout 3 pieces", inputs: { r in let x = try r.distinct([3, 2, 4]); return try (0..<3).map { try x.slice(axis: 0, start: $0, end: $0 + 1).reshape([2, 4]) } },
+    OpCase(name: "maxout 3 pieces",
+           inputs: { r in
+               let x = try r.distinct([3, 2, 4])
+               return try (0..<3).map { try x.slice(axis: 0, start: $0, end: $0 + 1).reshape([2, 4]) }
+           },
            f: { try Tensor.maxout($0) }),
     // Linear algebra.
     .binary("matmul", [3, 4], [4, 5]) { try $0.matmul($1) },
@@ -109,20 +123,26 @@ let catalog: [OpCase] = [
     .unary("logSoftmax", [3, 5], domain: .normal) { try $0.logSoftmax(axis: 1) },
     .unary("logSumExp", [3, 5], domain: .normal) { try $0.logSumExp(axes: [1]) },
     // Convolution and pooling.
-    OpCase(name: "conv2d", inputs: { r in [try r.normal([2, 3, 5, 5]), try r.normal([4, 3, 3, 3], std: 0.3), try r.normal([4])] },
+    OpCase(name: "conv2d",
+           inputs: { r in [try r.normal([2, 3, 5, 5]), try r.normal([4, 3, 3, 3], std: 0.3), try r.normal([4])] },
            f: { try Tensor.conv2d($0[0], weight: $0[1], bias: $0[2]) }),
-    OpCase(name: "conv2d stride 2 padding 1", inputs: { r in [try r.normal([1, 2, 6, 5]), try r.normal([3, 2, 3, 2], std: 0.3)] },
+    OpCase(name: "conv2d stride 2 padding 1",
+           inputs: { r in [try r.normal([1, 2, 6, 5]), try r.normal([3, 2, 3, 2], std: 0.3)] },
            f: { try Tensor.conv2d($0[0], weight: $0[1], stride: (2, 2), padding: (1, 1)) }),
-    OpCase(name: "conv2d dilation 2", inputs: { r in [try r.normal([1, 2, 7, 7]), try r.normal([2, 2, 3, 3], std: 0.3)] },
+    OpCase(name: "conv2d dilation 2",
+           inputs: { r in [try r.normal([1, 2, 7, 7]), try r.normal([2, 2, 3, 3], std: 0.3)] },
            f: { try Tensor.conv2d($0[0], weight: $0[1], padding: (2, 1), dilation: (2, 2)) }),
-    OpCase(name: "conv2d groups 2", inputs: { r in [try r.normal([2, 4, 4, 4]), try r.normal([6, 2, 2, 2], std: 0.3), try r.normal([6])] },
+    OpCase(name: "conv2d groups 2",
+           inputs: { r in [try r.normal([2, 4, 4, 4]), try r.normal([6, 2, 2, 2], std: 0.3), try r.normal([6])] },
            f: { try Tensor.conv2d($0[0], weight: $0[1], bias: $0[2], stride: (1, 2), groups: 2) }),
     .unary("maxPool2d", [2, 2, 4, 4], domain: .distinct) { try Tensor.maxPool2d($0, kernel: (2, 2)) },
     .unary("maxPool2d stride 1 padding 1", [1, 2, 5, 4], domain: .distinct) {
         try Tensor.maxPool2d($0, kernel: (3, 2), stride: (1, 1), padding: (1, 1))
     },
     .unary("avgPool2d", [2, 2, 4, 6], domain: .normal) { try Tensor.avgPool2d($0, kernel: (2, 3)) },
-    .unary("avgPool2d padding", [1, 3, 5, 5], domain: .normal) { try Tensor.avgPool2d($0, kernel: (3, 3), stride: (2, 2), padding: (1, 1)) },
+    .unary("avgPool2d padding", [1, 3, 5, 5], domain: .normal) {
+        try Tensor.avgPool2d($0, kernel: (3, 3), stride: (2, 2), padding: (1, 1))
+    },
     // Selection.
     OpCase(name: "where", inputs: { r in [try r.normal([3, 4]), try r.normal([4])] },
            f: { x in try Tensor.where(Tensor([1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 0, 1], shape: [3, 4]), x[0], x[1]) }),

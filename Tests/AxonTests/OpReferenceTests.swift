@@ -5,7 +5,8 @@ import Testing
 /// the output, and the input gradients for a random cotangent.
 @Suite("Every op against PyTorch")
 struct OpReferenceTests {
-    nonisolated(unsafe) static let cases: [String: Any] = (try? Fixtures.load("ops.json"))?["cases"] as? [String: Any] ?? [:]
+    nonisolated(unsafe) static let cases: [String: Any] =
+        (try? Fixtures.load("ops.json"))?["cases"] as? [String: Any] ?? [:]
 
     @Test func fixtureCoversTheCatalog() {
         #expect(Set(Self.cases.keys) == Set(catalog.map(\.name)))
@@ -20,10 +21,12 @@ struct OpReferenceTests {
         let grads = try (entry["grads"] as? [Any] ?? []).map(Fixtures.tensor)
         let (value, cotangents) = try vjp(of: op.f, at: inputs, cotangent: cotangent)
         #expect(value.shape == expected.shape)
-        #expect(allClose(value.scalars, expected.scalars, rtol: 1e-5, atol: 1e-5), "output differs by \(value.maxDifference(expected))")
+        #expect(allClose(value.scalars, expected.scalars, rtol: 1e-5, atol: 1e-5),
+                "output differs by \(value.maxDifference(expected))")
         for (computed, reference) in zip(cotangents, grads) {
             #expect(computed.shape == reference.shape)
-            #expect(allClose(computed.scalars, reference.scalars, rtol: 1e-4, atol: 1e-5), "gradient differs by \(computed.maxDifference(reference))")
+            #expect(allClose(computed.scalars, reference.scalars, rtol: 1e-4, atol: 1e-5),
+                    "gradient differs by \(computed.maxDifference(reference))")
         }
     }
 }

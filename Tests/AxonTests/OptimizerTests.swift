@@ -40,8 +40,9 @@ struct OptimizerReferenceTests {
         func lr(_ d: Double) -> Double { double(o, "lr", d) }
         switch kind {
         case "SGD":
-            let base = SGD.Options(learningRate: lr(1e-3), momentum: double(o, "momentum", 0), dampening: double(o, "dampening", 0),
-                                   nesterov: o["nesterov"] as? Bool ?? false, weightDecay: l2(o))
+            let base = SGD.Options(learningRate: lr(1e-3), momentum: double(o, "momentum", 0),
+                                   dampening: double(o, "dampening", 0), nesterov: o["nesterov"] as? Bool ?? false,
+                                   weightDecay: l2(o))
             guard let groups = entry["groups"] as? [[String: Any]] else { return try SGD(params, options: base) }
             return try SGD(groups: groups.map { g in
                 var options = base
@@ -50,26 +51,32 @@ struct OptimizerReferenceTests {
                 return ParameterGroup((g["params"] as? [String] ?? []).compactMap { named[$0] }, options)
             })
         case "Adagrad":
-            return try Adagrad(params, options: .init(learningRate: lr(1e-2), learningRateDecay: double(o, "lr_decay", 0),
-                                                      initialAccumulatorValue: double(o, "initial_accumulator_value", 0),
-                                                      eps: double(o, "eps", 1e-10), weightDecay: l2(o)))
+            return try Adagrad(params, options: .init(
+                learningRate: lr(1e-2), learningRateDecay: double(o, "lr_decay", 0),
+                initialAccumulatorValue: double(o, "initial_accumulator_value", 0), eps: double(o, "eps", 1e-10),
+                weightDecay: l2(o)))
         case "RMSprop":
-            return try RMSprop(params, options: .init(learningRate: lr(1e-2), alpha: double(o, "alpha", 0.99), eps: double(o, "eps", 1e-8),
-                                                      momentum: double(o, "momentum", 0), centered: o["centered"] as? Bool ?? false,
-                                                      weightDecay: l2(o)))
+            return try RMSprop(params, options: .init(
+                learningRate: lr(1e-2), alpha: double(o, "alpha", 0.99), eps: double(o, "eps", 1e-8),
+                momentum: double(o, "momentum", 0), centered: o["centered"] as? Bool ?? false, weightDecay: l2(o)))
         case "Adadelta":
-            return try Adadelta(params, options: .init(learningRate: lr(1), rho: double(o, "rho", 0.9), eps: double(o, "eps", 1e-6), weightDecay: l2(o)))
+            return try Adadelta(params, options: .init(
+                learningRate: lr(1), rho: double(o, "rho", 0.9), eps: double(o, "eps", 1e-6), weightDecay: l2(o)))
         case "Adam":
-            return try Adam(params, options: .init(learningRate: lr(1e-3), betas: betas(o), eps: double(o, "eps", 1e-8),
-                                                   weightDecay: l2(o), amsgrad: o["amsgrad"] as? Bool ?? false))
+            return try Adam(params, options: .init(
+                learningRate: lr(1e-3), betas: betas(o), eps: double(o, "eps", 1e-8),
+                weightDecay: l2(o), amsgrad: o["amsgrad"] as? Bool ?? false))
         case "AdamW":
-            return try AdamW(params, options: .init(learningRate: lr(1e-3), betas: betas(o), eps: double(o, "eps", 1e-8),
-                                                    decoupledWeightDecay: double(o, "weight_decay", 1e-2), amsgrad: o["amsgrad"] as? Bool ?? false))
+            return try AdamW(params, options: .init(
+                learningRate: lr(1e-3), betas: betas(o), eps: double(o, "eps", 1e-8),
+                decoupledWeightDecay: double(o, "weight_decay", 1e-2), amsgrad: o["amsgrad"] as? Bool ?? false))
         case "Adamax":
-            return try Adamax(params, options: .init(learningRate: lr(2e-3), betas: betas(o), eps: double(o, "eps", 1e-8), weightDecay: l2(o)))
+            return try Adamax(params, options: .init(
+                learningRate: lr(2e-3), betas: betas(o), eps: double(o, "eps", 1e-8), weightDecay: l2(o)))
         case "NAdam":
-            return try NAdam(params, options: .init(learningRate: lr(2e-3), betas: betas(o), eps: double(o, "eps", 1e-8),
-                                                    weightDecay: l2(o), momentumDecay: double(o, "momentum_decay", 4e-3)))
+            return try NAdam(params, options: .init(
+                learningRate: lr(2e-3), betas: betas(o), eps: double(o, "eps", 1e-8),
+                weightDecay: l2(o), momentumDecay: double(o, "momentum_decay", 4e-3)))
         default:
             throw AxonError.invalid("unknown optimizer \(kind)")
         }
@@ -93,7 +100,8 @@ struct OptimizerReferenceTests {
             let loss = try mseLoss(model(x), y)
             try loss.backward()
             try optimizer.step()
-            #expect(Swift.abs(try loss.item() - Float(losses[step])) <= 1e-5 * Float(Swift.abs(losses[step])) + 1e-7, "\(name) step \(step + 1) loss")
+            #expect(Swift.abs(try loss.item() - Float(losses[step])) <= 1e-5 * Float(Swift.abs(losses[step])) + 1e-7,
+                    "\(name) step \(step + 1) loss")
             for (pname, p) in model.namedParameters() {
                 // 1e-5 relative to the tensor's largest entry, and elementwise 1e-5 relative
                 // with an absolute floor of 1e-6 x the tensor's scale for entries near zero
@@ -101,8 +109,9 @@ struct OptimizerReferenceTests {
                 // these trajectories, and a build without FMA rounds the GEMM differently).
                 let reference = try Fixtures.tensor(expected[pname])
                 let scale = reference.scalars.reduce(Float(0)) { Swift.max($0, Swift.abs($1)) }
-                #expect(p.maxDifference(reference) <= 1e-5 * scale,
-                        "\(name) step \(step + 1) \(pname): max difference \(p.maxDifference(reference)) at scale \(scale)")
+                #expect(
+                    p.maxDifference(reference) <= 1e-5 * scale,
+                    "\(name) step \(step + 1) \(pname): max difference \(p.maxDifference(reference)) at scale \(scale)")
                 #expect(allClose(p.scalars, reference.scalars, rtol: 1e-5, atol: 1e-6 * Swift.max(1, scale)),
                         "\(name) step \(step + 1) \(pname) elementwise")
             }
@@ -130,9 +139,10 @@ struct OptimizerReferenceTests {
         let o = entry["options"] as? [String: Any] ?? [:]
         let xy = try Tensor([-1.5, 2.0], shape: [2], requiresGrad: true)
         let optimizer = try LBFGS([xy], options: .init(
-            learningRate: Self.double(o, "lr", 1), maxIterations: o["max_iter"] as? Int ?? 20, maxEvaluations: o["max_eval"] as? Int,
-            toleranceGrad: Self.double(o, "tolerance_grad", 1e-7), toleranceChange: Self.double(o, "tolerance_change", 1e-9),
-            historySize: o["history_size"] as? Int ?? 100, strongWolfe: (o["line_search_fn"] as? String) == "strong_wolfe"))
+            learningRate: Self.double(o, "lr", 1), maxIterations: o["max_iter"] as? Int ?? 20,
+            maxEvaluations: o["max_eval"] as? Int, toleranceGrad: Self.double(o, "tolerance_grad", 1e-7),
+            toleranceChange: Self.double(o, "tolerance_change", 1e-9), historySize: o["history_size"] as? Int ?? 100,
+            strongWolfe: (o["line_search_fn"] as? String) == "strong_wolfe"))
         let rosenbrock = { () throws -> Tensor in
             xy.zeroGrad()
             let x = try xy.slice(axis: 0, start: 0, end: 1), y = try xy.slice(axis: 0, start: 1, end: 2)
@@ -145,7 +155,8 @@ struct OptimizerReferenceTests {
             try optimizer.step(closure: rosenbrock)
             let tolerance = Float(Swift.max(1e-4, 20 * (k < gaps.count ? gaps[k] : 1)))
             let got = xy.scalars
-            #expect(Swift.abs(got[0] - Float(expected[0])) <= tolerance && Swift.abs(got[1] - Float(expected[1])) <= tolerance,
+            #expect(Swift.abs(got[0] - Float(expected[0])) <= tolerance
+                        && Swift.abs(got[1] - Float(expected[1])) <= tolerance,
                     "\(name) step \(k + 1): \(got) vs torch \(expected) (tolerance \(tolerance))")
         }
         if name == "lbfgs_wolfe" {
@@ -156,7 +167,8 @@ struct OptimizerReferenceTests {
 
 @Suite("Schedules and clipping against PyTorch")
 struct ScheduleReferenceTests {
-    nonisolated(unsafe) static let schedules = (try? Fixtures.load("schedules.json"))?["schedules"] as? [String: Any] ?? [:]
+    nonisolated(unsafe) static let schedules =
+        (try? Fixtures.load("schedules.json"))?["schedules"] as? [String: Any] ?? [:]
     nonisolated(unsafe) static let clipping = (try? Fixtures.load("clipping.json"))?["cases"] as? [String: Any] ?? [:]
 
     static func schedule(_ name: String) throws -> any Schedule {
@@ -170,7 +182,8 @@ struct ScheduleReferenceTests {
         case "cosine_full": return try CosineAnnealingLR(period: 100)
         case "warmup": return try LinearLR(startFactor: 0.1, endFactor: 1, totalSteps: 10)
         case "warmup_then_cosine":
-            return try SequentialSchedule([LinearLR(startFactor: 0.01, endFactor: 1, totalSteps: 10), CosineAnnealingLR(period: 90)], milestones: [10])
+            return try SequentialSchedule([LinearLR(startFactor: 0.01, endFactor: 1, totalSteps: 10),
+                                           CosineAnnealingLR(period: 90)], milestones: [10])
         case "chained": return ChainedSchedule([try ExponentialLR(gamma: 0.98), try StepLR(stepSize: 25, gamma: 0.5)])
         default: throw AxonError.invalid("no schedule \(name)")
         }
@@ -190,7 +203,8 @@ struct ScheduleReferenceTests {
             let plateau = try ReduceLROnPlateau(
                 optimizer, mode: (o["mode"] as? String) == "max" ? .max : .min, factor: o["factor"] as? Double ?? 0.1,
                 patience: o["patience"] as? Int ?? 10, threshold: o["threshold"] as? Double ?? 1e-4,
-                thresholdMode: (o["threshold_mode"] as? String) == "abs" ? .absolute : .relative, cooldown: o["cooldown"] as? Int ?? 0,
+                thresholdMode: (o["threshold_mode"] as? String) == "abs" ? .absolute : .relative,
+                cooldown: o["cooldown"] as? Int ?? 0,
                 minimumLearningRate: OptimizerReferenceTests.double(o, "min_lr", 0), eps: o["eps"] as? Double ?? 1e-8)
             got.append(optimizer.learningRates[0])
             for m in metrics {
@@ -226,12 +240,15 @@ struct ScheduleReferenceTests {
             try GradientClipping.clipValue(params, clipValue: o["clip_value"] as? Double ?? 0)
         } else {
             let normType = (o["norm_type"] as? Double) ?? ((o["norm_type"] as? String) == "inf" ? .infinity : 2)
-            let total = try GradientClipping.clipNorm(params, maxNorm: o["max_norm"] as? Double ?? 0, normType: normType)
+            let total = try GradientClipping.clipNorm(params, maxNorm: o["max_norm"] as? Double ?? 0,
+                                                      normType: normType)
             let expectedTotal = Float(entry["total_norm"] as? Double ?? .nan)
-            #expect(Swift.abs(total - expectedTotal) <= 1e-6 * expectedTotal, "\(name) total norm \(total) vs \(expectedTotal)")
+            #expect(Swift.abs(total - expectedTotal) <= 1e-6 * expectedTotal,
+                    "\(name) total norm \(total) vs \(expectedTotal)")
         }
         for (p, e) in zip(params, expected) {
-            #expect(allClose(try #require(p.grad).scalars, e.scalars, rtol: 1e-6, atol: 1e-7), "\(name): \(p.grad?.scalars ?? []) vs \(e.scalars)")
+            #expect(allClose(try #require(p.grad).scalars, e.scalars, rtol: 1e-6, atol: 1e-7),
+                    "\(name): \(p.grad?.scalars ?? []) vs \(e.scalars)")
         }
     }
 }

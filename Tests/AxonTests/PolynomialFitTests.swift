@@ -1,9 +1,10 @@
 import Testing
 @testable import Axon
 
-/// The lecture example (seed 002): fit y = a + b x + c x^2 + d x^3 to sin on [-pi, pi] by
-/// plain gradient descent through Axon's autodiff, compared with PyTorch's run of the same
-/// computation (Fixtures/generate_polyfit.py -> polyfit.json).
+/// The polynomial fit of PyTorch's "Learning PyTorch with Examples" tutorial: fit
+/// y = a + b x + c x^2 + d x^3 to sin on [-pi, pi] by plain gradient descent through Axon's
+/// autodiff, compared with PyTorch's run of the same computation
+/// (Fixtures/generate_polyfit.py -> polyfit.json).
 @Suite("Polynomial fit against PyTorch")
 struct PolynomialFitTests {
     @Test func matchesPyTorchTrajectory() throws {
@@ -25,10 +26,12 @@ struct PolynomialFitTests {
         let got = fit.coefficients
         for (name, value) in zip(names, got) {
             let expected = Float(final[name] ?? .nan)
-            #expect(Swift.abs(value - expected) <= 1e-4 * Swift.abs(expected), "\(name): \(value) vs PyTorch \(expected)")
+            #expect(Swift.abs(value - expected) <= 1e-4 * Swift.abs(expected),
+                    "\(name): \(value) vs PyTorch \(expected)")
         }
         let expectedLoss = Float(try #require(reference["final_loss"] as? Double))
-        #expect(Swift.abs(finalLoss - expectedLoss) <= 1e-4 * expectedLoss, "loss \(finalLoss) vs PyTorch \(expectedLoss)")
+        #expect(Swift.abs(finalLoss - expectedLoss) <= 1e-4 * expectedLoss,
+                "loss \(finalLoss) vs PyTorch \(expectedLoss)")
         #expect(allClose(recorded, losses.map(Float.init), rtol: 1e-4, atol: 0))
     }
 }

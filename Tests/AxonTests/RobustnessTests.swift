@@ -36,21 +36,27 @@ struct RobustnessTests {
                 case 6: out = try a.permute((0..<a.rank).map { _ in f.int(-1...4) })
                 case 7: out = try a.slice(axis: f.int(-3...3), start: f.int(-4...4), end: f.int(-4...4))
                 case 8: out = try Tensor.concat([a, b], axis: f.int(-2...3))
-                case 9: out = try a.indexSelect(axis: f.int(-2...3), indices: (0..<f.int(0...4)).map { _ in f.int(-1...3) })
+                case 9:
+                    out = try a.indexSelect(axis: f.int(-2...3), indices: (0..<f.int(0...4)).map { _ in f.int(-1...3) })
                 case 10: out = try a.gather(axis: f.int(-1...3), index: Tensor.full(b.shape, Float(f.int(-1...3))))
                 case 11: out = try a.matmul(b)
                 case 12: out = try a.softmax(axis: f.int(-3...3))
                 case 13: out = try a.logSumExp(axes: f.axes())
                 case 14: out = try a.expand(to: f.shape())
                 case 15:
-                    out = try Tensor.conv2d(a, weight: b, stride: (f.int(0...2), f.int(1...2)), padding: (f.int(0...2), f.int(-1...1)),
+                    out = try Tensor.conv2d(a, weight: b, stride: (f.int(0...2), f.int(1...2)),
+                                            padding: (f.int(0...2), f.int(-1...1)),
                                             dilation: (f.int(1...2), f.int(0...2)), groups: f.int(0...2))
-                case 16: out = try Tensor.maxPool2d(a, kernel: (f.int(0...3), f.int(1...3)), padding: (f.int(0...1), f.int(0...1)))
+                case 16:
+                    out = try Tensor.maxPool2d(a, kernel: (f.int(0...3), f.int(1...3)),
+                                               padding: (f.int(0...1), f.int(0...1)))
                 case 17: out = try Tensor.where(a, b, a)
                 case 18: out = try a.flattened(from: f.int(-3...3), to: f.int(-3...3))
                 case 19: out = try a.padded(axis: f.int(-2...2), before: f.int(-1...2), after: f.int(0...2))
                 case 20: out = try crossEntropy(a, b, labelSmoothing: Float(f.int(0...1)) * 0.1)
-                default: out = try a.scatterAdd(axis: f.int(-1...2), index: Tensor.full(a.shape, Float(f.int(-1...2))), size: f.int(0...3))
+                default:
+                    out = try a.scatterAdd(axis: f.int(-1...2), index: Tensor.full(a.shape, Float(f.int(-1...2))),
+                                           size: f.int(0...3))
                 }
                 if out.requiresGrad && out.count > 0 {
                     try out.backward(Tensor.ones(out.shape))
@@ -69,8 +75,8 @@ struct RobustnessTests {
         let layers: [any Layer] = [
             try Linear(3, 2, generator: &g), try Conv2d(2, 4, kernel: 2, groups: 2, generator: &g), try BatchNorm1d(3),
             try BatchNorm2d(2), try LayerNorm([3]), try GroupNorm(1, 2), try InstanceNorm2d(2, trackRunningStats: true),
-            try WeightNorm(Linear(3, 3, generator: &g)), try Dropout(p: 0.5), try Dropout2d(p: 0.2), try Maxout(pieces: 3),
-            Flatten(), MaxPool2d(kernel: 2), AvgPool2d(kernel: 2, padding: 1), Residual(ReLU()),
+            try WeightNorm(Linear(3, 3, generator: &g)), try Dropout(p: 0.5), try Dropout2d(p: 0.2),
+            try Maxout(pieces: 3), Flatten(), MaxPool2d(kernel: 2), AvgPool2d(kernel: 2, padding: 1), Residual(ReLU()),
         ]
         var outcomes = (ok: 0, thrown: 0)
         for _ in 0..<10000 {

@@ -14,7 +14,8 @@ func regressionData(_ n: Int, seed: UInt64) throws -> Dataset {
 struct TrainerTests {
     func model(seed: UInt64) throws -> Sequential {
         var g = PRNG(seed: seed)
-        let m = Sequential(try Linear(3, 8, generator: &g), Tanh(), try Dropout(p: 0.1), try Linear(8, 1, generator: &g))
+        let m = Sequential(try Linear(3, 8, generator: &g), Tanh(), try Dropout(p: 0.1),
+                           try Linear(8, 1, generator: &g))
         m.reseed(seed)
         return m
     }
@@ -52,12 +53,13 @@ struct TrainerTests {
         let data = try regressionData(64, seed: 4)
         let m = try model(seed: 5)
         var calls = 0
-        let trainer = Trainer(model: m, optimizer: try Adam(m.parameters(), options: .init(learningRate: 0.01)), loss: { out, y in
-            let l = try mseLoss(out, y)
-            guard GradMode.isEnabled else { return l }
-            calls += 1
-            return calls == 3 ? try l * Float.nan : l
-        })
+        let trainer = Trainer(
+            model: m, optimizer: try Adam(m.parameters(), options: .init(learningRate: 0.01)), loss: { out, y in
+                let l = try mseLoss(out, y)
+                guard GradMode.isEnabled else { return l }
+                calls += 1
+                return calls == 3 ? try l * Float.nan : l
+            })
         trainer.nonFinite = action
         var loader = try DataLoader(data, batchSize: 16, seed: 6)
         let history = try trainer.fit(&loader, validation: data, epochs: 3)
@@ -74,11 +76,13 @@ struct TrainerTests {
         func run() throws -> [UInt32] {
             let data = try regressionData(96, seed: 7)
             let m = try model(seed: 8)
-            let trainer = Trainer(model: m, optimizer: try Adam(m.parameters(), options: .init()), loss: { try mseLoss($0, $1) })
+            let trainer = Trainer(model: m, optimizer: try Adam(m.parameters(), options: .init()),
+                                  loss: { try mseLoss($0, $1) })
             trainer.clipNorm = 1
             var loader = try DataLoader(data, batchSize: 10, seed: 9)
             let history = try trainer.fit(&loader, validation: data, epochs: 3)
-            return m.parameters().flatMap(\.scalars).map(\.bitPattern) + history.epochs.map { Float($0.trainLoss).bitPattern }
+            return m.parameters().flatMap(\.scalars).map(\.bitPattern)
+                + history.epochs.map { Float($0.trainLoss).bitPattern }
         }
         #expect(try run() == run())
     }
@@ -104,7 +108,8 @@ struct TrainerTests {
         let labels = try x.slice(axis: 1, start: 0, end: 1).greater(0).reshape([60])
         let data = try Dataset(features: x, targets: labels)
         let m = Sequential(try Linear(2, 4, generator: &g), ReLU(), try Linear(4, 2, generator: &g))
-        let trainer = Trainer(model: m, optimizer: try SGD(m.parameters(), options: .init(learningRate: 0.5)), loss: { try crossEntropy($0, $1) })
+        let trainer = Trainer(model: m, optimizer: try SGD(m.parameters(), options: .init(learningRate: 0.5)),
+                              loss: { try crossEntropy($0, $1) })
         var loader = try DataLoader(data, batchSize: 20, seed: 1)
         let history = try trainer.fit(&loader, validation: data, epochs: 20)
         let last = try #require(history.epochs.last)
@@ -182,7 +187,8 @@ struct DiagnosticsTests {
         var g = PRNG(seed: 12)
         let m = Sequential(try Linear(3, 1, generator: &g))
         let initial = try m.stateDict().map { ($0.name, try $0.tensor.copy()) }
-        let trainer = Trainer(model: m, optimizer: try SGD(m.parameters(), options: .init(learningRate: 0.1)), loss: { try mseLoss($0, $1) })
+        let trainer = Trainer(model: m, optimizer: try SGD(m.parameters(), options: .init(learningRate: 0.1)),
+                              loss: { try mseLoss($0, $1) })
         var loader = try DataLoader(data, batchSize: 8, seed: 1)
         _ = try trainer.fit(&loader, epochs: 5)
         let final = try m.stateDict().map { ($0.name, try $0.tensor.copy()) }
@@ -198,8 +204,8 @@ struct DiagnosticsTests {
     @Test func searchesFindTheMinimum() throws {
         let space = ["lr": try LogUniform(1e-5, 1), "wd": try LogUniform(1e-6, 1e-1)]
         let objective: ([String: Double]) -> Double = { p in
-            let a = Foundationless.log(p["lr"] ?? 1) / Foundationless.log(10) + 2.5
-            let b = Foundationless.log(p["wd"] ?? 1) / Foundationless.log(10) + 4
+            let a = Libm.log(p["lr"] ?? 1) / Libm.log(10) + 2.5
+            let b = Libm.log(p["wd"] ?? 1) / Libm.log(10) + 4
             return a * a + b * b
         }
         let random = try randomSearch(space: space, trials: 30, seed: 1, objective: objective)
@@ -219,7 +225,7 @@ struct DiagnosticsTests {
         try opt.step()                       // t = 0: sigma = sqrt(0.25) = 0.5
         let spread = try p.variance().item().squareRoot()
         #expect(Swift.abs(spread - 0.5) < 0.01)
-        #expect(Swift.abs(noise.sigma(step: 3) - (0.25 / Foundationless.pow(4, 0.55)).squareRoot()) < 1e-12)
+        #expect(Swift.abs(noise.sigma(step: 3) - (0.25 / Libm.pow(4, 0.55)).squareRoot()) < 1e-12)
     }
 
     @Test func hyperparametersAreValidated() throws {
@@ -234,7 +240,9 @@ struct DiagnosticsTests {
         #expect(throws: AxonError.self) { try Adadelta([p], options: .init(rho: 1.5)) }
         #expect(throws: AxonError.self) { try NAdam([p], options: .init(momentumDecay: -1)) }
         #expect(throws: AxonError.self) { try LBFGS([p], options: .init(historySize: 0)) }
-        #expect(throws: AxonError.self) { try SGD(groups: [ParameterGroup([p], .init()), ParameterGroup([p], .init())]) }
+        #expect(throws: AxonError.self) {
+            try SGD(groups: [ParameterGroup([p], .init()), ParameterGroup([p], .init())])
+        }
         #expect(throws: AxonError.self) { try StepLR(stepSize: 0) }
         #expect(throws: AxonError.self) { try ReduceLROnPlateau(SGD([p], options: .init()), factor: 1) }
         #expect(throws: AxonError.self) { try GradientClipping.clipNorm([p], maxNorm: -1) }
@@ -256,11 +264,18 @@ struct DiagnosticsTests {
 @Suite("By name (what the C and Python doors call)")
 struct ByNameTests {
     @Test func optimizersByNameMatchTheTypedOnes() throws {
-        for (kind, typed) in [("adam", { (p: [Tensor]) throws -> any Optimizer in try Adam(p, options: .init(learningRate: 0.01, betas: (0.8, 0.99))) }),
-                              ("sgd", { p in try SGD(p, options: .init(learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: .l2(0.01))) }),
-                              ("adamw", { p in try AdamW(p, options: .init(learningRate: 0.01, decoupledWeightDecay: 0.1)) })] {
+        for (kind, typed) in [
+            ("adam", { (p: [Tensor]) throws -> any Optimizer in
+                try Adam(p, options: .init(learningRate: 0.01, betas: (0.8, 0.99)))
+            }),
+            ("sgd", { p in
+                try SGD(p, options: .init(learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: .l2(0.01)))
+            }),
+            ("adamw", { p in try AdamW(p, options: .init(learningRate: 0.01, decoupledWeightDecay: 0.1)) }),
+        ] {
             let options: [String: Double] = kind == "adam" ? ["lr": 0.01, "beta1": 0.8, "beta2": 0.99]
-                : kind == "sgd" ? ["lr": 0.1, "momentum": 0.9, "nesterov": 1, "weight_decay": 0.01] : ["lr": 0.01, "weight_decay": 0.1]
+                : kind == "sgd" ? ["lr": 0.1, "momentum": 0.9, "nesterov": 1, "weight_decay": 0.01]
+                : ["lr": 0.01, "weight_decay": 0.1]
             let a = try Tensor([1, -2, 3], shape: [3], requiresGrad: true), b = try a.copy()
             b.requiresGrad = true
             let byName = try makeOptimizer(kind, parameters: [a], options: options), direct = try typed([b])
@@ -290,13 +305,17 @@ struct ByNameTests {
         let opt = try makeOptimizer("sgd", parameters: model.parameters(), options: ["lr": 0.5])
         let first = try trainStep(model: model, optimizer: opt, loss: "cross_entropy", input: x, target: y)
         var last = first
-        for _ in 0..<20 { last = try trainStep(model: model, optimizer: opt, loss: "cross_entropy", input: x, target: y, clipNorm: 5) }
+        for _ in 0..<20 {
+            last = try trainStep(model: model, optimizer: opt, loss: "cross_entropy", input: x, target: y, clipNorm: 5)
+        }
         #expect(last < first * 0.5)
     }
 
     @Test func schedulesByName() throws {
-        #expect(try makeSchedule("step", options: ["step_size": 2, "gamma": 0.5]).learningRate(base: 1, step: 5) == 0.25)
-        #expect(try makeSchedule("multistep", options: ["m1": 3, "m2": 6, "gamma": 0.1]).learningRate(base: 1, step: 6) == 0.1 * 0.1)
+        #expect(try makeSchedule("step", options: ["step_size": 2, "gamma": 0.5])
+                    .learningRate(base: 1, step: 5) == 0.25)
+        #expect(try makeSchedule("multistep", options: ["m1": 3, "m2": 6, "gamma": 0.1])
+                    .learningRate(base: 1, step: 6) == 0.1 * 0.1)
         #expect(try makeSchedule("cosine", options: ["period": 10]).learningRate(base: 1, step: 10) < 1e-12)
         #expect(throws: AxonError.self) { try makeSchedule("step", options: [:]) }
         #expect(throws: AxonError.self) { try makeSchedule("sawtooth", options: [:]) }

@@ -13,4 +13,5 @@ torch_out=$("$python" Tests/Benchmarks/mnist_mlp_torch.py Tests/Data/mnist "$thr
 echo "$torch_out"
 axon_s=$(echo "$axon_out" | sed -n 's/.*training \([0-9.]*\) s.*/\1/p')
 torch_s=$(echo "$torch_out" | sed -n 's/^torch: accuracy .* seconds \([0-9.]*\)/\1/p')
-echo "training wall time: axon ${axon_s} s, torch ${torch_s} s, axon/torch = $(python3 -c "print(f'{$axon_s / $torch_s:.2f}')")"
+echo "training wall time: axon ${axon_s} s, torch ${torch_s} s," \
+    "axon/torch = $(python3 -c "print(f'{$axon_s / $torch_s:.2f}')")"

@@ -19,13 +19,15 @@ enum Backprop {
                 guard let cotangent = cotangents[ObjectIdentifier(tensor)] else { continue }
                 if let node = tensor.node {
                     guard let pullback = node.pullback else {
-                        throw AxonError(.invalidState, "backward: the graph through '\(node.op)' was already freed; pass retainGraph: true to the first backward")
+                        throw AxonError(.invalidState, "backward: the graph through '\(node.op)' was already freed; "
+                                        + "pass retainGraph: true to the first backward")
                     }
                     let inputCotangents = try pullback(cotangent, tensor)
                     for (input, inputCotangent) in zip(node.inputs, inputCotangents) {
                         guard input.requiresGrad, let inputCotangent else { continue }
                         guard inputCotangent.shape == input.shape else {
-                            throw AxonError(.invalidState, "backward: '\(node.op)' gave a cotangent of shape \(inputCotangent.shape) for an input of shape \(input.shape)")
+                            throw AxonError(.invalidState, "backward: '\(node.op)' gave a cotangent of shape "
+                                            + "\(inputCotangent.shape) for an input of shape \(input.shape)")
                         }
                         try add(inputCotangent, to: input, in: &cotangents)
                     }
@@ -96,7 +98,8 @@ extension Tensor {
     static func seed(_ seed: Tensor?, for output: Tensor, op: String) throws -> Tensor {
         if let seed {
             guard seed.shape == output.shape else {
-                throw AxonError.shape("\(op): seed of shape \(seed.shape) does not match output of shape \(output.shape)")
+                throw AxonError.shape(
+                    "\(op): seed of shape \(seed.shape) does not match output of shape \(output.shape)")
             }
             return seed
         }

@@ -20,7 +20,8 @@ public struct GradientCheck: Sendable {
     /// Seed of the random cotangents u and directions v.
     public var seed: UInt64
 
-    public init(step: Float = 1e-2, absoluteTolerance: Float = 1e-3, relativeTolerance: Float = 1e-3, seed: UInt64 = 1) {
+    public init(step: Float = 1e-2, absoluteTolerance: Float = 1e-3, relativeTolerance: Float = 1e-3,
+                seed: UInt64 = 1) {
         self.step = step
         self.absoluteTolerance = absoluteTolerance
         self.relativeTolerance = relativeTolerance
@@ -34,7 +35,8 @@ public struct GradientCheck: Sendable {
         public let maxAbsoluteError: Float
         public let worst: (computed: Float, reference: Float)
         public var description: String {
-            "\(check): \(passed ? "passed" : "FAILED"), max |error| \(maxAbsoluteError) (computed \(worst.computed), reference \(worst.reference))"
+            "\(check): \(passed ? "passed" : "FAILED"), max |error| \(maxAbsoluteError) "
+                + "(computed \(worst.computed), reference \(worst.reference))"
         }
     }
 

@@ -25,7 +25,8 @@ public func vjp(of f: ([Tensor]) throws -> Tensor, at primals: [Tensor], cotange
 /// Evaluates `f` at `primals` and pushes `tangents` forward by tangent propagation:
 /// returns f(primals) and J_f(primals) tangents. Each op computes its output's tangent
 /// from its inputs' tangents as it runs (dual numbers), no graph is kept.
-public func jvp(of f: ([Tensor]) throws -> Tensor, at primals: [Tensor], tangents: [Tensor]) throws -> (value: Tensor, tangent: Tensor) {
+public func jvp(of f: ([Tensor]) throws -> Tensor, at primals: [Tensor],
+                tangents: [Tensor]) throws -> (value: Tensor, tangent: Tensor) {
     guard primals.count == tangents.count else {
         throw AxonError.invalid("jvp: \(primals.count) primals but \(tangents.count) tangents")
     }

@@ -6,7 +6,8 @@ public enum CSV {
     ///   - labelColumn: the column holding the label; negative counts from the end (-1: last).
     ///   - skipLines: header lines to skip.
     /// - Throws: `AxonError(.format)` naming the line for a non-numeric field or a ragged row.
-    public static func read(_ bytes: [UInt8], labelColumn: Int = -1, skipLines: Int = 0) throws -> (features: Tensor, labels: Tensor) {
+    public static func read(_ bytes: [UInt8], labelColumn: Int = -1,
+                            skipLines: Int = 0) throws -> (features: Tensor, labels: Tensor) {
         var features: [Float] = [], labels: [Float] = []
         var width: Int?
         var lineNumber = 0
@@ -34,7 +35,8 @@ public enum CSV {
             for (i, field) in fields.enumerated() {
                 let text = String(decoding: field, as: UTF8.self).trimmingSpaces()
                 guard let value = Float(text), value.isFinite else {
-                    throw AxonError(.format, "CSV: line \(lineNumber), column \(i + 1): '\(text)' is not a finite number")
+                    throw AxonError(.format,
+                                    "CSV: line \(lineNumber), column \(i + 1): '\(text)' is not a finite number")
                 }
                 if i == label { labels.append(value) } else { features.append(value) }
             }

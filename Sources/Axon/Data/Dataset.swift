@@ -5,7 +5,8 @@ public struct Dataset: Sendable {
 
     public init(features: Tensor, targets: Tensor) throws {
         guard features.rank >= 1, targets.rank >= 1, features.shape[0] == targets.shape[0] else {
-            throw AxonError.shape("Dataset: features \(features.shape) and targets \(targets.shape) must have the same first axis")
+            throw AxonError.shape(
+                "Dataset: features \(features.shape) and targets \(targets.shape) must have the same first axis")
         }
         self.features = features.detached()
         self.targets = targets.detached()
@@ -16,12 +17,14 @@ public struct Dataset: Sendable {
 
     /// The samples at `indices`, in that order.
     public func subset(_ indices: [Int]) throws -> Dataset {
-        try Dataset(features: features.indexSelect(axis: 0, indices: indices), targets: targets.indexSelect(axis: 0, indices: indices))
+        try Dataset(features: features.indexSelect(axis: 0, indices: indices),
+                    targets: targets.indexSelect(axis: 0, indices: indices))
     }
 
     /// A random split: `validationFraction` of the samples (rounded down) go to the second
     /// set, drawn with `generator`.
-    public func split(validationFraction: Double, generator: inout PRNG) throws -> (train: Dataset, validation: Dataset) {
+    public func split(validationFraction: Double,
+                      generator: inout PRNG) throws -> (train: Dataset, validation: Dataset) {
         guard validationFraction >= 0, validationFraction < 1 else {
             throw AxonError.invalid("Dataset.split: validation fraction \(validationFraction) must be in [0, 1)")
         }
@@ -58,7 +61,8 @@ public struct DataLoader: Sendable {
     /// The shuffling stream as it was when the current epoch started (for checkpoints).
     public private(set) var epochStartGenerator: PRNG
 
-    public init(_ dataset: Dataset, batchSize: Int, shuffle: Bool = true, dropLast: Bool = false, seed: UInt64 = 0) throws {
+    public init(_ dataset: Dataset, batchSize: Int, shuffle: Bool = true, dropLast: Bool = false,
+                seed: UInt64 = 0) throws {
         guard batchSize > 0 else { throw AxonError.invalid("DataLoader: batch size \(batchSize) must be positive") }
         self.dataset = dataset
         self.batchSize = batchSize
@@ -85,7 +89,8 @@ public struct DataLoader: Sendable {
     /// epoch's batches after the first `position` (the ones still to train on).
     public mutating func resume(epochsStarted: Int, epochStartGenerator: PRNG, position: Int) throws -> [[Int]] {
         guard epochsStarted >= 1, position >= 0, position <= batchCount else {
-            throw AxonError(.format, "DataLoader: cannot resume epoch \(epochsStarted) at batch \(position) of \(batchCount)")
+            throw AxonError(.format,
+                            "DataLoader: cannot resume epoch \(epochsStarted) at batch \(position) of \(batchCount)")
         }
         self.epochsStarted = epochsStarted - 1
         generator = epochStartGenerator
@@ -105,7 +110,9 @@ public struct Standardizer: Sendable {
 
     /// Fits on `x` [N, F...] over the first axis.
     public init(fitting x: Tensor) throws {
-        guard x.rank >= 2, x.shape[0] > 1 else { throw AxonError.shape("Standardizer: need [N > 1, F...] training data, got \(x.shape)") }
+        guard x.rank >= 2, x.shape[0] > 1 else {
+            throw AxonError.shape("Standardizer: need [N > 1, F...] training data, got \(x.shape)")
+        }
         let data = x.detached()
         mean = try data.mean(axes: [0])
         let s = try data.variance(axes: [0], correction: 0).sqrt()
@@ -120,9 +127,9 @@ public struct Standardizer: Sendable {
     }
 }
 
-/// PCA whitening fitted on training data (seed 002): x' = (x - mean) U diag(1 / sqrt(lambda
-/// + eps)), with U, lambda the eigenvectors and eigenvalues of the training covariance, so
-/// that whitened training features have identity covariance.
+/// PCA whitening fitted on training data: x' = (x - mean) U diag(1 / sqrt(lambda + eps)),
+/// with U, lambda the eigenvectors and eigenvalues of the training covariance, so that
+/// whitened training features have identity covariance.
 public struct PCAWhitening: Sendable {
     public let mean: Tensor
     /// [F, F]: mean-removed features times this matrix are white.
@@ -130,7 +137,9 @@ public struct PCAWhitening: Sendable {
     public let eigenvalues: [Double]
 
     public init(fitting x: Tensor, eps: Double = 1e-5) throws {
-        guard x.rank == 2, x.shape[0] > 1 else { throw AxonError.shape("PCAWhitening: need [N > 1, F] training data, got \(x.shape)") }
+        guard x.rank == 2, x.shape[0] > 1 else {
+            throw AxonError.shape("PCAWhitening: need [N > 1, F] training data, got \(x.shape)")
+        }
         let (n, f) = (x.shape[0], x.shape[1])
         let values = x.scalars
         var mu = [Double](repeating: 0, count: f)
@@ -147,7 +156,9 @@ public struct PCAWhitening: Sendable {
         for a in 0..<f { for b in a..<f { cov[a * f + b] /= Double(n); cov[b * f + a] = cov[a * f + b] } }
         let (lambda, vectors) = SymmetricEigen.decompose(cov, size: f)
         var p = [Float](repeating: 0, count: f * f)
-        for a in 0..<f { for k in 0..<f { p[a * f + k] = Float(vectors[a * f + k] / (Swift.max(lambda[k], 0) + eps).squareRoot()) } }
+        for a in 0..<f {
+            for k in 0..<f { p[a * f + k] = Float(vectors[a * f + k] / (Swift.max(lambda[k], 0) + eps).squareRoot()) }
+        }
         mean = try Tensor(mu.map(Float.init), shape: [f])
         projection = try Tensor(p, shape: [f, f])
         eigenvalues = lambda
@@ -201,5 +212,43 @@ enum SymmetricEigen {
         var vectors = [Double](repeating: 0, count: f * f)
         for (newCol, oldCol) in order.enumerated() { for k in 0..<f { vectors[k * f + newCol] = v[k * f + oldCol] } }
         return (values, vectors)
+    }
+}
+
+// MARK: - Checkpoint state
+
+extension DataLoader {
+    /// Where a loader is: the epochs started, the batches already trained in the current
+    /// epoch, and the shuffling stream as it was when that epoch started (its order is drawn
+    /// again from it on resume).
+    struct Position: CheckpointState {
+        var epochsStarted = 0
+        var batchesDone = 0
+        var epochStartGenerator = PRNG(seed: 0)
+
+        /// Epochs started (u64), batches done (u64), the stream's four u64 words.
+        func write(to w: inout ByteWriter) {
+            w.u64(UInt64(epochsStarted))
+            w.u64(UInt64(batchesDone))
+            epochStartGenerator.write(to: &w)
+        }
+
+        mutating func read(from r: inout ByteReader) throws {
+            let epochs = try r.count("epochs", limit: 1 << 40), done = try r.count("position", limit: 1 << 40)
+            self = Position(epochsStarted: epochs, batchesDone: done, epochStartGenerator: try PRNG(reading: &r))
+        }
+    }
+
+    /// The position after `batchesDone` batches of the current epoch.
+    func position(batchesDone: Int) throws -> Position {
+        guard batchesDone >= 0, batchesDone <= batchCount else {
+            throw AxonError.invalid("Checkpoint: batchesDone \(batchesDone) is outside 0...\(batchCount)")
+        }
+        return Position(epochsStarted: epochsStarted, batchesDone: batchesDone, epochStartGenerator: epochStartGenerator)
+    }
+
+    /// Continues from a saved position; returns the batches left in its epoch.
+    mutating func resume(at p: Position) throws -> [[Int]] {
+        try resume(epochsStarted: p.epochsStarted, epochStartGenerator: p.epochStartGenerator, position: p.batchesDone)
     }
 }

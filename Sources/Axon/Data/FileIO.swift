@@ -14,13 +14,20 @@ public enum FileIO {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw AxonError(.io, "cannot stat '\(path)'") }
         let size = Int(info.st_size)
-        guard size >= 0, size <= maxBytes else { throw AxonError(.io, "'\(path)' is \(size) bytes, more than the limit \(maxBytes)") }
+        guard size >= 0, size <= maxBytes else {
+            throw AxonError(.io, "'\(path)' is \(size) bytes, more than the limit \(maxBytes)")
+        }
         var bytes = [UInt8](repeating: 0, count: size)
         var done = 0
         try bytes.withUnsafeMutableBytes { buffer in
             guard let base = buffer.baseAddress else { return }
             while done < size {
+                // Qualified: inside FileIO a bare `read` would name FileIO.read.
+                #if canImport(Glibc)
                 let n = Glibc.read(fd, base + done, size - done)
+                #elseif canImport(Darwin)
+                let n = Darwin.read(fd, base + done, size - done)
+                #endif
                 if n < 0 && errno == EINTR { continue }
                 guard n > 0 else { throw AxonError(.io, "reading '\(path)' stopped after \(done) of \(size) bytes") }
                 done += n

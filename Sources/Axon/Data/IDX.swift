@@ -9,7 +9,8 @@ public enum IDX {
             throw AxonError(.format, "IDX: bad magic (expected two zero bytes, a type and a rank)")
         }
         guard bytes[2] == 0x08 else {
-            throw AxonError(.format, "IDX: element type 0x\(String(bytes[2], radix: 16)) is not supported (only unsigned bytes, 0x08)")
+            throw AxonError(.format, "IDX: element type 0x\(String(bytes[2], radix: 16)) is not supported "
+                            + "(only unsigned bytes, 0x08)")
         }
         let rank = Int(bytes[3])
         guard rank >= 1, rank <= 8, bytes.count >= 4 + 4 * rank else {
@@ -23,7 +24,8 @@ public enum IDX {
         let count = try Shape.count(shape)
         let header = 4 + 4 * rank
         guard bytes.count - header == count else {
-            throw AxonError(.format, "IDX: shape \(shape) needs \(count) bytes of data, the file has \(bytes.count - header)")
+            throw AxonError(.format,
+                            "IDX: shape \(shape) needs \(count) bytes of data, the file has \(bytes.count - header)")
         }
         let out = try Tensor.uninitialized(shape)
         bytes.withUnsafeBufferPointer { src in

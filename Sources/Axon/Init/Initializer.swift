@@ -65,8 +65,10 @@ public enum Initializer: Sendable {
         case .zeros: values = try Tensor.zeros(tensor.shape)
         case .ones: values = try Tensor.ones(tensor.shape)
         case .constant(let c): values = try Tensor.full(tensor.shape, c)
-        case let .uniform(low, high): values = try Tensor.uniform(tensor.shape, low: low, high: high, generator: &generator)
-        case let .normal(mean, std): values = try Tensor.normal(tensor.shape, mean: mean, std: std, generator: &generator)
+        case let .uniform(low, high):
+            values = try Tensor.uniform(tensor.shape, low: low, high: high, generator: &generator)
+        case let .normal(mean, std):
+            values = try Tensor.normal(tensor.shape, mean: mean, std: std, generator: &generator)
         case .xavierUniform(let gain):
             let (i, o) = try Self.fans(tensor.shape)
             let a = gain * (6 / Float(i + o)).squareRoot()
@@ -84,7 +86,8 @@ public enum Initializer: Sendable {
             let bound = (3 / Float(try Self.fan(tensor.shape, .fanIn))).squareRoot()
             values = try Tensor.uniform(tensor.shape, low: -bound, high: bound, generator: &generator)
         case .lecunNormal:
-            values = try Tensor.normal(tensor.shape, std: (1 / Float(try Self.fan(tensor.shape, .fanIn))).squareRoot(), generator: &generator)
+            let std = (1 / Float(try Self.fan(tensor.shape, .fanIn))).squareRoot()
+            values = try Tensor.normal(tensor.shape, std: std, generator: &generator)
         case .orthogonal(let gain):
             values = try Self.orthogonal(tensor.shape, gain: gain, generator: &generator)
         }

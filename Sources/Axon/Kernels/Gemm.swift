@@ -51,14 +51,16 @@ enum Gemm {
                 let kcb = min(kc, k - p0)
                 let first = p0 == 0 && !accumulate
                 run(ncSlivers) { s in
-                    packB(b, rows: p0, kc: kcb, cols: jc + s * nr, width: min(nr, nc - s * nr), into: pb.base + s * nr * kcb)
+                    packB(b, rows: p0, kc: kcb, cols: jc + s * nr, width: min(nr, nc - s * nr),
+                          into: pb.base + s * nr * kcb)
                 }
                 var ic = 0
                 while ic < m {
                     let mc = min(mcPack, m - ic)
                     let mcSlivers = (mc + mr - 1) / mr
                     run(mcSlivers) { s in
-                        packA(a, rows: ic + s * mr, height: min(mr, mc - s * mr), cols: p0, kc: kcb, into: pa.base + s * mr * kcb)
+                        packA(a, rows: ic + s * mr, height: min(mr, mc - s * mr), cols: p0, kc: kcb,
+                              into: pa.base + s * mr * kcb)
                     }
                     let rowTiles = (mc + mcTile - 1) / mcTile, colTiles = (nc + ncTile - 1) / ncTile
                     run(rowTiles * colTiles) { tile in
@@ -75,7 +77,8 @@ enum Gemm {
                                 if height == mr && width == nr {
                                     micro(kc: kcb, a: aSliver, b: bSliver, c: cTile, ldc: ldc, overwrite: first)
                                 } else {
-                                    edge(kc: kcb, a: aSliver, b: bSliver, c: cTile, ldc: ldc, height: height, width: width, overwrite: first)
+                                    edge(kc: kcb, a: aSliver, b: bSliver, c: cTile, ldc: ldc,
+                                         height: height, width: width, overwrite: first)
                                 }
                             }
                         }
@@ -174,7 +177,8 @@ enum Gemm {
             raw.storeBytes(of: hi, toByteOffset: 32, as: SIMD8<Float>.self)
         } else {
             raw.storeBytes(of: raw.loadUnaligned(as: SIMD8<Float>.self) + lo, as: SIMD8<Float>.self)
-            raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self) + hi, toByteOffset: 32, as: SIMD8<Float>.self)
+            raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self) + hi,
+                           toByteOffset: 32, as: SIMD8<Float>.self)
         }
     }
 }

@@ -84,3 +84,64 @@ public final class Maxout: Layer {
         return try grouped.max(axes: [-1])
     }
 }
+
+// MARK: - Layer specs
+
+extension ReLU: RegisteredLayer {
+    static let kind = LayerKind("relu")
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer { ReLU() }
+}
+
+extension GELU: RegisteredLayer {
+    static let kind = LayerKind("gelu")
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer { GELU() }
+}
+
+extension Sigmoid: RegisteredLayer {
+    static let kind = LayerKind("sigmoid")
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer { Sigmoid() }
+}
+
+extension Tanh: RegisteredLayer {
+    static let kind = LayerKind("tanh")
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer { Tanh() }
+}
+
+extension Softplus: RegisteredLayer {
+    static let kind = LayerKind("softplus")
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer { Softplus() }
+}
+
+extension LeakyReLU: RegisteredLayer {
+    static let kind = LayerKind("leakyrelu", positional: 1, [.float("slope", 0.01)])
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer {
+        LeakyReLU(slope: try spec.float("slope"))
+    }
+    var specArguments: [String: LayerValue] { ["slope": .float(slope)] }
+}
+
+extension ELU: RegisteredLayer {
+    static let kind = LayerKind("elu", positional: 1, [.float("alpha", 1)])
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer { ELU(alpha: try spec.float("alpha")) }
+    var specArguments: [String: LayerValue] { ["alpha": .float(alpha)] }
+}
+
+extension Softmax: RegisteredLayer {
+    static let kind = LayerKind("softmax", positional: 1, [.int("axis", -1)])
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer { Softmax(axis: try spec.int("axis")) }
+    var specArguments: [String: LayerValue] { ["axis": .int(axis)] }
+}
+
+extension LogSoftmax: RegisteredLayer {
+    static let kind = LayerKind("logsoftmax", positional: 1, [.int("axis", -1)])
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer {
+        LogSoftmax(axis: try spec.int("axis"))
+    }
+    var specArguments: [String: LayerValue] { ["axis": .int(axis)] }
+}
+
+extension Maxout: RegisteredLayer {
+    static let kind = LayerKind("maxout", positional: 1, [.int("pieces")])
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer { try Maxout(pieces: spec.int("pieces")) }
+    var specArguments: [String: LayerValue] { ["pieces": .int(pieces)] }
+}

@@ -21,7 +21,8 @@ public class RunningStatsNorm: Layer {
     /// "BatchNorm1d(4)": names the layer in error messages.
     let name: String
 
-    init(name: String, numFeatures: Int, eps: Float, momentum: Float?, affine: Bool, trackRunningStats: Bool) throws {
+    init(name: String, numFeatures: Int, eps: Float, momentum: Float?, affine: Bool,
+         trackRunningStats: Bool) throws {
         let label = "\(name)(\(numFeatures))"
         guard numFeatures > 0 else { throw AxonError.invalid("\(label): numFeatures must be positive") }
         guard eps > 0, eps.isFinite else { throw AxonError.invalid("\(label): eps \(eps) must be positive") }
@@ -89,7 +90,8 @@ public class RunningStatsNorm: Layer {
 public class BatchNorm: RunningStatsNorm {
     let ranks: [Int]
 
-    init(name: String, ranks: [Int], numFeatures: Int, eps: Float, momentum: Float?, affine: Bool, trackRunningStats: Bool) throws {
+    init(name: String, ranks: [Int], numFeatures: Int, eps: Float, momentum: Float?, affine: Bool,
+         trackRunningStats: Bool) throws {
         self.ranks = ranks
         try super.init(name: name, numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine,
                        trackRunningStats: trackRunningStats)
@@ -101,7 +103,8 @@ public class BatchNorm: RunningStatsNorm {
         let axes = [0] + Array(2..<input.rank)
         let n = input.count / numFeatures
         guard !training || n > 1 else {
-            throw AxonError.shape("\(name): expected more than 1 value per channel when training, got input of shape \(input.shape)")
+            throw AxonError.shape(
+                "\(name): expected more than 1 value per channel when training, got input of shape \(input.shape)")
         }
         let mean = try input.mean(axes: axes, keepDims: true)
         let variance = try input.variance(axes: axes, correction: 0, keepDims: true)
@@ -115,8 +118,8 @@ public class BatchNorm: RunningStatsNorm {
 
 /// Batch normalization over [N, C] or [N, C, L] inputs, per feature C (`nn.BatchNorm1d`).
 public final class BatchNorm1d: BatchNorm {
-    public init(_ numFeatures: Int, eps: Float = 1e-5, momentum: Float? = 0.1, affine: Bool = true,
-                trackRunningStats: Bool = true) throws {
+    public init(_ numFeatures: Int, eps: Float = BatchNorm.defaultEps, momentum: Float? = BatchNorm.defaultMomentum,
+                affine: Bool = true, trackRunningStats: Bool = true) throws {
         try super.init(name: "BatchNorm1d", ranks: [2, 3], numFeatures: numFeatures, eps: eps, momentum: momentum,
                        affine: affine, trackRunningStats: trackRunningStats)
     }
@@ -124,9 +127,62 @@ public final class BatchNorm1d: BatchNorm {
 
 /// Batch normalization over [N, C, H, W] inputs, per channel over N, H, W (`nn.BatchNorm2d`).
 public final class BatchNorm2d: BatchNorm {
-    public init(_ numFeatures: Int, eps: Float = 1e-5, momentum: Float? = 0.1, affine: Bool = true,
-                trackRunningStats: Bool = true) throws {
+    public init(_ numFeatures: Int, eps: Float = BatchNorm.defaultEps, momentum: Float? = BatchNorm.defaultMomentum,
+                affine: Bool = true, trackRunningStats: Bool = true) throws {
         try super.init(name: "BatchNorm2d", ranks: [4], numFeatures: numFeatures, eps: eps, momentum: momentum,
                        affine: affine, trackRunningStats: trackRunningStats)
+    }
+}
+
+// MARK: - Layer specs
+
+extension RunningStatsNorm {
+    /// The spec arguments of batch and instance normalization; `momentum` none is a
+    /// cumulative average.
+    static func specKind(_ name: String, momentum: LayerArgument, affine: Bool, track: Bool) -> LayerKind {
+        LayerKind(name, positional: 1, [
+            .int("features"), .float("eps", BatchNorm.defaultEps), momentum, .bool("affine", affine),
+            .bool("track", track),
+        ])
+    }
+
+    /// weight and bias when affine; running mean, running variance and the batch count when
+    /// tracking.
+    static func ownStateShapes(_ spec: LayerSpec) throws -> [[Int]] {
+        let f = try spec.int("features")
+        return (try spec.bool("affine") ? [[f], [f]] : []) + (try spec.bool("track") ? [[f], [f], []] : [])
+    }
+
+    var specArguments: [String: LayerValue] {
+        ["features": .int(numFeatures), "eps": .float(eps), "momentum": LayerValue(momentum),
+         "affine": .bool(weight != nil), "track": .bool(runningMean != nil)]
+    }
+}
+
+extension BatchNorm {
+    /// PyTorch's defaults for batch normalization.
+    public static let defaultEps: Float = 1e-5
+    public static let defaultMomentum: Float = 0.1
+
+    static func specKind(_ name: String) -> LayerKind {
+        specKind(name, momentum: .floatOrNone("momentum", defaultMomentum), affine: true, track: true)
+    }
+}
+
+extension BatchNorm1d: RegisteredLayer {
+    static let kind = BatchNorm.specKind("batchnorm1d")
+
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer {
+        try BatchNorm1d(spec.int("features"), eps: spec.float("eps"), momentum: spec.floatOrNone("momentum"),
+                        affine: spec.bool("affine"), trackRunningStats: spec.bool("track"))
+    }
+}
+
+extension BatchNorm2d: RegisteredLayer {
+    static let kind = BatchNorm.specKind("batchnorm2d")
+
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer {
+        try BatchNorm2d(spec.int("features"), eps: spec.float("eps"), momentum: spec.floatOrNone("momentum"),
+                        affine: spec.bool("affine"), trackRunningStats: spec.bool("track"))
     }
 }

@@ -58,3 +58,28 @@ public final class Conv2d: Layer {
                                  dilation: dilation, groups: groups)
     }
 }
+
+extension Conv2d: RegisteredLayer {
+    static let kind = LayerKind("conv2d", positional: 3, [
+        .int("in"), .int("out"), .pair("kernel"), .pair("stride", (1, 1)), .pair("padding", (0, 0)),
+        .pair("dilation", (1, 1)), .int("groups", 1), .bool("bias", true),
+    ])
+
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer {
+        try Conv2d(spec.int("in"), spec.int("out"), kernel: spec.pair("kernel"), stride: spec.pair("stride"),
+                   padding: spec.pair("padding"), dilation: spec.pair("dilation"), groups: spec.int("groups"),
+                   bias: spec.bool("bias"), generator: &generator)
+    }
+
+    static func ownStateShapes(_ spec: LayerSpec) throws -> [[Int]] {
+        let k = try spec.pair("kernel"), (i, o, g) = (try spec.int("in"), try spec.int("out"), try spec.int("groups"))
+        guard g > 0 else { throw AxonError(.format, "layer spec: conv2d groups must be positive") }
+        return [[o, i / g, k.0, k.1]] + (try spec.bool("bias") ? [[o]] : [])
+    }
+
+    var specArguments: [String: LayerValue] {
+        ["in": .int(inChannels), "out": .int(outChannels), "kernel": LayerValue(kernel), "stride": LayerValue(stride),
+         "padding": LayerValue(padding), "dilation": LayerValue(dilation), "groups": .int(groups),
+         "bias": .bool(bias != nil)]
+    }
+}

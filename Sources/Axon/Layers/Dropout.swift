@@ -53,3 +53,17 @@ func dropoutMask(shape: [Int], p: Float, generator: inout PRNG) throws -> Tensor
     for i in 0..<mask.count { mask.pointer[i] = generator.nextFloat() < keep ? scale : 0 }
     return mask
 }
+
+// MARK: - Layer specs
+
+extension Dropout: RegisteredLayer {
+    static let kind = LayerKind("dropout", positional: 1, [.float("p", 0.5)])
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer { try Dropout(p: spec.float("p")) }
+    var specArguments: [String: LayerValue] { ["p": .float(p)] }
+}
+
+extension Dropout2d: RegisteredLayer {
+    static let kind = LayerKind("dropout2d", positional: 1, [.float("p", 0.5)])
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer { try Dropout2d(p: spec.float("p")) }
+    var specArguments: [String: LayerValue] { ["p": .float(p)] }
+}

@@ -1,6 +1,5 @@
 /// A built-in layer described as data: a kind, named arguments and children. One
-/// description serves the C door's text spec and the model file's architecture section
-/// (DESIGN.md, "Layers are small and explicit").
+/// description serves the C door's text spec and the model file's architecture section.
 ///
 /// The text form is one layer per `;` or line; arguments are `key=value` after the kind,
 /// and a layer's first arguments may also be given by position; containers hold their
@@ -9,11 +8,12 @@
 /// ```
 /// linear 784 256; batchnorm1d 256; relu; dropout 0.2
 /// residual { linear 256 256; tanh }
-/// conv2d 1 8 kernel=3 padding=1; maxpool2d 2; flatten; linear 1568 10
+/// unflatten 1 1x28x28; conv2d 1 8 kernel=3 padding=1; maxpool2d 2; flatten; linear 1568 10
 /// ```
 ///
-/// `Layer.spec` gives the canonical description of a built-in tree (every argument named),
-/// and `build(generator:)` makes a fresh tree from one.
+/// The kinds and their arguments are declared next to each layer class (`RegisteredLayer`,
+/// listed in `LayerRegistry`). `Layer.spec` gives the canonical description of a built-in
+/// tree (every argument named), and `build(generator:)` makes a fresh tree from one.
 public struct LayerSpec: Equatable, Sendable, CustomStringConvertible {
     public var kind: String
     /// Arguments in canonical order, values in their text form ("3x3", "true", "0.1").
@@ -28,39 +28,16 @@ public struct LayerSpec: Equatable, Sendable, CustomStringConvertible {
 
     public static func == (a: LayerSpec, b: LayerSpec) -> Bool { a.description == b.description }
 
+    /// The names of the built-in kinds.
+    public static var kinds: [String] { LayerRegistry.kinds.map { $0.kind.name } }
+
     /// The canonical text: `kind key=value ...`, children in braces.
     public var description: String {
         let args = arguments.map { " \($0.key)=\($0.value)" }.joined()
-        let inner = children.isEmpty && !LayerSpec.containers.contains(kind) ? ""
-            : " { " + children.map(\.description).joined(separator: "; ") + " }"
+        let isContainer = LayerRegistry.kind(named: kind)?.kind.isContainer ?? !children.isEmpty
+        let inner = isContainer ? " { " + children.map(\.description).joined(separator: "; ") + " }" : ""
         return kind + args + inner
     }
-
-    static let containers: Set<String> = ["sequential", "residual", "weightnorm"]
-
-    /// The positional argument names of each kind, and its defaults.
-    static let signatures: [String: (positional: [String], defaults: [(String, String)])] = [
-        "linear": (["in", "out"], [("bias", "true")]),
-        "conv2d": (["in", "out", "kernel"], [("stride", "1x1"), ("padding", "0x0"), ("dilation", "1x1"), ("groups", "1"), ("bias", "true")]),
-        "maxpool2d": (["kernel"], [("stride", ""), ("padding", "0x0"), ("dilation", "1x1")]),
-        "avgpool2d": (["kernel"], [("stride", ""), ("padding", "0x0")]),
-        "relu": ([], []), "gelu": ([], []), "sigmoid": ([], []), "tanh": ([], []), "softplus": ([], []),
-        "identity": ([], []),
-        "leakyrelu": (["slope"], [("slope", "0.01")]),
-        "elu": (["alpha"], [("alpha", "1.0")]),
-        "softmax": (["axis"], [("axis", "-1")]),
-        "logsoftmax": (["axis"], [("axis", "-1")]),
-        "maxout": (["pieces"], []),
-        "flatten": (["start", "end"], [("start", "1"), ("end", "-1")]),
-        "dropout": (["p"], [("p", "0.5")]),
-        "dropout2d": (["p"], [("p", "0.5")]),
-        "batchnorm1d": (["features"], [("eps", "1e-05"), ("momentum", "0.1"), ("affine", "true"), ("track", "true")]),
-        "batchnorm2d": (["features"], [("eps", "1e-05"), ("momentum", "0.1"), ("affine", "true"), ("track", "true")]),
-        "instancenorm2d": (["features"], [("eps", "1e-05"), ("momentum", "0.1"), ("affine", "false"), ("track", "false")]),
-        "layernorm": (["shape"], [("eps", "1e-05"), ("affine", "true")]),
-        "groupnorm": (["groups", "channels"], [("eps", "1e-05"), ("affine", "true")]),
-        "sequential": ([], []), "residual": ([], []), "weightnorm": ([], []),
-    ]
 
     // MARK: - Parsing
 
@@ -114,9 +91,11 @@ public struct LayerSpec: Equatable, Sendable, CustomStringConvertible {
         }
 
         mutating func layer() throws -> LayerSpec {
-            guard case .word(let rawKind) = tokens[i] else { throw AxonError(.format, "layer spec: expected a layer kind") }
-            let kind = rawKind.lowercased()
-            guard let signature = LayerSpec.signatures[kind] else {
+            guard case .word(let rawKind) = tokens[i] else {
+                throw AxonError(.format, "layer spec: expected a layer kind")
+            }
+            let name = rawKind.lowercased()
+            guard let kind = LayerRegistry.kind(named: name)?.kind else {
                 throw AxonError(.format, "layer spec: unknown layer kind '\(rawKind)'")
             }
             i += 1
@@ -126,64 +105,82 @@ public struct LayerSpec: Equatable, Sendable, CustomStringConvertible {
                 if let eq = w.firstIndex(of: "=") {
                     given.append((String(w[..<eq]).lowercased(), String(w[w.index(after: eq)...])))
                 } else {
-                    guard position < signature.positional.count else {
-                        throw AxonError(.format, "layer spec: \(kind) takes \(signature.positional.count) positional arguments, got '\(w)'")
+                    guard position < kind.positional else {
+                        throw AxonError(.format,
+                                        "layer spec: \(name) takes \(kind.positional) positional arguments, got '\(w)'")
                     }
-                    given.append((signature.positional[position], w))
+                    given.append((kind.arguments[position].name, w))
                     position += 1
                 }
                 i += 1
             }
             var children: [LayerSpec] = []
             if i < tokens.count, tokens[i] == .open {
-                guard LayerSpec.containers.contains(kind) else { throw AxonError(.format, "layer spec: \(kind) has no children") }
+                guard kind.isContainer else { throw AxonError(.format, "layer spec: \(name) has no children") }
                 depth += 1
                 guard depth <= 64 else { throw AxonError(.format, "layer spec: nesting deeper than 64") }
                 i += 1
                 children = try list(closing: .close)
                 depth -= 1
             }
-            // Canonical order: positional names, then the defaults' order; every key known.
-            let known = signature.positional + signature.defaults.map(\.0)
-            for (key, _) in given where !known.contains(key) {
-                throw AxonError(.format, "layer spec: \(kind) has no argument '\(key)'")
-            }
+            // The last value given for a key wins.
             var arguments: [(String, String)] = []
-            for key in known where !arguments.contains(where: { $0.0 == key }) {
-                if let value = given.last(where: { $0.0 == key })?.1 {
-                    arguments.append((key, value))
-                } else if let value = signature.defaults.first(where: { $0.0 == key })?.1 {
-                    if !value.isEmpty { arguments.append((key, value)) }
-                } else {
-                    throw AxonError(.format, "layer spec: \(kind) needs '\(key)'")
-                }
+            for (key, value) in given {
+                arguments.removeAll { $0.0 == key }
+                arguments.append((key, value))
             }
-            return try LayerSpec(kind, arguments, children: children).canonical()
+            return try LayerSpec(name, arguments, children: children).canonical()
         }
     }
 
-    /// The same spec with every value in canonical text (pairs as AxB, numbers as Swift
-    /// prints them, booleans as true/false) and a pool's stride filled in, so that
-    /// `parse(text)` equals the `spec` of the tree it builds.
+    // MARK: - Canonical form
+
+    /// The registered kind of this spec.
+    func registered() throws -> any RegisteredLayer.Type {
+        guard let type = LayerRegistry.kind(named: kind) else {
+            throw AxonError(.format, "layer spec: unknown layer kind '\(kind)'")
+        }
+        return type
+    }
+
+    /// The same spec in canonical form: every argument of the kind present, in declaration
+    /// order, in canonical text (pairs as AxB, numbers as Swift prints them, booleans as
+    /// true/false), defaults filled in, so that `parse(text)` equals the `spec` of the tree it
+    /// builds. Unknown keys, missing required arguments and malformed values are errors.
     func canonical() throws -> LayerSpec {
-        var out = self
-        out.arguments = try arguments.map { key, value in
-            switch key {
-            case "kernel", "stride", "padding", "dilation": return (key, try pair(key).map(LayerSpec.pairText) ?? value)
-            case "eps", "p", "slope", "alpha": return (key, "\(try float(key))")
-            case "momentum": return (key, value.lowercased() == "none" ? "none" : "\(try float(key))")
-            case "bias", "affine", "track": return (key, "\(try bool(key))")
-            case "shape": return (key, try ints(key).map(String.init).joined(separator: "x"))
-            default: return (key, "\(try int(key))")
+        let type = try registered()
+        let declared = type.kind.arguments
+        for (key, _) in arguments where !declared.contains(where: { $0.name == key }) {
+            throw AxonError(.format, "layer spec: \(kind) has no argument '\(key)'")
+        }
+        var out = LayerSpec(kind, children: type.canonicalChildren(children))
+        for argument in declared {
+            let text: String
+            if let given = value(argument.name) {
+                text = given
+            } else {
+                switch argument.defaultValue {
+                case .required: throw AxonError(.format, "layer spec: \(kind) needs '\(argument.name)'")
+                case .text(let fallback): text = fallback
+                case .sameAs(let other): text = out.value(other) ?? ""
+                }
             }
-        }
-        if kind == "residual" && children.count != 1 {
-            out.children = [LayerSpec("sequential", children: children)]   // residual { a; b } is x + (a then b)(x)
-        }
-        if (kind == "maxpool2d" || kind == "avgpool2d"), value("stride") == nil, let kernel = try pair("kernel") {
-            out.arguments.insert((key: "stride", value: LayerSpec.pairText(kernel)), at: 1)
+            out.arguments.append((key: argument.name, value: try canonicalText(text, argument)))
         }
         return out
+    }
+
+    /// `text` as the canonical text of `argument`'s type.
+    func canonicalText(_ text: String, _ argument: LayerArgument) throws -> String {
+        let probe = LayerSpec(kind, [(argument.name, text)])
+        switch argument.form {
+        case .int: return LayerValue.int(try probe.int(argument.name)).text
+        case .float: return LayerValue.float(try probe.float(argument.name)).text
+        case .floatOrNone: return LayerValue(try probe.floatOrNone(argument.name)).text
+        case .bool: return LayerValue.bool(try probe.bool(argument.name)).text
+        case .pair: return LayerValue(try probe.pair(argument.name)).text
+        case .sizes: return LayerValue.sizes(try probe.ints(argument.name)).text
+        }
     }
 
     // MARK: - Values
@@ -204,20 +201,29 @@ public struct LayerSpec: Equatable, Sendable, CustomStringConvertible {
         return v
     }
 
+    /// A number, or nil for "none".
+    func floatOrNone(_ key: String) throws -> Float? {
+        value(key)?.lowercased() == "none" ? nil : try float(key)
+    }
+
     func bool(_ key: String) throws -> Bool {
         switch value(key)?.lowercased() {
         case "true", "1", "yes": return true
         case "false", "0", "no": return false
-        default: throw AxonError(.format, "layer spec: \(kind) needs true or false for '\(key)', got '\(value(key) ?? "")'")
+        default:
+            throw AxonError(.format,
+                            "layer spec: \(kind) needs true or false for '\(key)', got '\(value(key) ?? "")'")
         }
     }
 
     /// "3" or "3x2" as a pair.
-    func pair(_ key: String) throws -> (Int, Int)? {
-        guard let text = value(key) else { return nil }
+    func pair(_ key: String) throws -> (Int, Int) {
+        let text = value(key) ?? ""
         let parts = text.split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
-        guard (parts.count == 1 || parts.count == 2), let a = parts[0], let b = parts.last ?? nil,
-              a.magnitude < 1 << 20, b.magnitude < 1 << 20 else {
+        guard parts.count == 1 || parts.count == 2,
+              let a = parts[0], let b = parts.last ?? nil,
+              a.magnitude < 1 << 20, b.magnitude < 1 << 20
+        else {
             throw AxonError(.format, "layer spec: \(kind) needs N or NxM for '\(key)', got '\(text)'")
         }
         return (a, b)
@@ -231,6 +237,63 @@ public struct LayerSpec: Equatable, Sendable, CustomStringConvertible {
         }
         return parts.compactMap { $0 }
     }
+}
 
-    static func pairText(_ p: (Int, Int)) -> String { "\(p.0)x\(p.1)" }
+// MARK: - Between layers and their descriptions
+
+extension LayerSpec {
+    /// A fresh layer tree; parameters initialized PyTorch's way from `generator`.
+    public func build(generator g: inout PRNG) throws -> any Layer {
+        let spec = try canonical()
+        return try spec.registered().build(spec, generator: &g)
+    }
+
+    /// The children built in order, from one stream (what a container's `build` calls).
+    func buildChildren(generator g: inout PRNG) throws -> [any Layer] {
+        try children.map { try $0.build(generator: &g) }
+    }
+
+    /// The canonical description of a built-in layer tree, or nil if it holds a custom layer.
+    public static func describe(_ layer: any Layer) -> LayerSpec? {
+        guard let registered = layer as? any RegisteredLayer else { return nil }
+        let kind = type(of: registered).kind
+        var children: [LayerSpec] = []
+        for child in registered.specChildren {
+            guard let spec = describe(child) else { return nil }
+            children.append(spec)
+        }
+        let values = registered.specArguments
+        return LayerSpec(kind.name, kind.arguments.compactMap { a in values[a.name].map { (a.name, $0.text) } },
+                         children: children)
+    }
+
+    /// The shapes of every parameter and buffer the built tree holds (each layer's own, then
+    /// its children's), computed from the description alone.
+    func stateShapes() throws -> [[Int]] {
+        let spec = try canonical()
+        return try spec.registered().ownStateShapes(spec) + spec.children.flatMap { try $0.stateShapes() }
+    }
+
+    /// The number of floats the built tree holds in parameters and buffers, so that a file's
+    /// architecture can be checked against the data it carries before anything is allocated.
+    func stateElementCount() throws -> Int {
+        var total = 0
+        for shape in try stateShapes() {
+            var count = 1
+            for d in shape {
+                let (m, overflow) = count.multipliedReportingOverflow(by: d)
+                guard !overflow, d >= 0 else { throw AxonError(.format, "layer spec: \(kind) is too large") }
+                count = m
+            }
+            let (s, overflow) = total.addingReportingOverflow(count)
+            guard !overflow else { throw AxonError(.format, "layer spec: \(kind) is too large") }
+            total = s
+        }
+        return total
+    }
+}
+
+extension Layer {
+    /// The canonical description of this tree, or nil if it contains a custom layer.
+    public var spec: LayerSpec? { LayerSpec.describe(self) }
 }

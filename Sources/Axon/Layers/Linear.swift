@@ -43,3 +43,20 @@ public final class Linear: Layer {
         return input.rank == 1 ? try y.squeezed(0) : y
     }
 }
+
+extension Linear: RegisteredLayer {
+    static let kind = LayerKind("linear", positional: 2, [.int("in"), .int("out"), .bool("bias", true)])
+
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer {
+        try Linear(spec.int("in"), spec.int("out"), bias: spec.bool("bias"), generator: &generator)
+    }
+
+    static func ownStateShapes(_ spec: LayerSpec) throws -> [[Int]] {
+        let (i, o) = (try spec.int("in"), try spec.int("out"))
+        return [[o, i]] + (try spec.bool("bias") ? [[o]] : [])
+    }
+
+    var specArguments: [String: LayerValue] {
+        ["in": .int(inFeatures), "out": .int(outFeatures), "bias": .bool(bias != nil)]
+    }
+}

@@ -75,8 +75,8 @@ public final class GroupNorm: Layer {
 /// means and unbiased variances (`num_batches_tracked` stays 0, as in PyTorch), and
 /// evaluation normalizes with them.
 public final class InstanceNorm2d: RunningStatsNorm {
-    public init(_ numFeatures: Int, eps: Float = 1e-5, momentum: Float = 0.1, affine: Bool = false,
-                trackRunningStats: Bool = false) throws {
+    public init(_ numFeatures: Int, eps: Float = BatchNorm.defaultEps, momentum: Float = BatchNorm.defaultMomentum,
+                affine: Bool = false, trackRunningStats: Bool = false) throws {
         try super.init(name: "InstanceNorm2d", numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine,
                        trackRunningStats: trackRunningStats)
     }
@@ -104,4 +104,52 @@ func normalize(_ x: Tensor, axes: [Int], eps: Float) throws -> Tensor {
     let mean = try x.mean(axes: axes, keepDims: true)
     let variance = try x.variance(axes: axes, correction: 0, keepDims: true)
     return try (x - mean) / (variance + eps).sqrt()
+}
+
+// MARK: - Layer specs
+
+extension InstanceNorm2d: RegisteredLayer {
+    static let kind = specKind("instancenorm2d", momentum: .float("momentum", BatchNorm.defaultMomentum),
+                               affine: false, track: false)
+
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer {
+        try InstanceNorm2d(spec.int("features"), eps: spec.float("eps"), momentum: spec.float("momentum"),
+                           affine: spec.bool("affine"), trackRunningStats: spec.bool("track"))
+    }
+}
+
+extension LayerNorm: RegisteredLayer {
+    static let kind = LayerKind("layernorm", positional: 1, [.sizes("shape"), .float("eps", 1e-5), .bool("affine", true)])
+
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer {
+        try LayerNorm(spec.ints("shape"), eps: spec.float("eps"), elementwiseAffine: spec.bool("affine"))
+    }
+
+    static func ownStateShapes(_ spec: LayerSpec) throws -> [[Int]] {
+        let shape = try spec.ints("shape")
+        return try spec.bool("affine") ? [shape, shape] : []
+    }
+
+    var specArguments: [String: LayerValue] {
+        ["shape": .sizes(normalizedShape), "eps": .float(eps), "affine": .bool(weight != nil)]
+    }
+}
+
+extension GroupNorm: RegisteredLayer {
+    static let kind = LayerKind("groupnorm", positional: 2, [
+        .int("groups"), .int("channels"), .float("eps", 1e-5), .bool("affine", true),
+    ])
+
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer {
+        try GroupNorm(spec.int("groups"), spec.int("channels"), eps: spec.float("eps"), affine: spec.bool("affine"))
+    }
+
+    static func ownStateShapes(_ spec: LayerSpec) throws -> [[Int]] {
+        let c = try spec.int("channels")
+        return try spec.bool("affine") ? [[c], [c]] : []
+    }
+
+    var specArguments: [String: LayerValue] {
+        ["groups": .int(numGroups), "channels": .int(numChannels), "eps": .float(eps), "affine": .bool(weight != nil)]
+    }
 }

@@ -38,3 +38,33 @@ public final class AvgPool2d: Layer {
         try Tensor.avgPool2d(input, kernel: kernel, stride: stride, padding: padding)
     }
 }
+
+extension MaxPool2d: RegisteredLayer {
+    static let kind = LayerKind("maxpool2d", positional: 1, [
+        .pair("kernel"), .pair("stride", sameAs: "kernel"), .pair("padding", (0, 0)), .pair("dilation", (1, 1)),
+    ])
+
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer {
+        MaxPool2d(kernel: try spec.pair("kernel"), stride: try spec.pair("stride"), padding: try spec.pair("padding"),
+                  dilation: try spec.pair("dilation"))
+    }
+
+    var specArguments: [String: LayerValue] {
+        ["kernel": LayerValue(kernel), "stride": LayerValue(stride), "padding": LayerValue(padding),
+         "dilation": LayerValue(dilation)]
+    }
+}
+
+extension AvgPool2d: RegisteredLayer {
+    static let kind = LayerKind("avgpool2d", positional: 1, [
+        .pair("kernel"), .pair("stride", sameAs: "kernel"), .pair("padding", (0, 0)),
+    ])
+
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer {
+        AvgPool2d(kernel: try spec.pair("kernel"), stride: try spec.pair("stride"), padding: try spec.pair("padding"))
+    }
+
+    var specArguments: [String: LayerValue] {
+        ["kernel": LayerValue(kernel), "stride": LayerValue(stride), "padding": LayerValue(padding)]
+    }
+}

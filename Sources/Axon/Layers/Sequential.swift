@@ -57,3 +57,39 @@ public final class Identity: Layer {
     public init() {}
     public func forward(_ input: Tensor) throws -> Tensor { input }
 }
+
+// MARK: - Layer specs
+
+extension Sequential: RegisteredLayer {
+    static let kind = LayerKind("sequential", container: true)
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer {
+        Sequential(try spec.buildChildren(generator: &generator))
+    }
+}
+
+extension Residual: RegisteredLayer {
+    static let kind = LayerKind("residual", container: true)
+
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer {
+        let body = try spec.buildChildren(generator: &generator)
+        return Residual(body.count == 1 ? body[0] : Sequential(body))
+    }
+
+    /// `residual { a; b }` is x + (a then b)(x).
+    static func canonicalChildren(_ children: [LayerSpec]) -> [LayerSpec] {
+        children.count == 1 ? children : [LayerSpec("sequential", children: children)]
+    }
+}
+
+extension Flatten: RegisteredLayer {
+    static let kind = LayerKind("flatten", positional: 2, [.int("start", 1), .int("end", -1)])
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer {
+        Flatten(startAxis: try spec.int("start"), endAxis: try spec.int("end"))
+    }
+    var specArguments: [String: LayerValue] { ["start": .int(startAxis), "end": .int(endAxis)] }
+}
+
+extension Identity: RegisteredLayer {
+    static let kind = LayerKind("identity")
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer { Identity() }
+}

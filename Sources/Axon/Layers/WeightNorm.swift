@@ -45,3 +45,22 @@ public final class WeightNorm: Layer {
 
     public func forward(_ input: Tensor) throws -> Tensor { try apply(input, weight()) }
 }
+
+extension WeightNorm: RegisteredLayer {
+    static let kind = LayerKind("weightnorm", container: true)
+
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer {
+        let inner = try spec.buildChildren(generator: &generator)
+        if inner.count == 1, let linear = inner[0] as? Linear { return try WeightNorm(linear) }
+        if inner.count == 1, let conv = inner[0] as? Conv2d { return try WeightNorm(conv) }
+        throw AxonError(.format, "layer spec: weightnorm wraps exactly one linear or conv2d")
+    }
+
+    /// g, [out, 1, ...]; v and the bias are counted as the wrapped layer's weight and bias.
+    static func ownStateShapes(_ spec: LayerSpec) throws -> [[Int]] {
+        guard let weight = try spec.children.first?.stateShapes().first, let out = weight.first else { return [] }
+        return [[out] + [Int](repeating: 1, count: weight.count - 1)]
+    }
+
+    var specChildren: [any Layer] { [wrapped] }
+}

@@ -45,7 +45,8 @@ public func l1Loss(_ input: Tensor, _ target: Tensor, reduction: Reduction = .me
 }
 
 /// 0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere (`smooth_l1_loss`).
-public func smoothL1Loss(_ input: Tensor, _ target: Tensor, beta: Float = 1, reduction: Reduction = .mean) throws -> Tensor {
+public func smoothL1Loss(_ input: Tensor, _ target: Tensor, beta: Float = 1,
+                         reduction: Reduction = .mean) throws -> Tensor {
     try checkSameShape(input, target, "smoothL1Loss")
     guard beta >= 0, beta.isFinite else { throw AxonError.invalid("smoothL1Loss: beta \(beta) must be >= 0") }
     let d = try input - target.detached()
@@ -56,7 +57,8 @@ public func smoothL1Loss(_ input: Tensor, _ target: Tensor, beta: Float = 1, red
 }
 
 /// 0.5 d^2 where |d| <= delta, delta (|d| - 0.5 delta) elsewhere (`huber_loss`).
-public func huberLoss(_ input: Tensor, _ target: Tensor, delta: Float = 1, reduction: Reduction = .mean) throws -> Tensor {
+public func huberLoss(_ input: Tensor, _ target: Tensor, delta: Float = 1,
+                      reduction: Reduction = .mean) throws -> Tensor {
     try checkSameShape(input, target, "huberLoss")
     guard delta > 0, delta.isFinite else { throw AxonError.invalid("huberLoss: delta \(delta) must be > 0") }
     let d = try input - target.detached()
@@ -77,7 +79,8 @@ public func binaryCrossEntropy(_ input: Tensor, _ target: Tensor, reduction: Red
 
 /// Binary cross-entropy on logits, computed stably as softplus(x) - y x
 /// (`binary_cross_entropy_with_logits`).
-public func binaryCrossEntropyWithLogits(_ input: Tensor, _ target: Tensor, reduction: Reduction = .mean) throws -> Tensor {
+public func binaryCrossEntropyWithLogits(_ input: Tensor, _ target: Tensor,
+                                         reduction: Reduction = .mean) throws -> Tensor {
     try checkSameShape(input, target, "binaryCrossEntropyWithLogits")
     return try reduction.apply(input.softplus() - input * target.detached(), loss: "binaryCrossEntropyWithLogits")
 }
@@ -86,7 +89,8 @@ public func binaryCrossEntropyWithLogits(_ input: Tensor, _ target: Tensor, redu
 /// logProbs is [N, C]; target holds N whole numbers in 0..<C.
 public func nllLoss(_ logProbs: Tensor, _ target: Tensor, reduction: Reduction = .mean) throws -> Tensor {
     guard logProbs.rank == 2, target.shape == [logProbs.shape[0]] else {
-        throw AxonError.shape("nllLoss: expected input [N, C] and target [N], got \(logProbs.shape) and \(target.shape)")
+        throw AxonError.shape(
+            "nllLoss: expected input [N, C] and target [N], got \(logProbs.shape) and \(target.shape)")
     }
     let classes = logProbs.shape[1]
     for t in target.scalars where !(t >= 0 && t < Float(classes) && t == t.rounded()) {
@@ -101,7 +105,9 @@ public func nllLoss(_ logProbs: Tensor, _ target: Tensor, reduction: Reduction =
 /// (1 - epsilon) target + epsilon / C (Szegedy et al., 2016).
 public func crossEntropy(_ logits: Tensor, _ target: Tensor, labelSmoothing epsilon: Float = 0,
                          reduction: Reduction = .mean) throws -> Tensor {
-    guard epsilon >= 0, epsilon <= 1 else { throw AxonError.invalid("crossEntropy: label smoothing \(epsilon) must be in [0, 1]") }
+    guard epsilon >= 0, epsilon <= 1 else {
+        throw AxonError.invalid("crossEntropy: label smoothing \(epsilon) must be in [0, 1]")
+    }
     guard logits.rank == 2 else { throw AxonError.shape("crossEntropy: expected logits [N, C], got \(logits.shape)") }
     let classes = Float(logits.shape[1])
     let logP = try logits.logSoftmax(axis: 1)
@@ -110,7 +116,8 @@ public func crossEntropy(_ logits: Tensor, _ target: Tensor, labelSmoothing epsi
         return try reduction.apply(-(smoothed * logP).sum(axes: [1]), loss: "crossEntropy")
     }
     guard target.shape == [logits.shape[0]] else {
-        throw AxonError.shape("crossEntropy: target of shape \(target.shape) is neither class indices [\(logits.shape[0])] nor probabilities \(logits.shape)")
+        throw AxonError.shape("crossEntropy: target of shape \(target.shape) is neither class indices "
+                              + "[\(logits.shape[0])] nor probabilities \(logits.shape)")
     }
     let nll = try nllLoss(logP, target, reduction: .none)
     guard epsilon > 0 else { return try reduction.apply(nll, loss: "crossEntropy") }
@@ -133,7 +140,9 @@ public func klDivergence(_ input: Tensor, _ target: Tensor, reduction: Reduction
 /// The L1 penalty lambda sum |w| over `parameters` (add it to a loss for sparse weights;
 /// weight decay is its L2 counterpart).
 public func l1Penalty(_ parameters: [Tensor], lambda: Float) throws -> Tensor {
-    guard lambda >= 0, lambda.isFinite else { throw AxonError.invalid("l1Penalty: lambda \(lambda) must be finite and >= 0") }
+    guard lambda >= 0, lambda.isFinite else {
+        throw AxonError.invalid("l1Penalty: lambda \(lambda) must be finite and >= 0")
+    }
     var total = try Tensor(0)
     for p in parameters { total = try total + p.abs().sum() }
     return try total * lambda

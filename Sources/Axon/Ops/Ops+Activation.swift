@@ -23,7 +23,8 @@ extension Tensor {
         let m = try max(axes: axes, keepDims: true).detached()
         let safe = try Tensor.where(m.equal(Tensor(-.infinity)), Tensor(0), m)
         let lse = try (self - safe).exp().sum(axes: axes, keepDims: true).log() + safe
-        return keepDims ? lse : try lse.reshape(reducedShape(Shape.axes(axes, rank: rank, op: "logSumExp"), keepDims: false))
+        if keepDims { return lse }
+        return try lse.reshape(reducedShape(Shape.axes(axes, rank: rank, op: "logSumExp"), keepDims: false))
     }
 
     /// exp(x) / sum(exp(x)) along `axis`, stable for large inputs.

@@ -58,7 +58,9 @@ extension Tensor {
     public static func / (a: Tensor, b: Tensor) throws -> Tensor {
         try primitive("div", zipped(a, b, op: "div", /), inputs: [a, b],
             pullback: { g, y in [try (g / b).sum(toShape: a.shape), try (-(g * y) / b).sum(toShape: b.shape)] },
-            pushforward: { t, y in try tangentSum([t[0].map { try $0 / b }, t[1].map { try -(y * $0) / b }], shape: y.shape) })
+            pushforward: { t, y in
+                try tangentSum([t[0].map { try $0 / b }, t[1].map { try -(y * $0) / b }], shape: y.shape)
+            })
     }
 
     public static prefix func - (x: Tensor) throws -> Tensor {
@@ -77,7 +79,8 @@ extension Tensor {
                  b.requiresGrad ? try (g * y * a.log()).sum(toShape: b.shape) : nil]
             },
             pushforward: { t, y in
-                try Tensor.tangentSum([t[0].map { try $0 * b * a.pow(b - 1) }, t[1].map { try $0 * y * a.log() }], shape: y.shape)
+                try Tensor.tangentSum([t[0].map { try $0 * b * a.pow(b - 1) },
+                                       t[1].map { try $0 * y * a.log() }], shape: y.shape)
             })
     }
 

@@ -8,13 +8,17 @@ extension Tensor {
                        padding: (Int, Int), dilation: (Int, Int)) throws -> (Layout.Window, oh: Int, ow: Int) {
         guard input.count == 4 else { throw AxonError.shape("\(op): expected an NCHW input of rank 4, got \(input)") }
         guard kernel.0 > 0, kernel.1 > 0, stride.0 > 0, stride.1 > 0, dilation.0 > 0, dilation.1 > 0,
-              padding.0 >= 0, padding.1 >= 0, Swift.max(kernel.0, kernel.1, stride.0, stride.1, padding.0, padding.1, dilation.0, dilation.1) < 1 << 20 else {
-            throw AxonError.invalid("\(op): kernel \(kernel), stride \(stride), dilation \(dilation) must be positive and padding \(padding) non-negative")
+              padding.0 >= 0, padding.1 >= 0,
+              Swift.max(kernel.0, kernel.1, stride.0, stride.1,
+                        padding.0, padding.1, dilation.0, dilation.1) < 1 << 20 else {
+            throw AxonError.invalid("\(op): kernel \(kernel), stride \(stride), dilation \(dilation) "
+                                    + "must be positive and padding \(padding) non-negative")
         }
         let w = Layout.Window(kernel: (kernel.0, kernel.1), stride: (stride.0, stride.1),
                               padding: (padding.0, padding.1), dilation: (dilation.0, dilation.1))
         guard let oh = w.outputSize(input[2], axisH: true), let ow = w.outputSize(input[3], axisH: false) else {
-            throw AxonError.shape("\(op): kernel \(kernel) with dilation \(dilation) does not fit input \(input) padded by \(padding)")
+            throw AxonError.shape("\(op): kernel \(kernel) with dilation \(dilation) does not fit input \(input) "
+                                  + "padded by \(padding)")
         }
         return (w, oh, ow)
     }
@@ -34,7 +38,8 @@ extension Tensor {
     /// The adjoint of `im2col`: [N, C*kh*kw, OH*OW] -> [N, C, H, W], summing overlaps.
     func col2im(_ w: Layout.Window, image: [Int], oh: Int, ow: Int) throws -> Tensor {
         let out = try Tensor.uninitialized(image)
-        Layout.col2im(pointer, n: image[0], c: image[1], h: image[2], w: image[3], window: w, oh: oh, ow: ow, out.pointer)
+        Layout.col2im(pointer, n: image[0], c: image[1], h: image[2], w: image[3],
+                      window: w, oh: oh, ow: ow, out.pointer)
         return try Tensor.primitive("col2im", out, inputs: [self],
             pullback: { g, _ in [try g.im2col(w, oh: oh, ow: ow)] },
             pushforward: { t, _ in try t[0]?.col2im(w, image: image, oh: oh, ow: ow) })
@@ -47,12 +52,16 @@ extension Tensor {
     public static func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil,
                               stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
                               dilation: (Int, Int) = (1, 1), groups: Int = 1) throws -> Tensor {
-        guard weight.rank == 4 else { throw AxonError.shape("conv2d: weight must be [O, C/groups, kh, kw], got \(weight.shape)") }
+        guard weight.rank == 4 else {
+            throw AxonError.shape("conv2d: weight must be [O, C/groups, kh, kw], got \(weight.shape)")
+        }
         let (o, cg, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
-        let (w, oh, ow) = try window("conv2d", input: input.shape, kernel: (kh, kw), stride: stride, padding: padding, dilation: dilation)
+        let (w, oh, ow) = try window("conv2d", input: input.shape, kernel: (kh, kw), stride: stride,
+                                     padding: padding, dilation: dilation)
         let (n, c) = (input.shape[0], input.shape[1])
         guard groups > 0, c % groups == 0, o % groups == 0, cg * groups == c else {
-            throw AxonError.shape("conv2d: input \(input.shape) with weight \(weight.shape) and groups \(groups): channels must be groups x weight.shape[1] and outputs divisible by groups")
+            throw AxonError.shape("conv2d: input \(input.shape) with weight \(weight.shape) and groups \(groups): "
+                                  + "channels must be groups x weight.shape[1] and outputs divisible by groups")
         }
         if let bias, bias.shape != [o] {
             throw AxonError.shape("conv2d: bias of shape \(bias.shape) does not match \(o) output channels")
@@ -69,19 +78,22 @@ extension Tensor {
     /// to the kernel size; padding reads as -infinity).
     public static func maxPool2d(_ input: Tensor, kernel: (Int, Int), stride: (Int, Int)? = nil,
                                  padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1)) throws -> Tensor {
-        try pool("maxPool2d", input, kernel: kernel, stride: stride ?? kernel, padding: padding, dilation: dilation, max: true)
+        try pool("maxPool2d", input, kernel: kernel, stride: stride ?? kernel,
+                 padding: padding, dilation: dilation, max: true)
     }
 
     /// Average pooling over kh x kw windows (`avg_pool2d` with count_include_pad=True:
     /// padded zeros count in the average).
     public static func avgPool2d(_ input: Tensor, kernel: (Int, Int), stride: (Int, Int)? = nil,
                                  padding: (Int, Int) = (0, 0)) throws -> Tensor {
-        try pool("avgPool2d", input, kernel: kernel, stride: stride ?? kernel, padding: padding, dilation: (1, 1), max: false)
+        try pool("avgPool2d", input, kernel: kernel, stride: stride ?? kernel,
+                 padding: padding, dilation: (1, 1), max: false)
     }
 
     static func pool(_ op: String, _ input: Tensor, kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int),
                      dilation: (Int, Int), max: Bool) throws -> Tensor {
-        let (w, oh, ow) = try window(op, input: input.shape, kernel: kernel, stride: stride, padding: padding, dilation: dilation)
+        let (w, oh, ow) = try window(op, input: input.shape, kernel: kernel, stride: stride,
+                                     padding: padding, dilation: dilation)
         guard padding.0 * 2 <= kernel.0, padding.1 * 2 <= kernel.1 else {
             throw AxonError.invalid("\(op): padding \(padding) must be at most half the kernel \(kernel)")
         }

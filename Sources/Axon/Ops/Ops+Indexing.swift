@@ -19,7 +19,8 @@ extension Tensor {
         let out = try Tensor.uninitialized(outShape)
         for o in 0..<outer {
             for (k, i) in indices.enumerated() {
-                (out.pointer + (o * indices.count + k) * inner).update(from: pointer + (o * size + i) * inner, count: inner)
+                (out.pointer + (o * indices.count + k) * inner)
+                    .update(from: pointer + (o * size + i) * inner, count: inner)
             }
         }
         return try Tensor.primitive("indexSelect", out, inputs: [self],
@@ -66,7 +67,8 @@ extension Tensor {
     public func gather(axis: Int, index: Tensor) throws -> Tensor {
         let a = try Shape.axis(axis, rank: rank, op: "gather")
         guard index.rank == rank, (0..<rank).allSatisfy({ $0 == a || index.shape[$0] == shape[$0] }) else {
-            throw AxonError.shape("gather: index of shape \(index.shape) does not fit input \(shape) along axis \(axis)")
+            throw AxonError.shape(
+                "gather: index of shape \(index.shape) does not fit input \(shape) along axis \(axis)")
         }
         let pos = try Tensor.positions(index, size: shape[a], op: "gather")
         let (outer, size, inner) = split(around: a)

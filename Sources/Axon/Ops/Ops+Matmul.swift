@@ -30,7 +30,8 @@ extension Tensor {
         let (m, k) = transposeA ? (ac, ar) : (ar, ac)
         let (k2, n) = transposeB ? (bc, br) : (br, bc)
         guard k == k2 else {
-            throw AxonError.shape("matmul: inner dimensions differ: \(a.shape)\(transposeA ? "^T" : "") x \(b.shape)\(transposeB ? "^T" : "")")
+            throw AxonError.shape("matmul: inner dimensions differ: "
+                                  + "\(a.shape)\(transposeA ? "^T" : "") x \(b.shape)\(transposeB ? "^T" : "")")
         }
         let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
         let batch = try Shape.broadcast(batchA, batchB, op: "matmul")
@@ -48,8 +49,10 @@ extension Tensor {
                 offA += i * stridesA[axis] * ar * ac
                 offB += i * stridesB[axis] * br * bc
             }
-            let opA = Gemm.Operand(base: a.pointer + offA, rowStride: transposeA ? 1 : ac, colStride: transposeA ? ac : 1)
-            let opB = Gemm.Operand(base: b.pointer + offB, rowStride: transposeB ? 1 : bc, colStride: transposeB ? bc : 1)
+            let opA = Gemm.Operand(base: a.pointer + offA, rowStride: transposeA ? 1 : ac,
+                                   colStride: transposeA ? ac : 1)
+            let opB = Gemm.Operand(base: b.pointer + offB, rowStride: transposeB ? 1 : bc,
+                                   colStride: transposeB ? bc : 1)
             Gemm.multiply(m: m, n: n, k: k, a: opA, b: opB, c: o.base + bi * m * n, ldc: n,
                           accumulate: false, parallel: parallelInside)
         }

@@ -8,7 +8,9 @@ extension Tensor {
     }
 
     /// Applies a [outer, mid, inner] kernel axis by axis (adjacent axes merged first).
-    func reduced(_ axes: [Int], _ kernel: (UnsafePointer<Float>, Int, Int, Int, UnsafeMutablePointer<Float>) -> Void) throws -> Tensor {
+    func reduced(
+        _ axes: [Int], _ kernel: (UnsafePointer<Float>, Int, Int, Int, UnsafeMutablePointer<Float>) -> Void
+    ) throws -> Tensor {
         var current = self.detached()
         var currentShape = shape
         // Reduce from the last axis so earlier axis numbers stay valid.
@@ -35,7 +37,8 @@ extension Tensor {
         let kept = reducedShape(ax, keepDims: true), outShape = reducedShape(ax, keepDims: keepDims)
         let value = try reduced(ax, Reduce.sumMiddle)
         let original = shape
-        return try Tensor.primitive("sum", Tensor(storage: value.storage, shape: outShape, count: value.count), inputs: [self],
+        return try Tensor.primitive(
+            "sum", Tensor(storage: value.storage, shape: outShape, count: value.count), inputs: [self],
             pullback: { g, _ in [try g.reshape(kept).expand(to: original)] },
             pushforward: { t, _ in try t[0]?.sum(axes: ax, keepDims: keepDims) })
     }
@@ -52,7 +55,9 @@ extension Tensor {
     /// maxima (PyTorch's `amax` rule).
     public func max(axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
         let ax = try Shape.axes(axes, rank: rank, op: "max")
-        guard ax.allSatisfy({ shape[$0] > 0 }) else { throw AxonError.shape("max: reducing an empty axis of shape \(shape)") }
+        guard ax.allSatisfy({ shape[$0] > 0 }) else {
+            throw AxonError.shape("max: reducing an empty axis of shape \(shape)")
+        }
         let kept = reducedShape(ax, keepDims: true), outShape = reducedShape(ax, keepDims: keepDims)
         let value = try reduced(ax, Reduce.maxMiddle)
         let x = self
@@ -61,7 +66,8 @@ extension Tensor {
             let mask = try x.detached().equal(y.detached().reshape(kept))
             return try mask / mask.sum(axes: ax, keepDims: true)
         }
-        return try Tensor.primitive("max", Tensor(storage: value.storage, shape: outShape, count: value.count), inputs: [self],
+        return try Tensor.primitive(
+            "max", Tensor(storage: value.storage, shape: outShape, count: value.count), inputs: [self],
             pullback: { g, y in [try g.reshape(kept) * weights(y)] },
             pushforward: { t, y in try t[0].map { try ($0 * weights(y)).sum(axes: ax, keepDims: keepDims) } })
     }
@@ -81,5 +87,32 @@ extension Tensor {
         }
         let centered = try self - mean(axes: ax, keepDims: true)
         return try (centered * centered).sum(axes: ax, keepDims: keepDims) / Float(n - correction)
+    }
+}
+
+extension Tensor {
+    /// Whether every element is finite.
+    public var allFinite: Bool { withUnsafeBufferPointer { $0.allSatisfy(\.isFinite) } }
+
+    /// The index of the largest element along `axis` (first one on ties), as floats.
+    public func argmax(axis: Int) throws -> Tensor {
+        let a = try Shape.axis(axis, rank: rank, op: "argmax")
+        guard shape[a] > 0 else { throw AxonError.shape("argmax: empty axis in shape \(shape)") }
+        let (outer, size, inner) = split(around: a)
+        var outShape = shape
+        outShape.remove(at: a)
+        let out = try Tensor.uninitialized(outShape)
+        for o in 0..<outer {
+            for j in 0..<inner {
+                var best = 0
+                var bestValue = pointer[o * size * inner + j]
+                for k in 1..<Swift.max(size, 1) where k < size {
+                    let v = pointer[(o * size + k) * inner + j]
+                    if v > bestValue || (v.isNaN && !bestValue.isNaN) { best = k; bestValue = v }
+                }
+                out.pointer[o * inner + j] = Float(best)
+            }
+        }
+        return out
     }
 }

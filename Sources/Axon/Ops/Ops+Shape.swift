@@ -116,14 +116,16 @@ extension Tensor {
         let size = shape[a]
         let lo = start < 0 ? start + size : start, hi = end < 0 ? end + size : end
         guard lo >= 0, hi <= size, lo <= hi else {
-            throw AxonError.invalid("slice: range \(start)..<\(end) is out of bounds for axis \(axis) of shape \(shape)")
+            throw AxonError.invalid(
+                "slice: range \(start)..<\(end) is out of bounds for axis \(axis) of shape \(shape)")
         }
         var outShape = shape
         outShape[a] = hi - lo
         let out = try Tensor.uninitialized(outShape)
         let (outer, _, inner) = split(around: a)
         for o in 0..<outer {
-            (out.pointer + o * (hi - lo) * inner).update(from: pointer + (o * size + lo) * inner, count: (hi - lo) * inner)
+            (out.pointer + o * (hi - lo) * inner)
+                .update(from: pointer + (o * size + lo) * inner, count: (hi - lo) * inner)
         }
         let before = lo, after = size - hi
         return try Tensor.primitive("slice", out, inputs: [self],
@@ -143,7 +145,8 @@ extension Tensor {
         let out = try Tensor.zeros(outShape)
         let (outer, _, inner) = split(around: a)
         for o in 0..<outer {
-            (out.pointer + (o * outShape[a] + before) * inner).update(from: pointer + o * size * inner, count: size * inner)
+            (out.pointer + (o * outShape[a] + before) * inner)
+                .update(from: pointer + o * size * inner, count: size * inner)
         }
         return try Tensor.primitive("pad", out, inputs: [self],
             pullback: { g, _ in [try g.slice(axis: a, start: before, end: before + size)] },
@@ -168,7 +171,8 @@ extension Tensor {
         for t in tensors {
             let size = t.shape[a]
             for o in 0..<outer {
-                (out.pointer + (o * outShape[a] + offset) * inner).update(from: t.pointer + o * size * inner, count: size * inner)
+                (out.pointer + (o * outShape[a] + offset) * inner)
+                    .update(from: t.pointer + o * size * inner, count: size * inner)
             }
             bounds.append((offset, offset + size))
             offset += size

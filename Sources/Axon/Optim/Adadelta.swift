@@ -16,7 +16,8 @@ public enum AdadeltaRule: UpdateRule {
         }
 
         public func validate() throws {
-            try checkHyperparameter(learningRate >= 0 && learningRate.isFinite, "Adadelta", "invalid learning rate \(learningRate)")
+            try checkHyperparameter(learningRate >= 0 && learningRate.isFinite, "Adadelta",
+                                    "invalid learning rate \(learningRate)")
             try checkHyperparameter(rho >= 0 && rho <= 1, "Adadelta", "invalid rho \(rho)")
             try checkHyperparameter(eps >= 0 && eps.isFinite, "Adadelta", "invalid eps \(eps)")
             try checkHyperparameter(weightDecay.isValid, "Adadelta", "invalid weight decay \(weightDecay)")
@@ -38,11 +39,13 @@ public enum AdadeltaRule: UpdateRule {
                        state s: inout State, options o: Options) {
         let rho = Float(o.rho), oneMinusRho = Float(1 - o.rho), eps = Float(o.eps), negLr = Float(-o.learningRate)
         for j in p.indices {
-            s.squareAverage[j] = Update.addcmul(s.squareAverage[j] * rho, oneMinusRho, g[j], g[j])        // v <- rho v + (1 - rho) g^2
-            let std = (s.squareAverage[j] + eps).squareRoot()                                              // sqrt(v + eps)
-            let delta = (s.accumulatedDelta[j] + eps).squareRoot() / std * g[j]                           // d = sqrt(u + eps) / sqrt(v + eps) g
-            s.accumulatedDelta[j] = Update.addcmul(s.accumulatedDelta[j] * rho, oneMinusRho, delta, delta) // u <- rho u + (1 - rho) d^2
-            p[j] = p[j] + negLr * delta                                                                    // theta <- theta - lr d
+            // v <- rho v + (1 - rho) g^2
+            s.squareAverage[j] = Update.addcmul(s.squareAverage[j] * rho, oneMinusRho, g[j], g[j])
+            let std = (s.squareAverage[j] + eps).squareRoot()                    // sqrt(v + eps)
+            let delta = (s.accumulatedDelta[j] + eps).squareRoot() / std * g[j]  // d = sqrt(u + eps) / sqrt(v + eps) g
+            // u <- rho u + (1 - rho) d^2
+            s.accumulatedDelta[j] = Update.addcmul(s.accumulatedDelta[j] * rho, oneMinusRho, delta, delta)
+            p[j] = p[j] + negLr * delta                                          // theta <- theta - lr d
         }
     }
 }
@@ -58,12 +61,14 @@ extension AdadeltaRule {
         return r
     }
     public static func options(from r: [String: Double]) throws -> Options {
-        Options(learningRate: try r.value("lr"), rho: try r.value("rho"), eps: try r.value("eps"), weightDecay: .from(r))
+        Options(learningRate: try r.value("lr"), rho: try r.value("rho"), eps: try r.value("eps"),
+                weightDecay: .from(r))
     }
     public static func record(_ s: State) -> StateRecord {
         StateRecord(arrays: ["square_avg": s.squareAverage, "acc_delta": s.accumulatedDelta])
     }
     public static func state(from r: StateRecord, count: Int) throws -> State {
-        State(squareAverage: try r.array("square_avg", count: count), accumulatedDelta: try r.array("acc_delta", count: count))
+        State(squareAverage: try r.array("square_avg", count: count),
+              accumulatedDelta: try r.array("acc_delta", count: count))
     }
 }

@@ -19,9 +19,12 @@ public enum AdagradRule: UpdateRule {
         }
 
         public func validate() throws {
-            try checkHyperparameter(learningRate >= 0 && learningRate.isFinite, "Adagrad", "invalid learning rate \(learningRate)")
-            try checkHyperparameter(learningRateDecay >= 0 && learningRateDecay.isFinite, "Adagrad", "invalid lr decay \(learningRateDecay)")
-            try checkHyperparameter(initialAccumulatorValue >= 0 && initialAccumulatorValue.isFinite, "Adagrad", "invalid initial accumulator value \(initialAccumulatorValue)")
+            try checkHyperparameter(learningRate >= 0 && learningRate.isFinite, "Adagrad",
+                                    "invalid learning rate \(learningRate)")
+            try checkHyperparameter(learningRateDecay >= 0 && learningRateDecay.isFinite, "Adagrad",
+                                    "invalid lr decay \(learningRateDecay)")
+            try checkHyperparameter(initialAccumulatorValue >= 0 && initialAccumulatorValue.isFinite, "Adagrad",
+                                    "invalid initial accumulator value \(initialAccumulatorValue)")
             try checkHyperparameter(eps >= 0 && eps.isFinite, "Adagrad", "invalid eps \(eps)")
             try checkHyperparameter(weightDecay.isValid, "Adagrad", "invalid weight decay \(weightDecay)")
         }
@@ -43,9 +46,9 @@ public enum AdagradRule: UpdateRule {
         let clr = o.learningRate / (1 + Double(s.step - 1) * o.learningRateDecay)   // lr_t = lr / (1 + (t - 1) decay)
         let negClr = Float(-clr), eps = Float(o.eps)
         for j in p.indices {
-            s.sum[j] = Update.addcmul(s.sum[j], 1, g[j], g[j])                       // G <- G + g^2
-            let std = s.sum[j].squareRoot() + eps                                      // sqrt(G) + eps
-            p[j] = Update.addcdiv(p[j], negClr, g[j], std)                             // theta <- theta - lr_t g / (sqrt(G) + eps)
+            s.sum[j] = Update.addcmul(s.sum[j], 1, g[j], g[j])  // G <- G + g^2
+            let std = s.sum[j].squareRoot() + eps               // sqrt(G) + eps
+            p[j] = Update.addcdiv(p[j], negClr, g[j], std)      // theta <- theta - lr_t g / (sqrt(G) + eps)
         }
     }
 }
@@ -56,15 +59,19 @@ public typealias Adagrad = GroupOptimizer<AdagradRule>
 
 extension AdagradRule {
     public static func record(_ o: Options) -> [String: Double] {
-        var r = ["lr": o.learningRate, "lr_decay": o.learningRateDecay, "initial_accumulator_value": o.initialAccumulatorValue, "eps": o.eps]
+        var r = ["lr": o.learningRate, "lr_decay": o.learningRateDecay,
+                 "initial_accumulator_value": o.initialAccumulatorValue, "eps": o.eps]
         o.weightDecay.record(into: &r)
         return r
     }
     public static func options(from r: [String: Double]) throws -> Options {
         Options(learningRate: try r.value("lr"), learningRateDecay: try r.value("lr_decay"),
-                initialAccumulatorValue: try r.value("initial_accumulator_value"), eps: try r.value("eps"), weightDecay: .from(r))
+                initialAccumulatorValue: try r.value("initial_accumulator_value"), eps: try r.value("eps"),
+                weightDecay: .from(r))
     }
-    public static func record(_ s: State) -> StateRecord { StateRecord(scalars: ["step": Double(s.step)], arrays: ["sum": s.sum]) }
+    public static func record(_ s: State) -> StateRecord {
+        StateRecord(scalars: ["step": Double(s.step)], arrays: ["sum": s.sum])
+    }
     public static func state(from r: StateRecord, count: Int) throws -> State {
         State(step: try r.int("step"), sum: try r.array("sum", count: count))
     }

@@ -21,7 +21,8 @@ public enum AdamRule: UpdateRule {
         public func validate() throws { try validate(name: "Adam") }
 
         func validate(name: String) throws {
-            try checkHyperparameter(learningRate >= 0 && learningRate.isFinite, name, "invalid learning rate \(learningRate)")
+            try checkHyperparameter(learningRate >= 0 && learningRate.isFinite, name,
+                                    "invalid learning rate \(learningRate)")
             try checkHyperparameter(betas.0 >= 0 && betas.0 < 1, name, "invalid beta1 \(betas.0)")
             try checkHyperparameter(betas.1 >= 0 && betas.1 < 1, name, "invalid beta2 \(betas.1)")
             try checkHyperparameter(eps >= 0 && eps.isFinite, name, "invalid eps \(eps)")
@@ -37,7 +38,9 @@ public enum AdamRule: UpdateRule {
         public var maxExpAvgSq: [Float]?
     }
 
-    public static func makeState(count: Int, options: Options) -> State { AdamRule.state(count: count, amsgrad: options.amsgrad) }
+    public static func makeState(count: Int, options: Options) -> State {
+        AdamRule.state(count: count, amsgrad: options.amsgrad)
+    }
 
     static func state(count: Int, amsgrad: Bool) -> State {
         let zeros = [Float](repeating: 0, count: count)
@@ -54,8 +57,8 @@ public enum AdamRule: UpdateRule {
                        learningRate lr: Double, betas: (Double, Double), eps: Double) {
         s.step += 1
         let t = Double(s.step)
-        let biasCorrection1 = 1 - Foundationless.pow(betas.0, t)             // 1 - beta1^t
-        let biasCorrection2Sqrt = (1 - Foundationless.pow(betas.1, t)).squareRoot()  // sqrt(1 - beta2^t)
+        let biasCorrection1 = 1 - Libm.pow(betas.0, t)             // 1 - beta1^t
+        let biasCorrection2Sqrt = (1 - Libm.pow(betas.1, t)).squareRoot()  // sqrt(1 - beta2^t)
         let negStepSize = Float(-(lr / biasCorrection1))                     // lr / (1 - beta1^t)
         let w1 = Float(1 - betas.0), beta2 = Float(betas.1), w2 = Float(1 - betas.1)
         let bc2 = Float(biasCorrection2Sqrt), e = Float(eps)
@@ -71,7 +74,7 @@ public enum AdamRule: UpdateRule {
                             m[j] = Update.lerp(m[j], g[j], w1)                    // m <- beta1 m + (1 - beta1) g
                             v[j] = Update.addcmul(v[j] * beta2, w2, g[j], g[j])   // v <- beta2 v + (1 - beta2) g^2
                             vmax[j] = Swift.max(vmax[j], v[j])                     // AMSGrad: vmax <- max(vmax, v)
-                            let denom = vmax[j].squareRoot() / bc2 + e            // sqrt(vmax) / sqrt(1 - beta2^t) + eps
+                            let denom = vmax[j].squareRoot() / bc2 + e            // sqrt(vmax / (1 - beta2^t)) + eps
                             p[j] = Update.addcdiv(p[j], negStepSize, m[j], denom) // theta <- theta - lr m_hat / denom
                         }
                     } else {
@@ -79,10 +82,11 @@ public enum AdamRule: UpdateRule {
                         // scalar loop: no fusing beyond lerp's, which both use).
                         typealias V = SIMD8<Float>
                         let n = p.count, vectorEnd = n - n % 8
-                        let (vw1, vb2, vw2, vbc2, ve, vstep) = (V(repeating: w1), V(repeating: beta2), V(repeating: w2),
-                                                               V(repeating: bc2), V(repeating: e), V(repeating: negStepSize))
+                        let (vw1, vb2, vw2) = (V(repeating: w1), V(repeating: beta2), V(repeating: w2))
+                        let (vbc2, ve, vstep) = (V(repeating: bc2), V(repeating: e), V(repeating: negStepSize))
                         let lowWeight = Swift.abs(w1) < 0.5
-                        if let pp = p.baseAddress, let gp = g.baseAddress, let mp = m.baseAddress, let vp = v.baseAddress {
+                        if let pp = p.baseAddress, let gp = g.baseAddress,
+                           let mp = m.baseAddress, let vp = v.baseAddress {
                             var j = 0
                             while j < vectorEnd {
                                 let gj = UnsafeRawPointer(gp + j).loadUnaligned(as: V.self)
@@ -120,13 +124,14 @@ public typealias Adam = GroupOptimizer<AdamRule>
 
 extension AdamRule {
     public static func record(_ o: Options) -> [String: Double] {
-        var r = ["lr": o.learningRate, "beta1": o.betas.0, "beta2": o.betas.1, "eps": o.eps, "amsgrad": o.amsgrad ? 1 : 0]
+        var r = ["lr": o.learningRate, "beta1": o.betas.0, "beta2": o.betas.1, "eps": o.eps,
+                 "amsgrad": o.amsgrad ? 1 : 0]
         o.weightDecay.record(into: &r)
         return r
     }
     public static func options(from r: [String: Double]) throws -> Options {
-        Options(learningRate: try r.value("lr"), betas: (try r.value("beta1"), try r.value("beta2")), eps: try r.value("eps"),
-                weightDecay: .from(r), amsgrad: try r.value("amsgrad") != 0)
+        Options(learningRate: try r.value("lr"), betas: (try r.value("beta1"), try r.value("beta2")),
+                eps: try r.value("eps"), weightDecay: .from(r), amsgrad: try r.value("amsgrad") != 0)
     }
     public static func record(_ s: State) -> StateRecord {
         var arrays = ["exp_avg": s.expAvg, "exp_avg_sq": s.expAvgSq]
@@ -134,7 +139,8 @@ extension AdamRule {
         return StateRecord(scalars: ["step": Double(s.step)], arrays: arrays)
     }
     public static func state(from r: StateRecord, count: Int) throws -> State {
-        State(step: try r.int("step"), expAvg: try r.array("exp_avg", count: count), expAvgSq: try r.array("exp_avg_sq", count: count),
+        State(step: try r.int("step"), expAvg: try r.array("exp_avg", count: count),
+              expAvgSq: try r.array("exp_avg_sq", count: count),
               maxExpAvgSq: try r.optionalArray("max_exp_avg_sq", count: count))
     }
 }

@@ -29,7 +29,9 @@ public enum AdamWRule: UpdateRule {
 
     public typealias State = AdamRule.State
 
-    public static func makeState(count: Int, options: Options) -> State { AdamRule.state(count: count, amsgrad: options.amsgrad) }
+    public static func makeState(count: Int, options: Options) -> State {
+        AdamRule.state(count: count, amsgrad: options.amsgrad)
+    }
 
     public static func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
                        state s: inout State, options o: Options) {
@@ -48,9 +50,12 @@ extension AdamWRule {
          "weight_decay_decoupled": o.decoupledWeightDecay]
     }
     public static func options(from r: [String: Double]) throws -> Options {
-        Options(learningRate: try r.value("lr"), betas: (try r.value("beta1"), try r.value("beta2")), eps: try r.value("eps"),
-                decoupledWeightDecay: try r.value("weight_decay_decoupled"), amsgrad: try r.value("amsgrad") != 0)
+        Options(learningRate: try r.value("lr"), betas: (try r.value("beta1"), try r.value("beta2")),
+                eps: try r.value("eps"), decoupledWeightDecay: try r.value("weight_decay_decoupled"),
+                amsgrad: try r.value("amsgrad") != 0)
     }
     public static func record(_ s: State) -> StateRecord { AdamRule.record(s) }
-    public static func state(from r: StateRecord, count: Int) throws -> State { try AdamRule.state(from: r, count: count) }
+    public static func state(from r: StateRecord, count: Int) throws -> State {
+        try AdamRule.state(from: r, count: count)
+    }
 }

@@ -17,7 +17,8 @@ public enum AdamaxRule: UpdateRule {
         }
 
         public func validate() throws {
-            try AdamRule.Options(learningRate: learningRate, betas: betas, eps: eps, weightDecay: weightDecay).validate(name: "Adamax")
+            try AdamRule.Options(learningRate: learningRate, betas: betas, eps: eps, weightDecay: weightDecay)
+                .validate(name: "Adamax")
         }
     }
 
@@ -36,7 +37,7 @@ public enum AdamaxRule: UpdateRule {
     public static func update(parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
                        state s: inout State, options o: Options) {
         s.step += 1
-        let clr = o.learningRate / (1 - Foundationless.pow(o.betas.0, Double(s.step)))  // lr / (1 - beta1^t)
+        let clr = o.learningRate / (1 - Libm.pow(o.betas.0, Double(s.step)))  // lr / (1 - beta1^t)
         let w1 = Float(1 - o.betas.0), beta2 = Float(o.betas.1), eps = Float(o.eps), negClr = Float(-clr)
         for j in p.indices {
             s.expAvg[j] = Update.lerp(s.expAvg[j], g[j], w1)                      // m <- beta1 m + (1 - beta1) g
@@ -57,13 +58,14 @@ extension AdamaxRule {
         return r
     }
     public static func options(from r: [String: Double]) throws -> Options {
-        Options(learningRate: try r.value("lr"), betas: (try r.value("beta1"), try r.value("beta2")), eps: try r.value("eps"),
-                weightDecay: .from(r))
+        Options(learningRate: try r.value("lr"), betas: (try r.value("beta1"), try r.value("beta2")),
+                eps: try r.value("eps"), weightDecay: .from(r))
     }
     public static func record(_ s: State) -> StateRecord {
         StateRecord(scalars: ["step": Double(s.step)], arrays: ["exp_avg": s.expAvg, "exp_inf": s.expInf])
     }
     public static func state(from r: StateRecord, count: Int) throws -> State {
-        State(step: try r.int("step"), expAvg: try r.array("exp_avg", count: count), expInf: try r.array("exp_inf", count: count))
+        State(step: try r.int("step"), expAvg: try r.array("exp_avg", count: count),
+              expInf: try r.array("exp_inf", count: count))
     }
 }

@@ -9,13 +9,17 @@ public enum GradientClipping {
     @discardableResult
     public static func clipNorm(_ parameters: [Tensor], maxNorm: Double, normType: Double = 2,
                                 errorIfNonfinite: Bool = false) throws -> Float {
-        guard maxNorm >= 0, maxNorm.isFinite else { throw AxonError.invalid("clipNorm: max norm \(maxNorm) must be finite and >= 0") }
+        guard maxNorm >= 0, maxNorm.isFinite else {
+            throw AxonError.invalid("clipNorm: max norm \(maxNorm) must be finite and >= 0")
+        }
         guard normType > 0 else { throw AxonError.invalid("clipNorm: norm type \(normType) must be positive") }
         let grads = parameters.compactMap(\.grad)
         guard !grads.isEmpty else { return 0 }
         let norms = grads.map { g in
-            normType == 2 ? g.withUnsafeBufferPointer { b in b.baseAddress.map { Reduce.sumOfSquares($0, b.count) } ?? 0 }.squareRoot()
-                          : norm(g.scalars, normType)
+            normType == 2
+                ? g.withUnsafeBufferPointer { b in b.baseAddress.map { Reduce.sumOfSquares($0, b.count) } ?? 0 }
+                    .squareRoot()
+                : norm(g.scalars, normType)
         }
         let total = norm(norms, normType)
         if errorIfNonfinite && !total.isFinite {
@@ -30,7 +34,9 @@ public enum GradientClipping {
 
     /// Clamps every gradient element to [-clipValue, clipValue] (`clip_grad_value_`).
     public static func clipValue(_ parameters: [Tensor], clipValue: Double) throws {
-        guard clipValue >= 0, clipValue.isFinite else { throw AxonError.invalid("clipValue: clip value \(clipValue) must be finite and >= 0") }
+        guard clipValue >= 0, clipValue.isFinite else {
+            throw AxonError.invalid("clipValue: clip value \(clipValue) must be finite and >= 0")
+        }
         let c = Float(clipValue)
         for g in parameters.compactMap(\.grad) {
             g.withUnsafeMutableBufferPointer { b in for j in b.indices { b[j] = Swift.min(Swift.max(b[j], -c), c) } }
@@ -42,7 +48,7 @@ public enum GradientClipping {
         if p.isInfinite { return x.reduce(0) { Swift.max($0, Swift.abs($1)) } }
         if p == 2 { return x.reduce(0) { $0 + $1 * $1 }.squareRoot() }
         if p == 1 { return x.reduce(0) { $0 + Swift.abs($1) } }
-        let sum = x.reduce(Float(0)) { $0 + Float(Foundationless.pow(Double(Swift.abs($1)), p)) }
-        return Float(Foundationless.pow(Double(sum), 1 / p))
+        let sum = x.reduce(Float(0)) { $0 + Float(Libm.pow(Double(Swift.abs($1)), p)) }
+        return Float(Libm.pow(Double(sum), 1 / p))
     }
 }

@@ -49,10 +49,14 @@ public final class LBFGS: Optimizer {
     public private(set) var stepCount = 0
 
     public init(_ parameters: [Tensor], options: Options = Options()) throws {
-        guard options.learningRate > 0, options.learningRate.isFinite, options.maxIterations > 0, options.maxIterations < 1 << 30,
+        guard options.learningRate > 0, options.learningRate.isFinite,
+              options.maxIterations > 0, options.maxIterations < 1 << 30,
               options.historySize > 0,
-              (options.maxEvaluations ?? 1) > 0, options.toleranceGrad >= 0, options.toleranceChange >= 0 else {
-            throw AxonError.invalid("LBFGS: learning rate, max iterations, max evaluations and history size must be positive, tolerances >= 0")
+              (options.maxEvaluations ?? 1) > 0,
+              options.toleranceGrad >= 0,
+              options.toleranceChange >= 0 else {
+            throw AxonError.invalid("LBFGS: learning rate, max iterations, max evaluations and history size "
+                                    + "must be positive, tolerances >= 0")
         }
         parameterList = parameters
         self.options = options
@@ -126,7 +130,9 @@ public final class LBFGS: Optimizer {
             s.previousGradient = flatGrad
             s.previousLoss = loss
             // The first step is scaled to at most lr / |g|_1.
-            t = s.iterations == 1 ? Float(Swift.min(1, 1 / Double(flatGrad.reduce(0) { $0 + Swift.abs($1) })) * lr) : Float(lr)
+            t = s.iterations == 1
+                ? Float(Swift.min(1, 1 / Double(flatGrad.reduce(0) { $0 + Swift.abs($1) })) * lr)
+                : Float(lr)
             let gtd = dot(flatGrad, d)                                     // directional derivative g.d
             if Double(gtd) > -tolChange { break }
 
@@ -134,8 +140,8 @@ public final class LBFGS: Optimizer {
             var optimal = false
             if options.strongWolfe {
                 let start = try parameterList.map { try $0.copy() }
-                let result = try strongWolfe(closure: evaluate, start: start, t: t, d: d, f: loss, g: flatGrad, gtd: gtd,
-                                             maxLineSearch: maxEval - evals)
+                let result = try strongWolfe(closure: evaluate, start: start, t: t, d: d, f: loss, g: flatGrad,
+                                             gtd: gtd, maxLineSearch: maxEval - evals)
                 loss = result.f
                 flatGrad = result.g
                 t = result.t
@@ -168,7 +174,8 @@ public final class LBFGS: Optimizer {
     private struct LineSearchResult { var f: Double; var g: [Float]; var t: Float; var evaluations: Int }
 
     private func strongWolfe(closure: () throws -> Double, start: [Tensor], t initial: Float, d: [Float], f: Double,
-                             g: [Float], gtd: Float, maxLineSearch: Int, c1: Double = 1e-4, c2: Double = 0.9) throws -> LineSearchResult {
+                             g: [Float], gtd: Float, maxLineSearch: Int,
+                             c1: Double = 1e-4, c2: Double = 0.9) throws -> LineSearchResult {
         let tolChange = options.toleranceChange
         let dNorm = Double(maxAbs(d))
         var t = Double(initial)
@@ -187,17 +194,19 @@ public final class LBFGS: Optimizer {
         var bracket: [Double] = [], bracketF: [Double] = [], bracketG: [[Float]] = [], bracketGtd: [Double] = []
         // Bracketing phase: find an interval containing a point satisfying the conditions.
         while iteration < maxLineSearch {
-            if fNew > f + c1 * t * Double(gtd) || (iteration > 1 && fNew >= fPrev) {   // sufficient decrease fails
-                (bracket, bracketF, bracketG, bracketGtd) = ([tPrev, t], [fPrev, fNew], [gPrev, gNew], [gtdPrev, gtdNew])
+            if fNew > f + c1 * t * Double(gtd) || (iteration > 1 && fNew >= fPrev) {  // sufficient decrease fails
+                (bracket, bracketF, bracketG, bracketGtd) =
+                    ([tPrev, t], [fPrev, fNew], [gPrev, gNew], [gtdPrev, gtdNew])
                 break
             }
-            if Swift.abs(gtdNew) <= -c2 * Double(gtd) {                                      // strong curvature holds
+            if Swift.abs(gtdNew) <= -c2 * Double(gtd) {                                     // strong curvature holds
                 (bracket, bracketF, bracketG, bracketGtd) = ([t], [fNew], [gNew], [gtdNew])
                 done = true
                 break
             }
             if gtdNew >= 0 {
-                (bracket, bracketF, bracketG, bracketGtd) = ([tPrev, t], [fPrev, fNew], [gPrev, gNew], [gtdPrev, gtdNew])
+                (bracket, bracketF, bracketG, bracketGtd) =
+                    ([tPrev, t], [fPrev, fNew], [gPrev, gNew], [gtdPrev, gtdNew])
                 break
             }
             // Extrapolate with a cubic, within [t + 0.01 (t - tPrev), 10 t].
@@ -217,7 +226,8 @@ public final class LBFGS: Optimizer {
         var (low, high) = bracketF[0] <= (bracketF.last ?? bracketF[0]) ? (0, 1) : (1, 0)
         while !done && iteration < maxLineSearch && bracket.count == 2 {
             if Swift.abs(bracket[1] - bracket[0]) * dNorm < tolChange { break }
-            t = cubicInterpolate(bracket[0], bracketF[0], bracketGtd[0], bracket[1], bracketF[1], bracketGtd[1], bounds: nil)
+            t = cubicInterpolate(bracket[0], bracketF[0], bracketGtd[0],
+                                 bracket[1], bracketF[1], bracketGtd[1], bounds: nil)
             let hi = Swift.max(bracket[0], bracket[1]), lo = Swift.min(bracket[0], bracket[1])
             let eps = 0.1 * (hi - lo)
             if Swift.min(hi - t, t - lo) < eps {
@@ -241,7 +251,8 @@ public final class LBFGS: Optimizer {
                 if Swift.abs(gtdNew) <= -c2 * Double(gtd) {
                     done = true
                 } else if gtdNew * (bracket[high] - bracket[low]) >= 0 {
-                    (bracket[high], bracketF[high], bracketG[high], bracketGtd[high]) = (bracket[low], bracketF[low], bracketG[low], bracketGtd[low])
+                    (bracket[high], bracketF[high], bracketG[high], bracketGtd[high]) =
+                        (bracket[low], bracketF[low], bracketG[low], bracketGtd[low])
                 }
                 (bracket[low], bracketF[low], bracketG[low], bracketGtd[low]) = (t, fNew, gNew, gtdNew)
             }
@@ -270,8 +281,9 @@ public final class LBFGS: Optimizer {
         var w = ByteWriter()
         w.string("LBFGS")
         w.u64(UInt64(stepCount))
-        for v in [options.learningRate, Double(options.maxIterations), Double(options.maxEvaluations ?? -1), options.toleranceGrad,
-                  options.toleranceChange, Double(options.historySize), options.strongWolfe ? 1 : 0] { w.f64(v) }
+        for v in [options.learningRate, Double(options.maxIterations), Double(options.maxEvaluations ?? -1),
+                  options.toleranceGrad, options.toleranceChange, Double(options.historySize),
+                  options.strongWolfe ? 1 : 0] { w.f64(v) }
         func vector(_ v: [Float]?) {
             w.u64(UInt64(v?.count ?? 0)); w.u8(v == nil ? 0 : 1)
             v?.withUnsafeBufferPointer { w.floats($0) }
@@ -290,11 +302,15 @@ public final class LBFGS: Optimizer {
 
     public func restore(checkpointPayload bytes: [UInt8]) throws {
         var r = ByteReader(bytes, context: "LBFGS state")
-        guard try r.string(limit: 256) == "LBFGS" else { throw AxonError(.format, "LBFGS state: saved from another optimizer") }
+        guard try r.string(limit: 256) == "LBFGS" else {
+            throw AxonError(.format, "LBFGS state: saved from another optimizer")
+        }
         let steps = try r.count("step count", limit: 1 << 50)
         let v = try (0..<7).map { _ in try r.f64() }
-        let o = Options(learningRate: v[0], maxIterations: Int(exactly: v[1]) ?? 0, maxEvaluations: v[2] < 0 ? nil : Int(exactly: v[2]),
-                        toleranceGrad: v[3], toleranceChange: v[4], historySize: Int(exactly: v[5]) ?? 0, strongWolfe: v[6] != 0)
+        let o = Options(learningRate: v[0], maxIterations: Int(exactly: v[1]) ?? 0,
+                        maxEvaluations: v[2] < 0 ? nil : Int(exactly: v[2]),
+                        toleranceGrad: v[3], toleranceChange: v[4], historySize: Int(exactly: v[5]) ?? 0,
+                        strongWolfe: v[6] != 0)
         _ = try LBFGS([], options: o)   // validates
         let total = parameterList.reduce(0) { $0 + $1.count }
         func vector() throws -> [Float]? {
@@ -308,7 +324,9 @@ public final class LBFGS: Optimizer {
         s.direction = try vector()
         s.stepSize = Float(try r.f64())
         let pairs = Int(try r.u32())
-        guard pairs <= o.historySize else { throw AxonError(.format, "LBFGS state: \(pairs) history pairs exceed the history size") }
+        guard pairs <= o.historySize else {
+            throw AxonError(.format, "LBFGS state: \(pairs) history pairs exceed the history size")
+        }
         for _ in 0..<pairs {
             s.oldDirections.append(try vector() ?? [])
             s.oldSteps.append(try vector() ?? [])

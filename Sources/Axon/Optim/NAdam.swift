@@ -20,8 +20,10 @@ public enum NAdamRule: UpdateRule {
         }
 
         public func validate() throws {
-            try AdamRule.Options(learningRate: learningRate, betas: betas, eps: eps, weightDecay: weightDecay).validate(name: "NAdam")
-            try checkHyperparameter(momentumDecay >= 0 && momentumDecay.isFinite, "NAdam", "invalid momentum decay \(momentumDecay)")
+            try AdamRule.Options(learningRate: learningRate, betas: betas, eps: eps, weightDecay: weightDecay)
+                .validate(name: "NAdam")
+            try checkHyperparameter(momentumDecay >= 0 && momentumDecay.isFinite, "NAdam",
+                                    "invalid momentum decay \(momentumDecay)")
         }
     }
 
@@ -42,20 +44,22 @@ public enum NAdamRule: UpdateRule {
                        state s: inout State, options o: Options) {
         s.step += 1
         let t = Double(s.step), (beta1, beta2) = o.betas, lr = o.learningRate
-        let biasCorrection2 = Float(1 - Foundationless.pow(beta2, t))                           // 1 - beta2^t
-        let mu = beta1 * (1 - 0.5 * Foundationless.pow(0.96, t * o.momentumDecay))            // mu_t
-        let muNext = beta1 * (1 - 0.5 * Foundationless.pow(0.96, (t + 1) * o.momentumDecay))  // mu_{t+1}
+        let biasCorrection2 = Float(1 - Libm.pow(beta2, t))                           // 1 - beta2^t
+        let mu = beta1 * (1 - 0.5 * Libm.pow(0.96, t * o.momentumDecay))            // mu_t
+        let muNext = beta1 * (1 - 0.5 * Libm.pow(0.96, (t + 1) * o.momentumDecay))  // mu_{t+1}
         s.muProduct *= Float(mu)                                                               // prod_{k<=t} mu_k
         let muProductNext = Double(s.muProduct) * muNext
         let gradScale = Float(-lr * (1 - mu) / (1 - Double(s.muProduct)))
         let momentumScale = Float((-lr * muNext) / (1 - muProductNext))
         let w1 = Float(1 - beta1), b2 = Float(beta2), w2 = Float(1 - beta2), eps = Float(o.eps)
         for j in p.indices {
-            s.expAvg[j] = Update.lerp(s.expAvg[j], g[j], w1)                                   // m <- beta1 m + (1 - beta1) g
-            s.expAvgSq[j] = Update.addcmul(s.expAvgSq[j] * b2, w2, g[j], g[j])                 // v <- beta2 v + (1 - beta2) g^2
-            let denom = (s.expAvgSq[j] / biasCorrection2).squareRoot() + eps                   // sqrt(v / (1 - beta2^t)) + eps
-            p[j] = Update.addcdiv(p[j], gradScale, g[j], denom)                                // - lr (1 - mu_t) / (1 - prod mu) g / denom
-            p[j] = Update.addcdiv(p[j], momentumScale, s.expAvg[j], denom)                     // - lr mu_{t+1} / (1 - prod mu mu_{t+1}) m / denom
+            s.expAvg[j] = Update.lerp(s.expAvg[j], g[j], w1)                    // m <- beta1 m + (1 - beta1) g
+            s.expAvgSq[j] = Update.addcmul(s.expAvgSq[j] * b2, w2, g[j], g[j])  // v <- beta2 v + (1 - beta2) g^2
+            let denom = (s.expAvgSq[j] / biasCorrection2).squareRoot() + eps    // sqrt(v / (1 - beta2^t)) + eps
+            // theta <- theta - lr (1 - mu_t) / (1 - prod mu) g / denom
+            //                - lr mu_{t+1} / (1 - prod mu mu_{t+1}) m / denom
+            p[j] = Update.addcdiv(p[j], gradScale, g[j], denom)
+            p[j] = Update.addcdiv(p[j], momentumScale, s.expAvg[j], denom)
         }
     }
 }
@@ -66,19 +70,21 @@ public typealias NAdam = GroupOptimizer<NAdamRule>
 
 extension NAdamRule {
     public static func record(_ o: Options) -> [String: Double] {
-        var r = ["lr": o.learningRate, "beta1": o.betas.0, "beta2": o.betas.1, "eps": o.eps, "momentum_decay": o.momentumDecay]
+        var r = ["lr": o.learningRate, "beta1": o.betas.0, "beta2": o.betas.1, "eps": o.eps,
+                 "momentum_decay": o.momentumDecay]
         o.weightDecay.record(into: &r)
         return r
     }
     public static func options(from r: [String: Double]) throws -> Options {
-        Options(learningRate: try r.value("lr"), betas: (try r.value("beta1"), try r.value("beta2")), eps: try r.value("eps"),
-                weightDecay: .from(r), momentumDecay: try r.value("momentum_decay"))
+        Options(learningRate: try r.value("lr"), betas: (try r.value("beta1"), try r.value("beta2")),
+                eps: try r.value("eps"), weightDecay: .from(r), momentumDecay: try r.value("momentum_decay"))
     }
     public static func record(_ s: State) -> StateRecord {
-        StateRecord(scalars: ["step": Double(s.step), "mu_product": Double(s.muProduct)], arrays: ["exp_avg": s.expAvg, "exp_avg_sq": s.expAvgSq])
+        StateRecord(scalars: ["step": Double(s.step), "mu_product": Double(s.muProduct)],
+                    arrays: ["exp_avg": s.expAvg, "exp_avg_sq": s.expAvgSq])
     }
     public static func state(from r: StateRecord, count: Int) throws -> State {
-        State(step: try r.int("step"), muProduct: Float(try r.scalar("mu_product")), expAvg: try r.array("exp_avg", count: count),
-              expAvgSq: try r.array("exp_avg_sq", count: count))
+        State(step: try r.int("step"), muProduct: Float(try r.scalar("mu_product")),
+              expAvg: try r.array("exp_avg", count: count), expAvgSq: try r.array("exp_avg_sq", count: count))
     }
 }

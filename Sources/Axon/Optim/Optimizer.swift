@@ -66,7 +66,7 @@ public protocol OptimizerOptions: Sendable {
     func validate() throws
 }
 
-/// Gaussian gradient noise (Neelakantan et al., 2015; seed 000's noise-injected descent):
+/// Gaussian gradient noise (Neelakantan et al., 2015; noise-injected gradient descent):
 /// before each update, g <- g + N(0, sigma_t^2) with sigma_t^2 = eta / (1 + t)^gamma, t the
 /// number of steps taken so far. The noise has its own seeded stream.
 public struct GradientNoise: Sendable {
@@ -91,7 +91,7 @@ public struct GradientNoise: Sendable {
 
 extension Double {
     /// (1 + x)^y.
-    static func pow1p(_ x: Double, _ y: Double) -> Double { Foundationless.pow(1 + x, y) }
+    static func pow1p(_ x: Double, _ y: Double) -> Double { Libm.pow(1 + x, y) }
 }
 
 /// An optimizer's update rule: its options, its per-parameter state and the update itself.
@@ -227,21 +227,6 @@ enum Update {
     @inline(__always) static func addcdiv(_ a: Float, _ v: Float, _ b: Float, _ c: Float) -> Float { a + v * b / c }
 }
 
-#if canImport(Glibc)
-import Glibc
-enum Foundationless {
-    static func pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
-    static func exp(_ x: Double) -> Double { Glibc.exp(x) }
-    static func log(_ x: Double) -> Double { Glibc.log(x) }
-}
-#elseif canImport(Darwin)
-import Darwin
-enum Foundationless {
-    static func pow(_ x: Double, _ y: Double) -> Double { Darwin.pow(x, y) }
-    static func exp(_ x: Double) -> Double { Darwin.exp(x) }
-    static func log(_ x: Double) -> Double { Darwin.log(x) }
-}
-#endif
 
 func checkHyperparameter(_ ok: Bool, _ optimizer: String, _ message: @autoclosure () -> String) throws {
     guard ok else { throw AxonError.invalid("\(optimizer): \(message())") }

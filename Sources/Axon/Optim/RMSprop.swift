@@ -21,7 +21,8 @@ public enum RMSpropRule: UpdateRule {
         }
 
         public func validate() throws {
-            try checkHyperparameter(learningRate >= 0 && learningRate.isFinite, "RMSprop", "invalid learning rate \(learningRate)")
+            try checkHyperparameter(learningRate >= 0 && learningRate.isFinite, "RMSprop",
+                                    "invalid learning rate \(learningRate)")
             try checkHyperparameter(alpha >= 0 && alpha <= 1, "RMSprop", "invalid alpha \(alpha)")
             try checkHyperparameter(eps >= 0 && eps.isFinite, "RMSprop", "invalid eps \(eps)")
             try checkHyperparameter(momentum >= 0 && momentum.isFinite, "RMSprop", "invalid momentum \(momentum)")
@@ -47,22 +48,23 @@ public enum RMSpropRule: UpdateRule {
         let alpha = Float(o.alpha), oneMinusAlpha = Float(1 - o.alpha), eps = Float(o.eps)
         let mu = Float(o.momentum), negLr = Float(-o.learningRate)
         for j in p.indices {
-            s.squareAverage[j] = Update.addcmul(s.squareAverage[j] * alpha, oneMinusAlpha, g[j], g[j])  // v <- alpha v + (1 - alpha) g^2
+            // v <- alpha v + (1 - alpha) g^2
+            s.squareAverage[j] = Update.addcmul(s.squareAverage[j] * alpha, oneMinusAlpha, g[j], g[j])
             var avg: Float
             if s.gradientAverage != nil {
-                let m = Update.lerp(s.gradientAverage?[j] ?? 0, g[j], oneMinusAlpha)                   // m <- alpha m + (1 - alpha) g
+                let m = Update.lerp(s.gradientAverage?[j] ?? 0, g[j], oneMinusAlpha)    // m <- alpha m + (1 - alpha) g
                 s.gradientAverage?[j] = m
-                avg = Update.addcmul(s.squareAverage[j], -1, m, m).squareRoot()                        // sqrt(v - m^2)
+                avg = Update.addcmul(s.squareAverage[j], -1, m, m).squareRoot()         // sqrt(v - m^2)
             } else {
-                avg = s.squareAverage[j].squareRoot()                                                  // sqrt(v)
+                avg = s.squareAverage[j].squareRoot()                                   // sqrt(v)
             }
             avg += eps
             if s.momentumBuffer != nil {
-                let b = Update.addcdiv((s.momentumBuffer?[j] ?? 0) * mu, 1, g[j], avg)                 // b <- mu b + g / avg
+                let b = Update.addcdiv((s.momentumBuffer?[j] ?? 0) * mu, 1, g[j], avg)  // b <- mu b + g / avg
                 s.momentumBuffer?[j] = b
-                p[j] = p[j] + negLr * b                                                                // theta <- theta - lr b
+                p[j] = p[j] + negLr * b                                                 // theta <- theta - lr b
             } else {
-                p[j] = Update.addcdiv(p[j], negLr, g[j], avg)                                          // theta <- theta - lr g / avg
+                p[j] = Update.addcdiv(p[j], negLr, g[j], avg)                           // theta <- theta - lr g / avg
             }
         }
     }
@@ -75,13 +77,14 @@ public typealias RMSprop = GroupOptimizer<RMSpropRule>
 
 extension RMSpropRule {
     public static func record(_ o: Options) -> [String: Double] {
-        var r = ["lr": o.learningRate, "alpha": o.alpha, "eps": o.eps, "momentum": o.momentum, "centered": o.centered ? 1 : 0]
+        var r = ["lr": o.learningRate, "alpha": o.alpha, "eps": o.eps, "momentum": o.momentum,
+                 "centered": o.centered ? 1 : 0]
         o.weightDecay.record(into: &r)
         return r
     }
     public static func options(from r: [String: Double]) throws -> Options {
-        Options(learningRate: try r.value("lr"), alpha: try r.value("alpha"), eps: try r.value("eps"), momentum: try r.value("momentum"),
-                centered: try r.value("centered") != 0, weightDecay: .from(r))
+        Options(learningRate: try r.value("lr"), alpha: try r.value("alpha"), eps: try r.value("eps"),
+                momentum: try r.value("momentum"), centered: try r.value("centered") != 0, weightDecay: .from(r))
     }
     public static func record(_ s: State) -> StateRecord {
         var arrays = ["square_avg": s.squareAverage]
@@ -90,7 +93,8 @@ extension RMSpropRule {
         return StateRecord(arrays: arrays)
     }
     public static func state(from r: StateRecord, count: Int) throws -> State {
-        State(squareAverage: try r.array("square_avg", count: count), gradientAverage: try r.optionalArray("grad_avg", count: count),
+        State(squareAverage: try r.array("square_avg", count: count),
+              gradientAverage: try r.optionalArray("grad_avg", count: count),
               momentumBuffer: try r.optionalArray("momentum_buffer", count: count))
     }
 }

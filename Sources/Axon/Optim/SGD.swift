@@ -19,10 +19,12 @@ public enum SGDRule: UpdateRule {
         }
 
         public func validate() throws {
-            try checkHyperparameter(learningRate >= 0 && learningRate.isFinite, "SGD", "invalid learning rate \(learningRate)")
+            try checkHyperparameter(learningRate >= 0 && learningRate.isFinite, "SGD",
+                                    "invalid learning rate \(learningRate)")
             try checkHyperparameter(momentum >= 0 && momentum.isFinite, "SGD", "invalid momentum \(momentum)")
             try checkHyperparameter(dampening.isFinite, "SGD", "invalid dampening \(dampening)")
-            try checkHyperparameter(!nesterov || (momentum > 0 && dampening == 0), "SGD", "Nesterov momentum requires a momentum and zero dampening")
+            try checkHyperparameter(!nesterov || (momentum > 0 && dampening == 0), "SGD",
+                                    "Nesterov momentum requires a momentum and zero dampening")
             try checkHyperparameter(weightDecay.isValid, "SGD", "invalid weight decay \(weightDecay)")
         }
     }
@@ -77,7 +79,9 @@ extension SGDRule {
         Options(learningRate: try r.value("lr"), momentum: try r.value("momentum"), dampening: try r.value("dampening"),
                 nesterov: try r.value("nesterov") != 0, weightDecay: .from(r))
     }
-    public static func record(_ s: State) -> StateRecord { StateRecord(arrays: s.momentumBuffer.map { ["momentum_buffer": $0] } ?? [:]) }
+    public static func record(_ s: State) -> StateRecord {
+        StateRecord(arrays: s.momentumBuffer.map { ["momentum_buffer": $0] } ?? [:])
+    }
     public static func state(from r: StateRecord, count: Int) throws -> State {
         State(momentumBuffer: try r.optionalArray("momentum_buffer", count: count))
     }

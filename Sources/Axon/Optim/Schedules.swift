@@ -235,3 +235,40 @@ public final class ReduceLROnPlateau {
         }
     }
 }
+
+// MARK: - Checkpoint state
+
+/// The step count (u64).
+extension LRScheduler: CheckpointState {
+    func write(to w: inout ByteWriter) { w.u64(UInt64(stepCount)) }
+
+    func read(from r: inout ByteReader) throws {
+        restore(stepCount: try r.count("scheduler steps", limit: 1 << 50))
+    }
+}
+
+/// The best metric (f64), bad steps and cooldown counter (u64), and the learning rate of
+/// each group of the optimizer (u32 count, f64 each), which the plateau has lowered.
+extension ReduceLROnPlateau: CheckpointState {
+    func write(to w: inout ByteWriter) {
+        w.f64(best)
+        w.u64(UInt64(badSteps))
+        w.u64(UInt64(cooldownCounter))
+        let rates = optimizer.learningRates
+        w.u32(UInt32(rates.count))
+        for rate in rates { w.f64(rate) }
+    }
+
+    func read(from r: inout ByteReader) throws {
+        let best = try r.f64()
+        let bad = try r.count("bad steps", limit: 1 << 50), cooldown = try r.count("cooldown", limit: 1 << 50)
+        let n = Int(try r.u32())
+        let rates = try (0..<n).map { _ in try r.f64() }
+        guard rates.count == optimizer.learningRates.count else {
+            throw AxonError(.format,
+                            "checkpoint: the plateau schedule has \(rates.count) rates for \(optimizer.learningRates.count) groups")
+        }
+        restore(best: best, badSteps: bad, cooldownCounter: cooldown)
+        optimizer.learningRates = rates
+    }
+}

@@ -1,6 +1,7 @@
 /// The one error type every Axon operation throws.
 ///
-/// `kind` is stable and maps 1:1 to the C door's `axon_status` codes; `message` names the
+/// `kind` is stable and its raw values are the C door's `axon_status` codes (the table of
+/// codes and their descriptions is this enum; include/axon.h is checked against it); `message` names the
 /// operation and the shapes involved, e.g. `matmul: inner dimensions differ: [2, 3] x [4, 5]`.
 public struct AxonError: Error, CustomStringConvertible, Equatable {
     public enum Kind: Int32, Sendable {
@@ -16,6 +17,22 @@ public struct AxonError: Error, CustomStringConvertible, Equatable {
         case io = 5
         /// A file is truncated, corrupt or of an unsupported version.
         case format = 6
+        /// A bug in Axon, not in the caller (the C door reports anything that is not an
+        /// `AxonError` with this code).
+        case internalError = 7
+
+        /// A short English description, the C door's `axon_status_string`.
+        public var summary: StaticString {
+            switch self {
+            case .invalidArgument: return "invalid argument"
+            case .shapeMismatch: return "shape mismatch"
+            case .invalidState: return "invalid state"
+            case .outOfMemory: return "out of memory"
+            case .io: return "I/O error"
+            case .format: return "bad file format"
+            case .internalError: return "internal error"
+            }
+        }
     }
 
     public let kind: Kind

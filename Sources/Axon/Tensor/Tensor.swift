@@ -101,7 +101,9 @@ public final class Tensor: @unchecked Sendable {
 
     /// In-place access to the elements, for optimizer updates and loaders. It bypasses the
     /// graph: use it on leaves, outside recording, as `torch.no_grad()` updates do.
-    public func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+    public func withUnsafeMutableBufferPointer<R>(
+        _ body: (UnsafeMutableBufferPointer<Float>) throws -> R
+    ) rethrows -> R {
         try body(UnsafeMutableBufferPointer(start: storage.pointer, count: count))
     }
 

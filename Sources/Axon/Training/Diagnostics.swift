@@ -33,7 +33,7 @@ public struct LogUniform: Sendable {
         self.high = high
     }
     func sample(_ g: inout PRNG) -> Double {
-        Foundationless.exp(Foundationless.log(low) + Double(g.nextFloat()) * (Foundationless.log(high) - Foundationless.log(low)))
+        Libm.exp(Libm.log(low) + Double(g.nextFloat()) * (Libm.log(high) - Libm.log(low)))
     }
 }
 
@@ -71,11 +71,11 @@ public func coarseToFineSearch(space: [String: LogUniform], trialsPerRound: Int,
         all.sort { ($0.score.isNaN ? .infinity : $0.score) < ($1.score.isNaN ? .infinity : $1.score) }
         guard let best = all.first else { break }
         for (name, range) in current {
-            let center = Foundationless.log(best.parameters[name] ?? range.low)
-            let half = (Foundationless.log(range.high) - Foundationless.log(range.low)) * shrink / 2
+            let center = Libm.log(best.parameters[name] ?? range.low)
+            let half = (Libm.log(range.high) - Libm.log(range.low)) * shrink / 2
             let full = space[name] ?? range
-            let low = Swift.max(Foundationless.exp(center - half), full.low)
-            let high = Swift.min(Foundationless.exp(center + half), full.high)
+            let low = Swift.max(Libm.exp(center - half), full.low)
+            let high = Swift.min(Libm.exp(center + half), full.high)
             current[name] = try LogUniform(low, Swift.max(high, low))
         }
     }

@@ -1,44 +1,10 @@
-/// What happens when a loss or a gradient is NaN or infinite (seed 004).
+/// What happens when a loss or a gradient is NaN or infinite (an overflow, a log of zero): the
+/// step is not applied, so one bad batch does not corrupt the model.
 public enum NonFiniteAction: Sendable {
     /// Skip the update (the step is counted in `EpochRecord.skippedSteps`).
     case skipStep
     /// Restore the parameters and buffers of the last good step, then skip.
     case rollback
-}
-
-/// Early stopping on the validation loss (Prechelt, 1998): stop after `patience` epochs
-/// without an improvement larger than `minDelta`, optionally restoring the best weights.
-public struct EarlyStopping: Sendable {
-    public var patience: Int
-    public var minDelta: Double
-    public var restoreBestWeights: Bool
-    /// The best validation loss so far, the epochs since it, and its epoch (0-based).
-    public internal(set) var best: Double = .infinity
-    public internal(set) var epochsWithoutImprovement = 0
-    public internal(set) var bestEpoch: Int?
-
-    public init(patience: Int, minDelta: Double = 0, restoreBestWeights: Bool = true) throws {
-        guard patience >= 0, minDelta >= 0, minDelta.isFinite else {
-            throw AxonError.invalid("EarlyStopping: patience \(patience) and min delta \(minDelta) must be >= 0")
-        }
-        self.patience = patience
-        self.minDelta = minDelta
-        self.restoreBestWeights = restoreBestWeights
-    }
-
-    /// Records an epoch's validation loss; returns whether it is a new best.
-    mutating func record(_ loss: Double, epoch: Int) -> Bool {
-        if loss < best - minDelta {
-            best = loss
-            bestEpoch = epoch
-            epochsWithoutImprovement = 0
-            return true
-        }
-        epochsWithoutImprovement += 1
-        return false
-    }
-
-    var shouldStop: Bool { epochsWithoutImprovement > patience }
 }
 
 /// One epoch of a fit.
@@ -195,12 +161,8 @@ public final class Trainer {
     /// optimizer, schedules, early stopping and the loader, so the next `fit` picks up at the
     /// next epoch exactly as if training had not stopped.
     public func resume(from path: String, loader: inout DataLoader) throws {
-        let file = try AxonFile.decode(FileIO.read(path), knownVersions: Checkpoint.known)
-        _ = try Checkpoint.restore(file, model: model, optimizer: optimizer, scheduler: scheduler, plateau: plateau, loader: &loader)
-        if let (stopping, weights) = try Checkpoint.earlyStopping(in: file, stateCount: model.stateDict().count) {
-            earlyStopping = stopping
-            bestWeights = weights
-        }
+        try Checkpoint.restore(from: path, model: model, optimizer: optimizer, scheduler: scheduler, plateau: plateau,
+                               loader: &loader, earlyStopping: &earlyStopping, bestWeights: &bestWeights)
         epochsCompleted = loader.epochsStarted
     }
 
@@ -254,29 +216,34 @@ public final class Trainer {
     }
 }
 
-extension Tensor {
-    /// Whether every element is finite.
-    public var allFinite: Bool { withUnsafeBufferPointer { $0.allSatisfy(\.isFinite) } }
+// MARK: - By name (what the C and Python doors call)
 
-    /// The index of the largest element along `axis` (first one on ties), as floats.
-    public func argmax(axis: Int) throws -> Tensor {
-        let a = try Shape.axis(axis, rank: rank, op: "argmax")
-        guard shape[a] > 0 else { throw AxonError.shape("argmax: empty axis in shape \(shape)") }
-        let (outer, size, inner) = split(around: a)
-        var outShape = shape
-        outShape.remove(at: a)
-        let out = try Tensor.uninitialized(outShape)
-        for o in 0..<outer {
-            for j in 0..<inner {
-                var best = 0
-                var bestValue = pointer[o * size * inner + j]
-                for k in 1..<Swift.max(size, 1) where k < size {
-                    let v = pointer[(o * size + k) * inner + j]
-                    if v > bestValue || (v.isNaN && !bestValue.isNaN) { best = k; bestValue = v }
-                }
-                out.pointer[o * inner + j] = Float(best)
-            }
-        }
-        return out
+/// One training step: forward, `lossName`'s loss, backward, optional norm clipping, update.
+/// Returns the loss before the update.
+@discardableResult
+public func trainStep(model: any Layer, optimizer: any Optimizer, loss lossName: String, input: Tensor, target: Tensor,
+                      clipNorm: Double? = nil) throws -> Float {
+    let value = try GradMode.with(enabled: true) { try loss(named: lossName, model(input), target) }
+    optimizer.zeroGrad()
+    try value.backward()
+    if let clipNorm { try GradientClipping.clipNorm(optimizer.parameters, maxNorm: clipNorm) }
+    try optimizer.step()
+    return try value.item()
+}
+
+/// The fit loop by name: shuffled batches of `batchSize` (seeded by `seed`), `lossName`'s
+/// loss (mean), optional norm clipping, `scheduler` stepped once per epoch, validation on
+/// `validation` when given.
+public func fit(model: any Layer, optimizer: any Optimizer, scheduler: LRScheduler? = nil, loss lossName: String,
+                features: Tensor, targets: Tensor, validation: Dataset? = nil, epochs: Int, batchSize: Int,
+                seed: UInt64, clipNorm: Double? = nil) throws -> History {
+    if let scheduler, scheduler.optimizer !== optimizer {
+        throw AxonError.invalid("fit: the scheduler was made for another optimizer")
     }
+    var loader = try DataLoader(Dataset(features: features, targets: targets), batchSize: batchSize, shuffle: true,
+                                seed: seed)
+    let trainer = Trainer(model: model, optimizer: optimizer) { try loss(named: lossName, $0, $1) }
+    trainer.scheduler = scheduler
+    trainer.clipNorm = clipNorm
+    return try trainer.fit(&loader, validation: validation, epochs: epochs)
 }

@@ -15,6 +15,8 @@ floats; a scalar has shape [] and one datum).
 
 layers.json:
     {"generator": "generate_layers.py", "torch": "<version>",
+     "added_with_torch": {version: [name, ...]},  # optional: cases merged into an older file by another
+                                                  # torch version (the script itself always writes all)
      "cases": {name: {
         "train": bool,           # module mode during the forward
         "state": {key: tensor},  # full state_dict before the forward, in state_dict order
@@ -186,6 +188,14 @@ LAYER_CASES = [
      (2, 3, 5, 5), "normal", False),
     ("weightnorm_linear", lambda: weight_norm(nn.Linear(5, 3)), (4, 5), "normal", True),
     ("weightnorm_conv2d", lambda: weight_norm(nn.Conv2d(3, 4, 3)), (2, 3, 5, 5), "normal", True),
+    # Appended after the others: a case's seeds come from its index, so inserting earlier would change them.
+    ("unflatten", lambda: nn.Unflatten(1, (2, 3)), (4, 6), "normal", True),
+    ("unflatten_neg", lambda: nn.Unflatten(-1, (-1, 2)), (3, 2, 4), "normal", True),
+    ("adaptive_avgpool2d", lambda: nn.AdaptiveAvgPool2d(1), (2, 3, 5, 7), "normal", True),
+    # Height 8 into 3 bins: rows [0, 3), [2, 6), [5, 8) overlap and have sizes 3, 4, 3; width 5 into 2: [0, 3), [2, 5).
+    ("adaptive_avgpool2d_uneven", lambda: nn.AdaptiveAvgPool2d((3, 2)), (2, 2, 8, 5), "normal", True),
+    # Height 3 into 4 bins (more bins than rows): [0, 1), [0, 2), [1, 3), [2, 3).
+    ("adaptive_avgpool2d_larger", lambda: nn.AdaptiveAvgPool2d((4, 3)), (1, 2, 3, 6), "normal", True),
 ]
 
 # (name, description, module factory, step shape, eval shape)

@@ -1,5 +1,6 @@
-"""The lecture's polynomial fit (seed 002, "fit y = a + b x + c x^2 + d x^3 using plain
-pytorch"), run with torch autograd from fixed starting values; writes polyfit.json.
+"""The polynomial fit of PyTorch's "Learning PyTorch with Examples" tutorial (fit
+y = a + b x + c x^2 + d x^3 to sin on [-pi, pi] by plain gradient descent), run with torch
+autograd from fixed starting values; writes polyfit.json.
 
     python3 Tests/AxonTests/Fixtures/generate_polyfit.py   # needs torch
 """

@@ -2,7 +2,9 @@
 
 Each declaration has the C prototype above it. Functions that return an ``axon_status`` share
 one ``errcheck`` that raises the matching :mod:`axon.errors` exception carrying
-``axon_last_error()``. Nothing here owns anything; see :mod:`axon.tensor` for that.
+``axon_last_error()``. There is no other logic here and nothing owns anything: the owning
+wrappers of layer 2 (:mod:`axon._owned`, :mod:`axon.tensor`, :mod:`axon._objects`,
+:mod:`axon._ops`) are the only modules that import this one.
 
 The library is looked up in this order:
 
@@ -296,9 +298,13 @@ axon_model_load = _declare("axon_model_load", c_int, [POINTER(model_p), c_char_p
 axon_model_free = _declare("axon_model_free", None, [model_p])
 # axon_status axon_model_save(const axon_model *m, const char *path);
 axon_model_save = _declare("axon_model_save", c_int, [model_p, c_char_p], status=True)
-# axon_status axon_checkpoint_save(const char *path, axon_model *m, axon_optimizer *opt, axon_scheduler *sched);
-axon_checkpoint_save = _declare("axon_checkpoint_save", c_int, [c_char_p, model_p, optimizer_p, scheduler_p], status=True)
-# axon_status axon_checkpoint_restore(const char *path, axon_model *m, axon_optimizer *opt, axon_scheduler *sched);
+# axon_status axon_checkpoint_save(const char *path, axon_model *m, axon_optimizer *opt,
+#                                  axon_scheduler *sched);
+axon_checkpoint_save = _declare(
+    "axon_checkpoint_save", c_int, [c_char_p, model_p, optimizer_p, scheduler_p], status=True
+)
+# axon_status axon_checkpoint_restore(const char *path, axon_model *m, axon_optimizer *opt,
+#                                     axon_scheduler *sched);
 axon_checkpoint_restore = _declare(
     "axon_checkpoint_restore", c_int, [c_char_p, model_p, optimizer_p, scheduler_p], status=True
 )
@@ -458,6 +464,7 @@ axon_fit = _declare(
     status=True,
 )
 
+# ---- Loading refuses a library of another ABI than the one declared above ---------------------
 
 if axon_abi_version() != ABI_VERSION:
     raise ImportError(
@@ -465,17 +472,3 @@ if axon_abi_version() != ABI_VERSION:
         f"these bindings need {ABI_VERSION}"
     )
 
-
-def version() -> str:
-    """The loaded library's version string, e.g. ``"0.1.0"``."""
-    return axon_version().decode("ascii")
-
-
-def read_string(fn, *args) -> str:
-    """Calls an ``axon_*`` function that writes text snprintf-style (``..., char *out, size_t
-    capacity, size_t *out_length``): asks for the length, then reads the text."""
-    length = c_size_t()
-    fn(*args, None, 0, ctypes.byref(length))
-    buffer = ctypes.create_string_buffer(length.value + 1)
-    fn(*args, buffer, len(buffer), None)
-    return buffer.value.decode("utf-8")

@@ -1,9 +1,11 @@
 """Layer 2: owning wrappers of the ``axon_model``, ``axon_optimizer`` and ``axon_scheduler``
 handles, one Python object per handle (see :mod:`axon.tensor` for ``axon_tensor``).
 
-Each wrapper releases its handle in :meth:`close`, on leaving a ``with`` block and when it is
-garbage collected; closing twice is harmless. These classes mirror the C functions one to one;
-the PyTorch-shaped API (:mod:`axon.nn`, :mod:`axon.optim`) is built on them.
+Each wrapper derives from :class:`axon._owned._Owned`: it releases its handle in
+:meth:`~axon._owned._Owned.close`, on leaving a ``with`` block and when it is garbage
+collected; closing twice is harmless. These classes mirror the C functions one to one, taking
+and returning wrappers; the PyTorch-shaped API (:mod:`axon.nn`, :mod:`axon.optim`,
+:mod:`axon.serialization`) is built on them.
 """
 
 from __future__ import annotations
@@ -12,67 +14,10 @@ import math
 from ctypes import byref, c_char_p, c_double, c_float, c_size_t
 
 from . import _lib
-from .errors import StateError
+from ._owned import _handle_or_null, _options, _Owned, _path, _read_string, _tensor_array
 from .tensor import Tensor
 
 __all__ = ["Model", "Optimizer", "Scheduler", "EpochRecord"]
-
-
-class _Owned:
-    """The lifetime protocol shared by the wrappers; subclasses set ``_free`` and ``_kind``."""
-
-    __slots__ = ("_handle", "__weakref__")
-    _kind = "object"
-
-    @staticmethod
-    def _free(handle) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def close(self) -> None:
-        """Releases the handle. Further use raises :class:`StateError`; closing again is a no-op."""
-        handle, self._handle = getattr(self, "_handle", None), None
-        if handle:
-            type(self)._free(handle)
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown: the module may already be gone
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
-    @property
-    def closed(self) -> bool:
-        return not getattr(self, "_handle", None)
-
-    @property
-    def _h(self):
-        if not getattr(self, "_handle", None):
-            raise StateError(f"{self._kind} is closed")
-        return self._handle
-
-
-def _tensor_array(tensors) -> tuple:
-    """A C array of tensor handles and its length."""
-    handles = [t._h for t in tensors]
-    return (_lib.tensor_p * max(len(handles), 1))(*handles), len(handles)
-
-
-def _options(options: dict) -> tuple:
-    """Options as the C door's parallel key and value arrays, and their length."""
-    items = [(k, float(v)) for k, v in options.items()]
-    keys = (c_char_p * max(len(items), 1))(*(k.encode() for k, _ in items))
-    values = (c_double * max(len(items), 1))(*(v for _, v in items))
-    return keys, values, len(items)
-
-
-def _path(path) -> bytes:
-    return str(path).encode()
 
 
 class EpochRecord:
@@ -115,12 +60,24 @@ class Model(_Owned):
         """A model read from a file written by :meth:`save`."""
         out = _lib.model_p()
         _lib.axon_model_load(byref(out), _path(path))
-        model = cls.__new__(cls)
-        model._handle = out
-        return model
+        return cls._adopt(out)
 
     def save(self, path) -> None:
+        """Writes the architecture and the state to ``path`` (read back by :meth:`load`)."""
         _lib.axon_model_save(self._h, _path(path))
+
+    def save_checkpoint(self, path, optimizer: Optimizer | None = None,
+                        scheduler: Scheduler | None = None) -> None:
+        """Writes this model with the state of ``optimizer`` (moments, step count) and
+        ``scheduler`` (position), atomically, for an exact resume with
+        :meth:`restore_checkpoint`."""
+        _lib.axon_checkpoint_save(_path(path), self._h, *_checkpoint_handles(optimizer, scheduler))
+
+    def restore_checkpoint(self, path, optimizer: Optimizer | None = None,
+                           scheduler: Scheduler | None = None) -> None:
+        """Restores a checkpoint written by :meth:`save_checkpoint` into this model,
+        ``optimizer`` and ``scheduler``, which must be built the same way as the saved ones."""
+        _lib.axon_checkpoint_restore(_path(path), self._h, *_checkpoint_handles(optimizer, scheduler))
 
     def forward(self, x: Tensor) -> Tensor:
         out = _lib.tensor_p()
@@ -142,12 +99,13 @@ class Model(_Owned):
     @property
     def spec(self) -> str:
         """The canonical text spec."""
-        return _lib.read_string(_lib.axon_model_spec, self._h)
+        return _read_string(_lib.axon_model_spec, self._h)
 
     def state(self) -> list[tuple[str, Tensor]]:
         """The state tensors (parameters and buffers) by name, in PyTorch's order; the very
         tensors the model uses."""
-        return self._named(_lib.axon_model_state_count, _lib.axon_model_state_tensor, _lib.axon_model_state_name)
+        return self._named(_lib.axon_model_state_count, _lib.axon_model_state_tensor,
+                           _lib.axon_model_state_name)
 
     def named_parameters(self) -> list[tuple[str, Tensor]]:
         """The parameter tensors by name, in PyTorch's parameters() order."""
@@ -160,7 +118,7 @@ class Model(_Owned):
         for i in range(count(handle)):
             out = _lib.tensor_p()
             tensor_at(byref(out), handle, i)
-            result.append((_lib.read_string(name_at, handle, i), Tensor._adopt(out)))
+            result.append((_read_string(name_at, handle, i), Tensor._adopt(out)))
         return result
 
     def load_state(self, state: list[tuple[str, Tensor]], strict: bool = True) -> None:
@@ -187,8 +145,8 @@ class Model(_Owned):
         val_x, val_y = validation if validation is not None else (None, None)
         _lib.axon_fit(
             records, max(epochs, 0), byref(count), self._h, optimizer._h,
-            scheduler._h if scheduler is not None else None, loss.encode(), x._h, y._h,
-            val_x._h if val_x is not None else None, val_y._h if val_y is not None else None,
+            _handle_or_null(scheduler), loss.encode(), x._h, y._h,
+            _handle_or_null(val_x), _handle_or_null(val_y),
             epochs, batch_size, seed, clip_norm or 0.0,
         )
         return [EpochRecord(records[i]) for i in range(count.value)]
@@ -244,3 +202,12 @@ class Scheduler(_Owned):
 
     def step(self) -> None:
         _lib.axon_scheduler_step(self._h)
+
+
+def _checkpoint_handles(optimizer: Optimizer | None, scheduler: Scheduler | None) -> tuple:
+    """The optimizer's and the scheduler's handles (NULL for None) for a checkpoint call."""
+    for obj, cls in ((optimizer, Optimizer), (scheduler, Scheduler)):
+        if obj is not None and not isinstance(obj, cls):
+            raise TypeError(f"checkpoint: expected an {cls.__module__}.{cls.__name__} or None, "
+                            f"got {type(obj).__name__}")
+    return _handle_or_null(optimizer), _handle_or_null(scheduler)

@@ -1,4 +1,7 @@
-"""The default seed of newly built models (PyTorch's ``torch.manual_seed`` analogue)."""
+"""Layer 3: the default seed of newly built models (PyTorch's ``torch.manual_seed`` analogue).
+
+Pure Python: the seed is handed to the library when :mod:`axon.nn` builds a model.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,11 @@
 """Exceptions raised by axon, one per ``axon_status`` code of include/axon.h.
 
 Every class derives from :class:`AxonError`; the per-code classes are also ``ValueError``\\ s,
-so ``except ValueError`` catches a bad shape as it would in NumPy.
+so ``except ValueError`` catches a bad shape as it would in NumPy. The codes are written once,
+in the table ``_BY_STATUS`` that maps each to its class.
+
+Shared by every layer: layer 1's ``errcheck`` (:mod:`axon._lib`) raises these, and the layers
+above raise and document them. This module imports nothing of axon.
 """
 
 from __future__ import annotations
@@ -38,57 +42,45 @@ class AxonError(Exception):
 class InvalidArgumentError(AxonError, ValueError):
     """AXON_ERR_INVALID_ARGUMENT: an argument is out of its domain."""
 
-    status = 1
-
 
 class ShapeError(AxonError, ValueError):
     """AXON_ERR_SHAPE: shapes do not agree."""
-
-    status = 2
 
 
 class StateError(AxonError, ValueError):
     """AXON_ERR_STATE: the call is not valid in the object's current state."""
 
-    status = 3
-
 
 class OutOfMemoryError(AxonError, ValueError):
     """AXON_ERR_MEMORY: an allocation failed or a size overflowed."""
-
-    status = 4
 
 
 class AxonIOError(AxonError, ValueError):
     """AXON_ERR_IO: a file could not be read or written."""
 
-    status = 5
-
 
 class FormatError(AxonError, ValueError):
     """AXON_ERR_FORMAT: a file is truncated, corrupt or of an unsupported version."""
-
-    status = 6
 
 
 class InternalError(AxonError, ValueError):
     """AXON_ERR_INTERNAL: a bug in axon."""
 
-    status = 7
 
-
-_BY_STATUS = {
-    cls.status: cls
-    for cls in (
-        InvalidArgumentError,
-        ShapeError,
-        StateError,
-        OutOfMemoryError,
-        AxonIOError,
-        FormatError,
-        InternalError,
-    )
+#: The exception class of each ``axon_status`` code: the one place the Python side writes the
+#: codes (each class's ``status`` is set from here).
+_BY_STATUS: dict[int, type[AxonError]] = {
+    1: InvalidArgumentError,
+    2: ShapeError,
+    3: StateError,
+    4: OutOfMemoryError,
+    5: AxonIOError,
+    6: FormatError,
+    7: InternalError,
 }
+for _status, _cls in _BY_STATUS.items():
+    _cls.status = _status
+del _status, _cls
 
 
 def error_for_status(status: int, message: str) -> AxonError:

@@ -1,27 +1,28 @@
-"""Gradient recording on the calling thread, as torch.no_grad / torch.set_grad_enabled."""
+"""Layer 3: gradient recording on the calling thread, as ``torch.no_grad`` /
+``torch.set_grad_enabled`` (over the switch of :mod:`axon._ops`)."""
 
 from __future__ import annotations
 
 import contextlib
 
-from . import _lib
+from . import _ops
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled"]
 
 
 def is_grad_enabled() -> bool:
     """Whether operations on this thread record a graph for backward()."""
-    return bool(_lib.axon_is_grad_enabled())
+    return _ops.is_grad_enabled()
 
 
 @contextlib.contextmanager
 def set_grad_enabled(mode: bool):
     """Record (True) or not (False) inside the block; the previous mode comes back after."""
-    previous = _lib.axon_set_grad_enabled(1 if mode else 0)
+    previous = _ops.set_grad_enabled(mode)
     try:
         yield
     finally:
-        _lib.axon_set_grad_enabled(previous)
+        _ops.set_grad_enabled(previous)
 
 
 def no_grad():

@@ -1,9 +1,10 @@
-"""``axon.save`` and ``axon.load``: a module's architecture and state in one model file."""
+"""Layer 3: ``axon.save`` and ``axon.load`` (a module's architecture and state in one model
+file), and ``axon.save_checkpoint`` / ``axon.load_checkpoint`` (with an optimizer's and a
+scheduler's state), over the methods of :class:`axon._objects.Model`."""
 
 from __future__ import annotations
 
-from . import _lib
-from ._objects import Model, _path
+from ._objects import Model
 from .nn.modules import Module, Spec
 
 __all__ = ["save", "load", "save_checkpoint", "load_checkpoint"]
@@ -22,22 +23,25 @@ def load(path) -> Module:
     return Spec._wrap(Model.load(path))
 
 
-def _handles(model: Module, optimizer, scheduler):
-    if not isinstance(model, Module):
-        raise TypeError(f"expected an axon.nn.Module, got {type(model).__name__}")
-    return (model.model._h, optimizer._handle._h if optimizer is not None else None,
-            scheduler._handle._h if scheduler is not None else None)
+def _model(module: Module) -> Model:
+    """The layer-2 model behind ``module``."""
+    if not isinstance(module, Module):
+        raise TypeError(f"expected an axon.nn.Module, got {type(module).__name__}")
+    return module.model
+
+
+def _native(obj):
+    """The layer-2 object an :mod:`axon.optim` optimizer or scheduler drives (None stays None)."""
+    return None if obj is None else obj._native
 
 
 def save_checkpoint(path, model: Module, optimizer=None, scheduler=None) -> None:
     """Saves ``model`` with the state of ``optimizer`` (moments, step count) and ``scheduler``
     (position), atomically, for an exact resume with :func:`load_checkpoint`."""
-    m, o, s = _handles(model, optimizer, scheduler)
-    _lib.axon_checkpoint_save(_path(path), m, o, s)
+    _model(model).save_checkpoint(path, _native(optimizer), _native(scheduler))
 
 
 def load_checkpoint(path, model: Module, optimizer=None, scheduler=None) -> None:
     """Restores a checkpoint into ``model``, ``optimizer`` and ``scheduler`` built the same way
     as the saved ones; training on continues exactly as if it had not stopped."""
-    m, o, s = _handles(model, optimizer, scheduler)
-    _lib.axon_checkpoint_restore(_path(path), m, o, s)
+    _model(model).restore_checkpoint(path, _native(optimizer), _native(scheduler))

@@ -1,4 +1,10 @@
-"""Layer 2: :class:`Tensor`, the owning wrapper of one ``axon_tensor`` handle."""
+"""Layer 2: :class:`Tensor`, the owning wrapper of one ``axon_tensor`` handle, and the
+functions that make tensors (:func:`tensor`, :func:`make_dual`).
+
+``Tensor`` is both a wrapper of the C door (it derives from :class:`axon._owned._Owned`, like
+every handle's wrapper) and the tensor of the PyTorch-shaped API, which re-exports it as
+``axon.Tensor``.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,9 @@ from ctypes import POINTER, byref, c_float, c_int64
 import numpy as np
 
 from . import _lib
-from .errors import StateError
+from ._owned import _Owned
+
+__all__ = ["Tensor", "tensor", "make_dual"]
 
 
 def _axes(dim) -> tuple:
@@ -17,10 +25,8 @@ def _axes(dim) -> tuple:
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     return (c_int64 * max(len(dims), 1))(*dims), len(dims)
 
-__all__ = ["Tensor", "tensor", "make_dual"]
 
-
-class Tensor:
+class Tensor(_Owned):
     """An n-dimensional float32 array that can take part in automatic differentiation.
 
     A ``Tensor`` owns one reference to a tensor of the library. It is released by
@@ -31,7 +37,9 @@ class Tensor:
     A tensor is not synchronized: do not use one from two threads at the same time.
     """
 
-    __slots__ = ("_handle", "__weakref__")
+    __slots__ = ()
+    _kind = "tensor"
+    _free = staticmethod(_lib.axon_tensor_free)
 
     def __init__(self, data, requires_grad: bool = False) -> None:
         self._handle = None
@@ -47,43 +55,6 @@ class Tensor:
             1 if requires_grad else 0,
         )
         self._handle = out
-
-    @classmethod
-    def _adopt(cls, handle) -> Tensor:
-        """Wraps a handle the caller owns; the new object takes over that reference."""
-        tensor = cls.__new__(cls)
-        tensor._handle = handle
-        return tensor
-
-    # ---- Lifetime ---------------------------------------------------------------------------
-
-    def close(self) -> None:
-        """Releases the handle. Further use raises :class:`StateError`; closing again is a no-op."""
-        handle, self._handle = getattr(self, "_handle", None), None
-        if handle:
-            _lib.axon_tensor_free(handle)
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown: the module may already be gone
-            pass
-
-    def __enter__(self) -> Tensor:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
-    @property
-    def closed(self) -> bool:
-        return not self._handle
-
-    @property
-    def _h(self):
-        if not self._handle:
-            raise StateError("tensor is closed")
-        return self._handle
 
     # ---- Properties ---------------------------------------------------------------------------
 
@@ -347,7 +318,6 @@ class Tensor:
 def tensor(data, requires_grad: bool = False) -> Tensor:
     """A tensor holding a float32 copy of ``data`` (a number, nested lists, or a NumPy array)."""
     return Tensor(data, requires_grad=requires_grad)
-
 
 
 def make_dual(primal: Tensor, tangent) -> Tensor:

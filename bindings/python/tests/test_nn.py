@@ -152,6 +152,9 @@ ALL_LAYERS = [
     (lambda: nn.Sequential(nn.Linear(4, 4), nn.Tanh()), (2, 4)),
     (lambda: nn.Residual(nn.Linear(4, 4), nn.Tanh()), (2, 4)),
     (lambda: nn.Spec("linear 4 2; relu"), (2, 4)),
+    (lambda: nn.Maxout(2), (2, 4)),
+    (lambda: nn.utils.weight_norm(nn.Linear(4, 2)), (2, 4)),
+    (lambda: nn.WeightNorm(nn.Conv2d(3, 2, 3, padding=1)), (2, 3, 4, 4)),
 ]
 
 
@@ -282,7 +285,8 @@ def test_param_groups_lr_is_live():
         (lambda o: optim.lr_scheduler.MultiStepLR(o, milestones=[3, 1], gamma=0.1), [1, 0.1, 0.1, 0.01, 0.01]),
         (lambda o: optim.lr_scheduler.ExponentialLR(o, gamma=0.5), [1, 0.5, 0.25, 0.125, 0.0625]),
         (lambda o: optim.lr_scheduler.PolynomialLR(o, total_iters=4, power=1.0), [1, 0.75, 0.5, 0.25, 0]),
-        (lambda o: optim.lr_scheduler.CosineAnnealingLR(o, T_max=4), [1, (1 + math.cos(math.pi / 4)) / 2, 0.5, (1 + math.cos(3 * math.pi / 4)) / 2, 0]),
+        (lambda o: optim.lr_scheduler.CosineAnnealingLR(o, T_max=4),
+         [1, (1 + math.cos(math.pi / 4)) / 2, 0.5, (1 + math.cos(3 * math.pi / 4)) / 2, 0]),
         (lambda o: optim.lr_scheduler.LinearLR(o, start_factor=0.5, total_iters=2), [0.5, 0.75, 1, 1, 1]),
     ],
 )

@@ -1,4 +1,4 @@
-"""``axon.nn``: layers (as ``torch.nn``), :mod:`axon.nn.functional` and :mod:`axon.nn.utils`."""
+"""Layer 3: ``axon.nn``, layers (as ``torch.nn``), :mod:`axon.nn.functional` and :mod:`axon.nn.utils`."""
 
 from . import functional, utils
 from .modules import *  # noqa: F401,F403

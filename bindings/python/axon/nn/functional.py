@@ -1,4 +1,6 @@
-"""``axon.nn.functional``: losses and activations as functions (``torch.nn.functional``).
+"""Layer 3: ``axon.nn.functional``, losses and activations as functions
+(``torch.nn.functional``), over :func:`axon._ops.loss` and the methods of
+:class:`~axon.tensor.Tensor`.
 
 Targets may be tensors or array-likes; class indices (``cross_entropy``, ``nll_loss``) are
 whole numbers, of any numeric dtype.
@@ -6,9 +8,7 @@ whole numbers, of any numeric dtype.
 
 from __future__ import annotations
 
-from ctypes import byref
-
-from .. import _lib
+from .. import _ops
 from ..tensor import Tensor
 
 __all__ = [
@@ -30,10 +30,9 @@ __all__ = [
 
 
 def _loss(name: str, input: Tensor, target, reduction: str) -> Tensor:
+    """The C door's loss ``name``; ``target`` may be a tensor or an array-like."""
     target = target if isinstance(target, Tensor) else Tensor(target)
-    out = _lib.tensor_p()
-    _lib.axon_loss(byref(out), name.encode(), input._h, target._h, reduction.encode())
-    return Tensor._adopt(out)
+    return _ops.loss(name, input, target, reduction)
 
 
 def mse_loss(input: Tensor, target, reduction: str = "mean") -> Tensor:

@@ -1,6 +1,12 @@
-"""PyTorch-shaped layers. Each module only describes itself as text in the library's layer
-spec language; the module you call (or ask for ``parameters()``) builds one library model from
-its whole spec, lazily, with the next seed of :func:`axon.manual_seed`.
+"""Layer 3: PyTorch-shaped layers. Each module only describes itself as text in the library's
+layer spec language; the module you call (or ask for ``parameters()``) builds one layer-2
+:class:`axon._objects.Model` from its whole spec, lazily, with the next seed of
+:func:`axon.manual_seed`.
+
+Every layer class names the library's layer kind it stands for in one class attribute,
+``_kind = "<kind>"``, and its spec text starts with that kind: a single layer derives from
+:class:`Spec` and its ``__init__`` produces only the arguments after the kind; a container
+(:class:`Sequential`, :class:`Residual`, :class:`WeightNorm`) lists its children in braces.
 
 >>> model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 2))
 >>> model.spec
@@ -28,7 +34,9 @@ __all__ = [
     "Conv2d",
     "MaxPool2d",
     "AvgPool2d",
+    "AdaptiveAvgPool2d",
     "Flatten",
+    "Unflatten",
     "ReLU",
     "LeakyReLU",
     "ELU",
@@ -39,6 +47,7 @@ __all__ = [
     "LogSoftmax",
     "Softplus",
     "Identity",
+    "Maxout",
     "Dropout",
     "Dropout2d",
     "BatchNorm1d",
@@ -48,6 +57,7 @@ __all__ = [
     "InstanceNorm2d",
     "Sequential",
     "Residual",
+    "WeightNorm",
 ]
 
 
@@ -67,8 +77,17 @@ def _float(x: float) -> str:
     return repr(float(x))
 
 
+def _dims(shape) -> str:
+    """An int or a sequence of ints as spec text: 4 -> "4", (1, 28, 28) -> "1x28x28"."""
+    dims = (shape,) if isinstance(shape, int) else tuple(shape)
+    return "x".join(str(int(d)) for d in dims)
+
+
 class Module:
     """Base class of the layers: a spec text, a lazily built model, and PyTorch's methods."""
+
+    #: The library's layer kind this class stands for ("" for none).
+    _kind = ""
 
     def __init__(self) -> None:
         self._model: Model | None = None
@@ -153,12 +172,13 @@ class Module:
 
 
 class Spec(Module):
-    """A module from raw spec text, e.g. ``Spec("linear 4 8; relu")`` (also what
-    :func:`axon.load` returns)."""
+    """A module given by spec text: ``Spec("linear 4 8; relu")`` is raw text (also what
+    :func:`axon.load` returns), and each single layer below is a ``Spec`` whose text is its
+    ``_kind`` followed by the arguments its ``__init__`` passes here."""
 
     def __init__(self, text: str) -> None:
         super().__init__()
-        self._text = text
+        self._text = " ".join(part for part in (self._kind, text) if part)
 
     @classmethod
     def _wrap(cls, model: Model) -> Spec:
@@ -172,160 +192,219 @@ class Spec(Module):
         return self._text
 
 
-class _Leaf(Module):
-    """A layer whose spec is a fixed kind with arguments."""
+class Linear(Spec):
+    _kind = "linear"
 
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._text = text
-
-    @property
-    def spec(self) -> str:
-        return self._text
-
-
-class Linear(_Leaf):
     def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
-        super().__init__(f"linear {int(in_features)} {int(out_features)} bias={_bool(bias)}")
+        super().__init__(f"{int(in_features)} {int(out_features)} bias={_bool(bias)}")
 
 
-class Conv2d(_Leaf):
+class Conv2d(Spec):
+    _kind = "conv2d"
+
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
                  dilation=1, groups: int = 1, bias: bool = True) -> None:
         super().__init__(
-            f"conv2d {int(in_channels)} {int(out_channels)} kernel={_pair(kernel_size)} "
+            f"{int(in_channels)} {int(out_channels)} kernel={_pair(kernel_size)} "
             f"stride={_pair(stride)} padding={_pair(padding)} dilation={_pair(dilation)} "
             f"groups={int(groups)} bias={_bool(bias)}"
         )
 
 
-class MaxPool2d(_Leaf):
+def _stride(stride) -> str:
+    """A pooling stride as spec text; none given means the kernel size."""
+    return "" if stride is None else f" stride={_pair(stride)}"
+
+
+class MaxPool2d(Spec):
+    _kind = "maxpool2d"
+
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1) -> None:
-        stride_text = "" if stride is None else f" stride={_pair(stride)}"
-        super().__init__(
-            f"maxpool2d kernel={_pair(kernel_size)}{stride_text} padding={_pair(padding)} "
-            f"dilation={_pair(dilation)}"
-        )
+        super().__init__(f"kernel={_pair(kernel_size)}{_stride(stride)} padding={_pair(padding)} "
+                         f"dilation={_pair(dilation)}")
 
 
-class AvgPool2d(_Leaf):
+class AvgPool2d(Spec):
+    _kind = "avgpool2d"
+
     def __init__(self, kernel_size, stride=None, padding=0) -> None:
-        stride_text = "" if stride is None else f" stride={_pair(stride)}"
-        super().__init__(f"avgpool2d kernel={_pair(kernel_size)}{stride_text} padding={_pair(padding)}")
+        super().__init__(f"kernel={_pair(kernel_size)}{_stride(stride)} padding={_pair(padding)}")
 
 
-class Flatten(_Leaf):
+class AdaptiveAvgPool2d(Spec):
+    """Average pooling to a fixed ``output_size`` (an int or a pair), whatever the input size.
+    ``None`` entries (keep the input's size) are not supported."""
+
+    _kind = "adaptiveavgpool2d"
+
+    def __init__(self, output_size) -> None:
+        size = (output_size, output_size) if isinstance(output_size, int) else tuple(output_size)
+        if len(size) != 2 or any(d is None for d in size):
+            raise ValueError(f"AdaptiveAvgPool2d: output_size {output_size!r} is not supported; "
+                             "give an int or a pair of ints (None entries are not supported)")
+        super().__init__(f"size={_dims(size)}")
+
+
+class Flatten(Spec):
+    _kind = "flatten"
+
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
-        super().__init__(f"flatten start={int(start_dim)} end={int(end_dim)}")
+        super().__init__(f"start={int(start_dim)} end={int(end_dim)}")
 
 
-class ReLU(_Leaf):
+class Unflatten(Spec):
+    """Expands axis ``dim`` into ``unflattened_size``, e.g. ``Unflatten(1, (1, 28, 28))``."""
+
+    _kind = "unflatten"
+
+    def __init__(self, dim: int, unflattened_size) -> None:
+        super().__init__(f"axis={int(dim)} shape={_dims(unflattened_size)}")
+
+
+class ReLU(Spec):
+    _kind = "relu"
+
     def __init__(self, inplace: bool = False) -> None:
-        super().__init__("relu")
+        super().__init__("")
 
 
-class GELU(_Leaf):
+class GELU(Spec):
+    _kind = "gelu"
+
     def __init__(self) -> None:
-        super().__init__("gelu")
+        super().__init__("")
 
 
-class Sigmoid(_Leaf):
+class Sigmoid(Spec):
+    _kind = "sigmoid"
+
     def __init__(self) -> None:
-        super().__init__("sigmoid")
+        super().__init__("")
 
 
-class Tanh(_Leaf):
+class Tanh(Spec):
+    _kind = "tanh"
+
     def __init__(self) -> None:
-        super().__init__("tanh")
+        super().__init__("")
 
 
-class Softplus(_Leaf):
+class Softplus(Spec):
+    _kind = "softplus"
+
     def __init__(self) -> None:
-        super().__init__("softplus")
+        super().__init__("")
 
 
-class Identity(_Leaf):
+class Identity(Spec):
+    _kind = "identity"
+
     def __init__(self, *args, **kwargs) -> None:
-        super().__init__("identity")
+        super().__init__("")
 
 
-class LeakyReLU(_Leaf):
+class LeakyReLU(Spec):
+    _kind = "leakyrelu"
+
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
-        super().__init__(f"leakyrelu slope={_float(negative_slope)}")
+        super().__init__(f"slope={_float(negative_slope)}")
 
 
-class ELU(_Leaf):
+class ELU(Spec):
+    _kind = "elu"
+
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
-        super().__init__(f"elu alpha={_float(alpha)}")
+        super().__init__(f"alpha={_float(alpha)}")
 
 
-class Softmax(_Leaf):
+class Softmax(Spec):
+    _kind = "softmax"
+
     def __init__(self, dim: int = -1) -> None:
-        super().__init__(f"softmax axis={int(dim)}")
+        super().__init__(f"axis={int(dim)}")
 
 
-class LogSoftmax(_Leaf):
+class LogSoftmax(Spec):
+    _kind = "logsoftmax"
+
     def __init__(self, dim: int = -1) -> None:
-        super().__init__(f"logsoftmax axis={int(dim)}")
+        super().__init__(f"axis={int(dim)}")
 
 
-class Dropout(_Leaf):
+class Maxout(Spec):
+    """Maxout (Axon's own; PyTorch has none): the last axis of size F is read as F / pieces
+    groups of ``pieces`` consecutive features, and each output feature is the maximum of its
+    group. Put it after a Linear with ``pieces`` times the wanted width."""
+
+    _kind = "maxout"
+
+    def __init__(self, pieces: int) -> None:
+        super().__init__(str(int(pieces)))
+
+
+class Dropout(Spec):
+    _kind = "dropout"
+
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
-        super().__init__(f"dropout p={_float(p)}")
+        super().__init__(f"p={_float(p)}")
 
 
-class Dropout2d(_Leaf):
+class Dropout2d(Spec):
+    _kind = "dropout2d"
+
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
-        super().__init__(f"dropout2d p={_float(p)}")
+        super().__init__(f"p={_float(p)}")
 
 
-def _norm(kind: str, features: int, eps: float, momentum, affine: bool, track: bool) -> str:
+def _norm(features: int, eps: float, momentum, affine: bool, track: bool) -> str:
+    """The arguments of the batch and instance norms (momentum None: a cumulative average)."""
     momentum_text = "none" if momentum is None else _float(momentum)
-    return (
-        f"{kind} {int(features)} eps={_float(eps)} momentum={momentum_text} "
-        f"affine={_bool(affine)} track={_bool(track)}"
-    )
+    return (f"{int(features)} eps={_float(eps)} momentum={momentum_text} "
+            f"affine={_bool(affine)} track={_bool(track)}")
 
 
-class BatchNorm1d(_Leaf):
+class BatchNorm1d(Spec):
+    _kind = "batchnorm1d"
+
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = True, track_running_stats: bool = True) -> None:
-        super().__init__(_norm("batchnorm1d", num_features, eps, momentum, affine, track_running_stats))
+        super().__init__(_norm(num_features, eps, momentum, affine, track_running_stats))
 
 
-class BatchNorm2d(_Leaf):
+class BatchNorm2d(Spec):
+    _kind = "batchnorm2d"
+
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = True, track_running_stats: bool = True) -> None:
-        super().__init__(_norm("batchnorm2d", num_features, eps, momentum, affine, track_running_stats))
+        super().__init__(_norm(num_features, eps, momentum, affine, track_running_stats))
 
 
-class InstanceNorm2d(_Leaf):
+class InstanceNorm2d(Spec):
+    _kind = "instancenorm2d"
+
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1,
                  affine: bool = False, track_running_stats: bool = False) -> None:
-        super().__init__(
-            _norm("instancenorm2d", num_features, eps, momentum, affine, track_running_stats)
-        )
+        super().__init__(_norm(num_features, eps, momentum, affine, track_running_stats))
 
 
-class LayerNorm(_Leaf):
+class LayerNorm(Spec):
+    _kind = "layernorm"
+
     def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True) -> None:
-        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-        super().__init__(
-            f"layernorm shape={'x'.join(str(int(d)) for d in shape)} eps={_float(eps)} "
-            f"affine={_bool(elementwise_affine)}"
-        )
+        super().__init__(f"shape={_dims(normalized_shape)} eps={_float(eps)} "
+                         f"affine={_bool(elementwise_affine)}")
 
 
-class GroupNorm(_Leaf):
+class GroupNorm(Spec):
+    _kind = "groupnorm"
+
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,
                  affine: bool = True) -> None:
-        super().__init__(
-            f"groupnorm {int(num_groups)} {int(num_channels)} eps={_float(eps)} affine={_bool(affine)}"
-        )
+        super().__init__(f"{int(num_groups)} {int(num_channels)} eps={_float(eps)} affine={_bool(affine)}")
 
 
 class _Container(Module):
-    _kind = ""
+    """A layer holding child modules; its spec is ``<_kind> { child; child; ... }``."""
 
     def __init__(self, *modules: Module) -> None:
         super().__init__()
@@ -363,3 +442,22 @@ class Residual(_Container):
     """``x + body(x)``, the body being its children in sequence."""
 
     _kind = "residual"
+
+
+class WeightNorm(_Container):
+    """Weight normalization of one :class:`Linear` or :class:`Conv2d` (what
+    :func:`axon.nn.utils.weight_norm` returns): the weight is ``weight_g * weight_v /
+    ||weight_v||``, the norm taken per output unit, with ``weight_g`` and ``weight_v`` trained
+    in its place. The state names are ``bias``, ``weight_g`` and ``weight_v``, as PyTorch's."""
+
+    _kind = "weightnorm"
+
+    def __init__(self, module: Module) -> None:
+        if not isinstance(module, (Linear, Conv2d)):
+            raise TypeError(f"WeightNorm: expected an axon.nn.Linear or Conv2d, got {type(module).__name__}")
+        super().__init__(module)
+
+    @property
+    def module(self) -> Module:
+        """The wrapped layer (a description: the weights live in this module's model)."""
+        return self._modules[0]

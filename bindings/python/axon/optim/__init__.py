@@ -1,4 +1,5 @@
-"""``axon.optim``: optimizers with PyTorch's names and keyword arguments.
+"""Layer 3: ``axon.optim``, optimizers with PyTorch's names and keyword arguments, each
+driving one layer-2 :class:`axon._objects.Optimizer`.
 
 >>> opt = axon.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999))
 >>> opt.zero_grad(); loss.backward(); opt.step()
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping
 
-from .._objects import Optimizer as _Handle
+from .._objects import Optimizer as _NativeOptimizer
 from . import lr_scheduler
 
 __all__ = [
@@ -39,12 +40,12 @@ class _ParamGroup(MutableMapping):
 
     def __getitem__(self, key):
         if key == "lr":
-            return self._optimizer._handle.get_lr(self._index)
+            return self._optimizer._native.get_lr(self._index)
         return self._entries[key]
 
     def __setitem__(self, key, value) -> None:
         if key == "lr":
-            self._optimizer._handle.set_lr(float(value), self._index)
+            self._optimizer._native.set_lr(float(value), self._index)
         else:
             self._entries[key] = value
 
@@ -65,7 +66,11 @@ class _ParamGroup(MutableMapping):
 
 
 class Optimizer:
-    """Base class: an optimizer of the library's ``_kind`` with options by its names."""
+    """Base class: an optimizer of the library's ``_kind`` with options by its names.
+
+    ``_native`` is the layer-2 :class:`axon._objects.Optimizer` it drives (what schedulers and
+    checkpoints are given).
+    """
 
     _kind = ""
 
@@ -74,23 +79,29 @@ class Optimizer:
         if not params:
             raise ValueError(f"{type(self).__name__}: got an empty parameter list")
         given = {k: v for k, v in options.items() if v is not None}
-        self._handle = _Handle(self._kind, params, given)
+        self._native = _NativeOptimizer(self._kind, params, given)
         self.param_groups = [_ParamGroup(self, 0, {"params": params, **given})]
         self.param_groups[0]._entries.pop("lr", None)
 
+    @property
+    def _handle(self) -> _NativeOptimizer:
+        """The layer-2 optimizer under its older name; the same object as ``_native`` (not a
+        raw handle)."""
+        return self._native
+
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Drops every parameter's gradient (``set_to_none=True`` semantics only)."""
-        self._handle.zero_grad()
+        self._native.zero_grad()
 
     def step(self, closure=None):
         """One update from the current gradients; ``closure`` (if given) is called first to
         recompute the loss, which is returned."""
         loss = closure() if closure is not None else None
-        self._handle.step()
+        self._native.step()
         return loss
 
     def close(self) -> None:
-        self._handle.close()
+        self._native.close()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(lr={self.param_groups[0]['lr']})"

@@ -1,4 +1,5 @@
-"""``axon.optim.lr_scheduler``: learning-rate schedules with PyTorch's names.
+"""Layer 3: ``axon.optim.lr_scheduler``, learning-rate schedules with PyTorch's names, each
+driving one layer-2 :class:`axon._objects.Scheduler`.
 
 Each scheduler applies its step-0 rate when made and a new rate at every ``step()``, like
 PyTorch's; it keeps its optimizer alive.
@@ -6,7 +7,7 @@ PyTorch's; it keeps its optimizer alive.
 
 from __future__ import annotations
 
-from .._objects import Scheduler as _Handle
+from .._objects import Scheduler as _NativeScheduler
 
 __all__ = [
     "LRScheduler",
@@ -20,22 +21,26 @@ __all__ = [
 
 
 class LRScheduler:
-    """Base class: a schedule of the library's ``_kind`` driving ``optimizer``."""
+    """Base class: a schedule of the library's ``_kind`` driving ``optimizer`` (an
+    :class:`axon.optim.Optimizer`).
+
+    ``_native`` is the layer-2 :class:`axon._objects.Scheduler` it drives.
+    """
 
     _kind = ""
 
     def __init__(self, optimizer, options: dict) -> None:
         self.optimizer = optimizer
-        self._handle = _Handle(optimizer._handle, self._kind, options)
+        self._native = _NativeScheduler(optimizer._native, self._kind, options)
 
     def step(self) -> None:
-        self._handle.step()
+        self._native.step()
 
     def get_last_lr(self) -> list[float]:
         return [group["lr"] for group in self.optimizer.param_groups]
 
     def close(self) -> None:
-        self._handle.close()
+        self._native.close()
 
 
 class StepLR(LRScheduler):

@@ -1,0 +1,38 @@
+// Optimizers chosen by name, with options as plain numbers: what the C and Python doors call.
+
+/// The optimizer `kind` ("sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax",
+/// "nadam") over `parameters`, with `options` by the names of the checkpoint format ("lr",
+/// "momentum", "beta1", "weight_decay", ...); unspecified options keep PyTorch's defaults.
+/// "weight_decay" means coupled L2, except for AdamW where it is the decoupled decay.
+public func makeOptimizer(_ kind: String, parameters: [Tensor], options given: [String: Double]) throws -> any Optimizer {
+    func merged<R: UpdateRule>(_ rule: R.Type, _ defaults: R.Options) throws -> R.Options {
+        var record = R.record(defaults)
+        for (key, value) in given {
+            guard value.isFinite else { throw AxonError.invalid("\(R.name): option '\(key)' is not finite") }
+            switch key {
+            case "weight_decay" where rule == AdamWRule.self: record["weight_decay_decoupled"] = value
+            case "weight_decay":
+                record["weight_decay_l2"] = value
+                record["weight_decay_decoupled"] = nil
+            default:
+                guard record[key] != nil || ["weight_decay_l2", "weight_decay_decoupled"].contains(key) else {
+                    throw AxonError.invalid("\(R.name): unknown option '\(key)'; known: \(record.keys.sorted().joined(separator: ", ")), weight_decay")
+                }
+                record[key] = value
+            }
+        }
+        return try R.options(from: record)
+    }
+    switch kind.lowercased() {
+    case "sgd": return try SGD(parameters, options: merged(SGDRule.self, .init()))
+    case "adagrad": return try Adagrad(parameters, options: merged(AdagradRule.self, .init()))
+    case "rmsprop": return try RMSprop(parameters, options: merged(RMSpropRule.self, .init()))
+    case "adadelta": return try Adadelta(parameters, options: merged(AdadeltaRule.self, .init()))
+    case "adam": return try Adam(parameters, options: merged(AdamRule.self, .init()))
+    case "adamw": return try AdamW(parameters, options: merged(AdamWRule.self, .init()))
+    case "adamax": return try Adamax(parameters, options: merged(AdamaxRule.self, .init()))
+    case "nadam": return try NAdam(parameters, options: merged(NAdamRule.self, .init()))
+    default:
+        throw AxonError.invalid("unknown optimizer '\(kind)'; known: sgd, adagrad, rmsprop, adadelta, adam, adamw, adamax, nadam")
+    }
+}

@@ -1,0 +1,103 @@
+"""Layer 2: the base class of every owning wrapper, and the helpers that pass wrappers and
+Python values to the C door.
+
+Every handle of the library (``axon_tensor``, ``axon_model``, ``axon_optimizer``,
+``axon_scheduler``) is owned by exactly one Python object derived from :class:`_Owned`. The
+wrapper releases its handle in :meth:`_Owned.close`, on leaving a ``with`` block and when it
+is garbage collected; closing twice is harmless. Only layer 2 (this module,
+:mod:`axon.tensor`, :mod:`axon._objects` and :mod:`axon._ops`) imports :mod:`axon._lib` or
+reads a raw handle (``_h``); the PyTorch-shaped API above uses the wrappers' methods.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from ctypes import byref, c_char_p, c_double, c_size_t
+
+from . import _lib
+from .errors import StateError
+
+
+class _Owned:
+    """The lifetime protocol shared by the wrappers.
+
+    A subclass sets ``_free`` (the ``axon_*_free`` function of its handle type) and
+    ``_kind`` (its noun in error messages, e.g. ``"tensor is closed"``).
+    """
+
+    __slots__ = ("_handle", "__weakref__")
+    _kind = "object"
+
+    @staticmethod
+    def _free(handle) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    @classmethod
+    def _adopt(cls, handle):
+        """Wraps a handle the caller owns; the new object takes over that reference."""
+        obj = cls.__new__(cls)
+        obj._handle = handle
+        return obj
+
+    def close(self) -> None:
+        """Releases the handle. Further use raises :class:`StateError`; closing again is a no-op."""
+        handle, self._handle = getattr(self, "_handle", None), None
+        if handle:
+            type(self)._free(handle)
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: the module may already be gone
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    @property
+    def closed(self) -> bool:
+        return not getattr(self, "_handle", None)
+
+    @property
+    def _h(self):
+        """The raw handle, for the C calls of layer 2; :class:`StateError` once closed."""
+        if not getattr(self, "_handle", None):
+            raise StateError(f"{self._kind} is closed")
+        return self._handle
+
+
+def _handle_or_null(obj: _Owned | None):
+    """``obj``'s raw handle, or NULL for None."""
+    return obj._h if obj is not None else None
+
+
+def _tensor_array(tensors) -> tuple:
+    """A C array of the handles of ``tensors`` (wrappers) and its length."""
+    handles = [t._h for t in tensors]
+    return (_lib.tensor_p * max(len(handles), 1))(*handles), len(handles)
+
+
+def _options(options: dict) -> tuple:
+    """Options as the C door's parallel key and value arrays, and their length."""
+    items = [(k, float(v)) for k, v in options.items()]
+    keys = (c_char_p * max(len(items), 1))(*(k.encode() for k, _ in items))
+    values = (c_double * max(len(items), 1))(*(v for _, v in items))
+    return keys, values, len(items)
+
+
+def _path(path) -> bytes:
+    """A path-like as the C door's ``const char *path``."""
+    return str(path).encode()
+
+
+def _read_string(fn, *args) -> str:
+    """Calls an ``axon_*`` function that writes text snprintf-style (``..., char *out, size_t
+    capacity, size_t *out_length``): asks for the length, then reads the text."""
+    length = c_size_t()
+    fn(*args, None, 0, byref(length))
+    buffer = ctypes.create_string_buffer(length.value + 1)
+    fn(*args, buffer, len(buffer), None)
+    return buffer.value.decode("utf-8")
