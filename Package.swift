@@ -16,13 +16,13 @@ let package = Package(
         // MARK: - Implementation details
         /// Header-only: tells Swift which instruction set the build targets (FMA or not).
         .target(name: "AxonISA", path: "Sources/AxonISA"),
-        /// The pure-Swift core: tensors, kernels, autodiff, ops.
+        /// The pure-Swift core: tensors, kernels, autodiff, ops, layers, optimizers, training, files.
         .target(name: "Axon", dependencies: ["AxonISA"], exclude: ["Serialization/FORMAT.md"]),
         /// include/axon.h as a Clang module, so the shim uses the header's own types.
         .target(name: "AxonCHeader", path: "Sources/AxonCHeader"),
         /// The `@_cdecl` shim behind include/axon.h.
         .target(name: "AxonC", dependencies: ["Axon", "AxonCHeader"]),
         .executableTarget(name: "AxonCLI", dependencies: ["Axon"]),
-        .testTarget(name: "AxonTests", dependencies: ["Axon"], exclude: ["Fixtures"]),
+        .testTarget(name: "AxonTests", dependencies: ["Axon", "AxonCLI"], exclude: ["Fixtures"]),
     ]
 )

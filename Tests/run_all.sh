@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Runs every test of Axon: the Swift suite, the C and C++ tests against include/axon.h and
+# Runs every test of Axon: the layout check, the Swift suite, the C and C++ tests against include/axon.h and
 # libaxon.so, and the Python binding tests. Usage (from anywhere): bash Tests/run_all.sh
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+
+echo "== layout (lines <= 120 characters, files <= 600 lines)"
+bash Tests/check_layout.sh
 
 echo "== Swift tests (release build: the numeric tests run 30x faster optimized)"
 swift test -c release -Xcc -march=x86-64-v3

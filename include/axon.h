@@ -394,9 +394,10 @@ axon_status axon_tensor_tangent(axon_tensor **out, const axon_tensor *t);
 **     "conv2d 1 8 kernel=3 padding=1; maxpool2d 2; flatten; linear 1568 10"
 **     "residual { linear 8 8; tanh }"
 **
-** Kinds: linear, conv2d, maxpool2d, avgpool2d, relu, gelu, sigmoid, tanh, softplus, identity,
-** leakyrelu, elu, softmax, logsoftmax, maxout, flatten, dropout, dropout2d, batchnorm1d,
-** batchnorm2d, instancenorm2d, layernorm, groupnorm, sequential, residual, weightnorm.
+** Kinds: linear, conv2d, maxpool2d, avgpool2d, adaptiveavgpool2d, relu, gelu, sigmoid, tanh,
+** softplus, identity, leakyrelu, elu, softmax, logsoftmax, maxout, flatten, unflatten, dropout,
+** dropout2d, batchnorm1d, batchnorm2d, instancenorm2d, layernorm, groupnorm, sequential, residual,
+** weightnorm.
 ** Several top-level layers make a sequential. A model starts in training mode.
 **
 ** The state of a model (PyTorch's state_dict) is its parameters and buffers, in PyTorch's

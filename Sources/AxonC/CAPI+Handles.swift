@@ -143,7 +143,9 @@ func options(_ keys: UnsafePointer<UnsafePointer<CChar>?>?, _ values: UnsafePoin
 func writeString(_ text: String, _ out: UnsafeMutablePointer<CChar>?, _ capacity: Int,
                  _ outLength: UnsafeMutablePointer<Int>?, _ function: String) throws {
     let capacity = try size(capacity, function, "capacity")
-    guard out != nil || capacity == 0 else { throw invalidArgument(function, "out is NULL but capacity is \(capacity)") }
+    guard out != nil || capacity == 0 else {
+        throw invalidArgument(function, "out is NULL but capacity is \(capacity)")
+    }
     let bytes = Array(text.utf8)
     outLength?.pointee = bytes.count
     guard let out, capacity > 0 else { return }

@@ -1,6 +1,6 @@
 // `axon_tensor`: an opaque handle that owns one reference to a `Tensor` (include/axon.h,
-// "Tensors"; the handle table is in CAPI+Handles.swift). Each entry point checks its arguments, resolves handles, makes one call into the
-// core and writes `*out`.
+// "Tensors"; the handle table is in CAPI+Handles.swift). Each entry point checks its
+// arguments, resolves handles, makes one call into the core and writes `*out`.
 
 import Axon
 

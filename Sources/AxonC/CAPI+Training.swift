@@ -11,7 +11,8 @@ public func axon_loss(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ name: Unsa
     return cCall(f) {
         let out = try outSlot(out, f)
         let name = try string(name, f, "name"), reduction = reduction.map { String(cString: $0) } ?? "mean"
-        let input = try tensorHandles.resolve(input, f, "input"), target = try tensorHandles.resolve(target, f, "target")
+        let input = try tensorHandles.resolve(input, f, "input")
+        let target = try tensorHandles.resolve(target, f, "target")
         out.pointee = tensorHandles.make(try loss(named: name, input, target, reduction: reduction))
     }
 }
@@ -73,10 +74,13 @@ public func axon_fit(_ outRecords: UnsafeMutablePointer<axon_epoch_record>?, _ c
             throw invalidArgument(f, "val_x and val_y must both be NULL or both be given")
         }
         let validation = try valX.map { _ in
-            try Dataset(features: tensorHandles.resolve(valX, f, "val_x"), targets: tensorHandles.resolve(valY, f, "val_y"))
+            try Dataset(features: tensorHandles.resolve(valX, f, "val_x"),
+                        targets: tensorHandles.resolve(valY, f, "val_y"))
         }
-        let history = try fit(model: modelHandles.resolve(m, f, "m"), optimizer: optimizerHandles.resolve(opt, f, "opt"),
-                              scheduler: schedulerHandles.resolveOptional(s, f, "sched"), loss: string(lossName, f, "loss"),
+        let history = try fit(model: modelHandles.resolve(m, f, "m"),
+                              optimizer: optimizerHandles.resolve(opt, f, "opt"),
+                              scheduler: schedulerHandles.resolveOptional(s, f, "sched"),
+                              loss: string(lossName, f, "loss"),
                               features: tensorHandles.resolve(x, f, "x"), targets: tensorHandles.resolve(y, f, "y"),
                               validation: validation, epochs: Int(epochs), batchSize: size(batchSize, f, "batch_size"),
                               seed: seed, clipNorm: clipNorm(clip))

@@ -4,7 +4,7 @@ import Dispatch
 import Glibc
 #endif
 
-/// `axon-cli mnist`: the end-to-end check of the optimizer issue. 784-256-256-10 with
+/// `axon-cli mnist`: an end-to-end training run. 784-256-256-10 with
 /// BatchNorm1d, ReLU and Dropout 0.2, Adam (lr 1e-3), batch 128, StepLR, gradient-norm
 /// clipping at 5, three epochs, then the test accuracy in eval mode.
 enum MNISTExample {
@@ -25,7 +25,8 @@ enum MNISTExample {
         let train = try load(dir: dir, train: true)
         let test = try load(dir: dir, train: false)
         let loaded = seconds(since: start)
-        print("MNIST: \(train.count) training and \(test.count) test images loaded in \(format(loaded)) s; \(Threading.threadCount) threads")
+        print("MNIST: \(train.count) training and \(test.count) test images loaded in \(format(loaded)) s; "
+              + "\(Threading.threadCount) threads")
 
         var rng = PRNG(seed: seed)
         let spec = try LayerSpec.parse(try CLI.string("--model", in: args, default: defaultModel))
@@ -44,11 +45,16 @@ enum MNISTExample {
         let history = try trainer.fit(&loader, validation: test, epochs: epochs) { event in
             if case let .batch(_, index, count, loss) = event, index % 20 == 0 || index == count - 1 {
                 let width = 30, done = (index + 1) * width / count
-                progressLine("[\(String(repeating: "#", count: done))\(String(repeating: ".", count: width - done))] batch \(index + 1)/\(count)  loss \(format(loss, 4))")
+                progressLine("[\(String(repeating: "#", count: done))\(String(repeating: ".", count: width - done))] "
+                             + "batch \(index + 1)/\(count)  loss \(format(loss, 4))")
             }
             if case .epoch(let r) = event {
                 progressLine("")
-                print("\(pad(r.epoch + 1, 5))  \(pad(format(r.trainLoss, 4), 10))  \(pad(format(100 * (r.trainAccuracy ?? 0), 2), 9))  \(pad(format(r.validationLoss ?? .nan, 4), 9))  \(pad(format(100 * (r.validationAccuracy ?? 0), 2), 8))  \(pad(format(r.learningRate, 5), 6))  \(pad(format(seconds(since: epochStart), 1), 8))")
+                print("\(pad(r.epoch + 1, 5))  \(pad(format(r.trainLoss, 4), 10))  "
+                      + "\(pad(format(100 * (r.trainAccuracy ?? 0), 2), 9))  "
+                      + "\(pad(format(r.validationLoss ?? .nan, 4), 9))  "
+                      + "\(pad(format(100 * (r.validationAccuracy ?? 0), 2), 8))  "
+                      + "\(pad(format(r.learningRate, 5), 6))  \(pad(format(seconds(since: epochStart), 1), 8))")
                 epochStart = DispatchTime.now()
             }
         }
@@ -64,7 +70,8 @@ enum MNISTExample {
                                                         ("epochs", "\(history.epochs.count)")])
             print("saved \(path)")
         }
-        print("test accuracy \(format(100 * accuracy, 2))% after \(history.epochs.count) epochs; training \(format(trainSeconds, 1)) s, total \(format(seconds(since: start), 1)) s")
+        print("test accuracy \(format(100 * accuracy, 2))% after \(history.epochs.count) epochs; "
+              + "training \(format(trainSeconds, 1)) s, total \(format(seconds(since: start), 1)) s")
     }
 
     /// The MNIST training or test set from `dir`, pixels normalized with the training-set
@@ -83,7 +90,8 @@ enum MNISTExample {
 
     /// Rewrites the current terminal line (the progress bar), without a newline.
     static func progressLine(_ text: String) {
-        let line = "\r" + text + String(repeating: " ", count: Swift.max(0, 70 - text.count)) + (text.isEmpty ? "\r" : "")
+        let line = "\r" + text + String(repeating: " ", count: Swift.max(0, 70 - text.count))
+            + (text.isEmpty ? "\r" : "")
         _ = line.withCString { write(1, $0, strlen($0)) }
     }
 

@@ -8,19 +8,23 @@ enum SavedModel {
         let loaded = try ModelFile.load(path)
         let model = loaded.model
         let shape = try CLI.string("--input", in: args, default: "1x784").split(separator: "x").map { part -> Int in
-            guard let n = Int(part), n > 0, n < 1 << 20 else { throw AxonError(.invalidArgument, "--input needs sizes like 1x784") }
+            guard let n = Int(part), n > 0, n < 1 << 20 else {
+                throw AxonError(.invalidArgument, "--input needs sizes like 1x784")
+            }
             return n
         }
         model.eval()
         let layers = (model as? Sequential)?.layers ?? [model]
         var x = try Tensor.zeros(shape)
-        print("\(path): \(layers.count) layers, \(model.parameterCount) parameters, saved in \(model.training ? "training" : "eval") mode")
+        print("\(path): \(layers.count) layers, \(model.parameterCount) parameters, "
+              + "saved in \(model.training ? "training" : "eval") mode")
         print("  #  layer" + String(repeating: " ", count: 44) + "output shape      parameters")
         for (i, layer) in layers.enumerated() {
             x = try withNoGrad { try layer(x) }
             let text = layer.spec?.description ?? "\(type(of: layer))"
             let name = text.count > 48 ? String(text.prefix(45)) + "..." : text
-            print("\(pad(i, 3))  \(name.padding(48))  \(x.shape.description.padding(16))  \(pad(layer.parameterCount, 10))")
+            print("\(pad(i, 3))  \(name.padding(48))  "
+                  + "\(x.shape.description.padding(16))  \(pad(layer.parameterCount, 10))")
         }
         for (k, v) in loaded.metadata { print("  \(k): \(v)") }
     }
@@ -29,11 +33,13 @@ enum SavedModel {
     static func evaluate(_ args: [String]) throws {
         let path = try CLI.positional(args, "evaluate needs a model file")
         let model = try ModelFile.load(path).model
-        let test = try MNISTExample.load(dir: try CLI.string("--data", in: args, default: "Tests/Data/mnist"), train: false)
+        let test = try MNISTExample.load(dir: try CLI.string("--data", in: args, default: "Tests/Data/mnist"),
+                                         train: false)
         let trainer = Trainer(model: model, optimizer: try makeOptimizer("sgd", parameters: [], options: [:]),
                               loss: { try crossEntropy($0, $1) })
         let (loss, accuracy) = try trainer.evaluate(test)
-        print("\(path) on \(test.count) MNIST test images: loss \(MNISTExample.format(loss, 4)), accuracy \(MNISTExample.format(100 * (accuracy ?? 0), 2))%")
+        print("\(path) on \(test.count) MNIST test images: loss \(MNISTExample.format(loss, 4)), "
+              + "accuracy \(MNISTExample.format(100 * (accuracy ?? 0), 2))%")
     }
 
     /// The predicted digit and its probability for the first test images.
@@ -43,7 +49,8 @@ enum SavedModel {
         guard count > 0, count <= 10_000 else { throw AxonError(.invalidArgument, "--count must be in 1...10000") }
         let model = try ModelFile.load(path).model
         model.eval()
-        let test = try MNISTExample.load(dir: try CLI.string("--data", in: args, default: "Tests/Data/mnist"), train: false)
+        let test = try MNISTExample.load(dir: try CLI.string("--data", in: args, default: "Tests/Data/mnist"),
+                                         train: false)
         let batch = try test.subset(Array(0..<count))
         let probabilities = try withNoGrad { try model(batch.features).softmax(axis: 1) }
         let predicted = try probabilities.argmax(axis: 1).scalars
@@ -51,7 +58,9 @@ enum SavedModel {
         print("image  label  predicted  probability")
         for i in 0..<count {
             let k = Int(predicted[i])
-            print("\(pad(i, 5))  \(pad(Int(labels[i]), 5))  \(pad(k, 9))  \(pad(MNISTExample.format(Double(p[i * 10 + k]), 4), 11))\(labels[i] == predicted[i] ? "" : "  (wrong)")")
+            print("\(pad(i, 5))  \(pad(Int(labels[i]), 5))  \(pad(k, 9))  "
+                  + "\(pad(MNISTExample.format(Double(p[i * 10 + k]), 4), 11))"
+                  + "\(labels[i] == predicted[i] ? "" : "  (wrong)")")
         }
     }
 
@@ -70,15 +79,19 @@ enum CurvePlot {
         guard epochs.count > 0 else { return "<svg xmlns=\"http://www.w3.org/2000/svg\"/>" }
         let losses = epochs.flatMap { [$0.trainLoss, $0.validationLoss ?? $0.trainLoss] }.filter(\.isFinite)
         let maxLoss = Swift.max(losses.max() ?? 1, 1e-9)
-        func x(_ i: Int) -> Double { margin + (w - 2 * margin) * (epochs.count == 1 ? 0.5 : Double(i) / Double(epochs.count - 1)) }
+        func x(_ i: Int) -> Double {
+            margin + (w - 2 * margin) * (epochs.count == 1 ? 0.5 : Double(i) / Double(epochs.count - 1))
+        }
         func yLoss(_ v: Double) -> Double { h - margin - (h - 2 * margin) * v / maxLoss }
         func yAcc(_ v: Double) -> Double { h - margin - (h - 2 * margin) * v }
         func line(_ values: [Double?], _ y: (Double) -> Double, _ color: String, _ dash: String = "") -> String {
             let points = values.enumerated().compactMap { i, v in v.flatMap { $0.isFinite ? "\(x(i)),\(y($0))" : nil } }
-            return "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" \(dash) points=\"\(points.joined(separator: " "))\"/>"
+            return "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" \(dash) "
+                + "points=\"\(points.joined(separator: " "))\"/>"
         }
         return """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(w))" height="\(Int(h))" font-family="sans-serif" font-size="12">
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(w))" height="\(Int(h))" \
+            font-family="sans-serif" font-size="12">
             <rect width="100%" height="100%" fill="white"/>
             <line x1="\(margin)" y1="\(h - margin)" x2="\(w - margin)" y2="\(h - margin)" stroke="black"/>
             <line x1="\(margin)" y1="\(margin)" x2="\(margin)" y2="\(h - margin)" stroke="black"/>

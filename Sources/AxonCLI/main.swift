@@ -3,10 +3,7 @@ import Axon
 /// axon-cli: the command-line program of the Axon package.
 ///
 ///     axon-cli polyfit [--steps N] [--lr X]   fit a cubic to sin(x) by gradient descent
-///     axon-cli version
-///
-/// Until the training commands land, the main job is the lecture's polynomial fit, run
-/// through Axon's autodiff.
+///     axon-cli mnist | summary | evaluate | predict | version   (see `usage`)
 enum CLI {
     static func main() -> Int32 {
         var args = Array(CommandLine.arguments.dropFirst())
@@ -70,14 +67,17 @@ enum CLI {
     static func polyfit(_ args: [String]) throws {
         let steps = Int(try option("--steps", in: args, default: 2000))
         let lr = Float(try option("--lr", in: args, default: 1e-6))
-        guard steps >= 0, steps <= 10_000_000 else { throw AxonError(.invalidArgument, "--steps must be in 0...10000000") }
+        guard steps >= 0, steps <= 10_000_000 else {
+            throw AxonError(.invalidArgument, "--steps must be in 0...10000000")
+        }
         let fit = try PolynomialFit(start: [-0.5, 0.8, 0.3, -0.1])
         print("fitting y = a + b x + c x^2 + d x^3 to sin(x), 2000 points, \(steps) steps, lr \(lr)")
         for t in 0..<steps {
             let loss = try fit.step(learningRate: lr)
             if t % 100 == 99 {
                 let width = 30, done = (t + 1) * width / max(steps, 1)
-                print("[\(String(repeating: "#", count: done))\(String(repeating: ".", count: width - done))] step \(t + 1)  loss \(loss)")
+                print("[\(String(repeating: "#", count: done))\(String(repeating: ".", count: width - done))] "
+                      + "step \(t + 1)  loss \(loss)")
             }
         }
         let c = fit.coefficients

@@ -17,15 +17,18 @@ struct CheckpointTests {
         init(seed: UInt64, optimizer kind: String) throws {
             var g = PRNG(seed: 100)
             let x = try Tensor.normal([50, 4], generator: &g)
-            let y = try (x.slice(axis: 1, start: 0, end: 1).greater(0) + x.slice(axis: 1, start: 1, end: 2).greater(0)).reshape([50])
+            let y = try (x.slice(axis: 1, start: 0, end: 1).greater(0)
+                         + x.slice(axis: 1, start: 1, end: 2).greater(0)).reshape([50])
             data = try Dataset(features: x, targets: y)
             var init_ = PRNG(seed: seed)
             model = Sequential(try Linear(4, 16, generator: &init_), try BatchNorm1d(16), ReLU(), try Dropout(p: 0.3),
                                try Linear(16, 3, generator: &init_))
             model.reseed(seed)
             switch kind {
-            case "sgd": optimizer = try SGD(model.parameters(), options: .init(learningRate: 0.05, momentum: 0.9, nesterov: true))
-            case "rmsprop": optimizer = try RMSprop(model.parameters(), options: .init(learningRate: 0.01, momentum: 0.5, centered: true))
+            case "sgd": optimizer = try SGD(model.parameters(),
+                                            options: .init(learningRate: 0.05, momentum: 0.9, nesterov: true))
+            case "rmsprop": optimizer = try RMSprop(model.parameters(),
+                                                    options: .init(learningRate: 0.01, momentum: 0.5, centered: true))
             default: optimizer = try Adam(model.parameters(), options: .init(learningRate: 0.01, amsgrad: true),
                                           noise: try GradientNoise(eta: 0.01, seed: seed))
             }
@@ -45,7 +48,8 @@ struct CheckpointTests {
         }
 
         var fingerprint: [UInt32] {
-            model.stateDict().flatMap(\.tensor.scalars).map(\.bitPattern) + optimizer.learningRates.map { UInt32(truncatingIfNeeded: $0.bitPattern) }
+            model.stateDict().flatMap(\.tensor.scalars).map(\.bitPattern)
+                + optimizer.learningRates.map { UInt32(truncatingIfNeeded: $0.bitPattern) }
         }
     }
 
@@ -108,19 +112,25 @@ struct CheckpointTests {
         try run.train(run.loader.nextEpochIndices())
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("axon-\(UUID().uuidString).axon").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try Checkpoint.save(to: path, model: run.model, optimizer: run.optimizer, scheduler: run.scheduler, loader: run.loader, batchesDone: 7)
+        try Checkpoint.save(to: path, model: run.model, optimizer: run.optimizer, scheduler: run.scheduler,
+                            loader: run.loader, batchesDone: 7)
         var bytes = try FileIO.read(path)
         // A model-only reader still loads the model from a checkpoint (OPTM and LOAD are optional).
         #expect(try ModelFile.decode(bytes).model.parameterCount == run.model.parameterCount)
         bytes[bytes.count - 3] ^= 1
         try AxonFile.writeAtomically(bytes, to: path)
         var other = try Run(seed: 4, optimizer: "adam")
-        #expect(throws: AxonError.self) { _ = try Checkpoint.restore(from: path, model: other.model, optimizer: other.optimizer, loader: &other.loader) }
+        #expect(throws: AxonError.self) {
+            _ = try Checkpoint.restore(from: path, model: other.model, optimizer: other.optimizer,
+                                       loader: &other.loader)
+        }
         // An optimizer of another kind is refused.
         bytes[bytes.count - 3] ^= 1
         try AxonFile.writeAtomically(bytes, to: path)
         let sgd = try Run(seed: 4, optimizer: "sgd")
-        #expect(throws: AxonError.self) { try Checkpoint.restore(from: path, model: sgd.model, optimizer: sgd.optimizer) }
+        #expect(throws: AxonError.self) {
+            try Checkpoint.restore(from: path, model: sgd.model, optimizer: sgd.optimizer)
+        }
     }
 }
 
@@ -132,7 +142,8 @@ struct FitCheckpointTests {
         let y = try x.slice(axis: 1, start: 0, end: 1).greater(0).reshape([60])
         let data = try Dataset(features: x, targets: y)
         var i = PRNG(seed: seed)
-        let model = Sequential(try Linear(3, 8, generator: &i), try BatchNorm1d(8), ReLU(), try Dropout(p: 0.2), try Linear(8, 2, generator: &i))
+        let model = Sequential(try Linear(3, 8, generator: &i), try BatchNorm1d(8), ReLU(), try Dropout(p: 0.2),
+                               try Linear(8, 2, generator: &i))
         model.reseed(seed)
         let optimizer = try Adam(model.parameters(), options: .init(learningRate: 0.02))
         let trainer = Trainer(model: model, optimizer: optimizer, loss: { try crossEntropy($0, $1) })
@@ -157,7 +168,8 @@ struct FitCheckpointTests {
         let rest = try second.fit(&secondLoader, validation: data, epochs: 3)
         #expect(rest.epochs.map(\.epoch) == [2, 3, 4])
         #expect(rest.epochs.map(\.trainLoss) == Array(full.epochs.suffix(3)).map(\.trainLoss))
-        #expect(second.model.stateDict().flatMap(\.tensor.scalars) == straight.model.stateDict().flatMap(\.tensor.scalars))
+        #expect(second.model.stateDict().flatMap(\.tensor.scalars)
+                == straight.model.stateDict().flatMap(\.tensor.scalars))
         #expect(second.optimizer.learningRates == straight.optimizer.learningRates)
         #expect(second.earlyStopping?.best == straight.earlyStopping?.best)
     }

@@ -60,7 +60,8 @@ struct LayerSpecTests {
 
     @Test func randomTextNeverTraps() throws {
         var g = PRNG(seed: 5)
-        let alphabet = Array("linear conv2d relu residual { } ; = x 0 1 2 3 -1 batchnorm1d dropout 0.5 kernel stride true\n")
+        let alphabet = Array(
+            "linear conv2d relu residual { } ; = x 0 1 2 3 -1 batchnorm1d dropout 0.5 kernel stride true\n")
         var built = 0
         for _ in 0..<3000 {
             let text = String((0..<g.nextInt(below: 60)).map { _ in alphabet[g.nextInt(below: alphabet.count)] })

@@ -8,7 +8,8 @@ struct ModelFileTests {
     func trainedModel() throws -> Sequential {
         var g = PRNG(seed: 3)
         let model = Sequential(try Linear(4, 6, generator: &g), try BatchNorm1d(6), ReLU(), try Dropout(p: 0.3),
-                               Residual(Sequential(try Linear(6, 6, generator: &g), Tanh())), try Linear(6, 2, generator: &g))
+                               Residual(Sequential(try Linear(6, 6, generator: &g), Tanh())),
+                               try Linear(6, 2, generator: &g))
         model.reseed(11)
         let opt = try SGD(model.parameters(), options: .init(learningRate: 0.1))
         for _ in 0..<3 {
@@ -31,13 +32,15 @@ struct ModelFileTests {
             #expect(a.tensor.scalars.map(\.bitPattern) == b.tensor.scalars.map(\.bitPattern), "\(a.name)")
         }
         #expect(loaded.model.training == model.training)
-        #expect(loaded.metadata.map(\.key) == ["dataset", "epochs"] && loaded.metadata.map(\.value) == ["synthetic", "3"])
+        #expect(loaded.metadata.map(\.key) == ["dataset", "epochs"]
+                && loaded.metadata.map(\.value) == ["synthetic", "3"])
         // The dropout stream continues where it was: the next training outputs are identical.
         let x = try Tensor.ones([5, 4])
         #expect(try loaded.model(x).scalars == model(x).scalars)
         model.eval(); loaded.model.eval()
         #expect(try loaded.model(x).scalars == model(x).scalars)
-        #expect(try ModelFile.encode(loaded.model, metadata: [("dataset", "synthetic"), ("epochs", "3")]) == ModelFile.encode(model, metadata: [("dataset", "synthetic"), ("epochs", "3")]))
+        #expect(try ModelFile.encode(loaded.model, metadata: [("dataset", "synthetic"), ("epochs", "3")])
+                == ModelFile.encode(model, metadata: [("dataset", "synthetic"), ("epochs", "3")]))
     }
 
     @Test func everyFlippedByteOrTruncationIsRejected() throws {
@@ -116,7 +119,9 @@ struct ModelFileTests {
         #expect(loaded.model.parameters().flatMap(\.scalars) == model.parameters().flatMap(\.scalars))
         // A save that cannot complete leaves the previous file untouched.
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
-        #expect(throws: AxonError.self) { try ModelFile.save(model, to: dir.appendingPathComponent("missing/model.axon").path) }
+        #expect(throws: AxonError.self) {
+            try ModelFile.save(model, to: dir.appendingPathComponent("missing/model.axon").path)
+        }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
         #expect(throws: AxonError.self) { try ModelFile.load(dir.appendingPathComponent("absent.axon").path) }
     }
@@ -128,7 +133,8 @@ struct HostileModelFileTests {
     /// checksums, meet the damage): every load throws an AxonError or succeeds; none traps.
     @Test func mutatedSectionsWithValidChecksums() throws {
         var g = PRNG(seed: 21)
-        let model = Sequential(try Linear(3, 4, generator: &g), try BatchNorm1d(4), try Dropout(p: 0.2), Residual(Tanh()))
+        let model = Sequential(try Linear(3, 4, generator: &g), try BatchNorm1d(4), try Dropout(p: 0.2),
+                               Residual(Tanh()))
         let good = try AxonFile.decode(ModelFile.encode(model, metadata: [("a", "b")]), knownVersions: ModelFile.known)
         var loaded = 0, refused = 0
         for _ in 0..<3000 {
@@ -163,7 +169,8 @@ struct HostileModelFileTests {
 extension HostileModelFileTests {
     @Test func anArchitectureLargerThanItsDataIsRefusedBeforeBuilding() throws {
         var g = PRNG(seed: 1)
-        let good = try AxonFile.decode(ModelFile.encode(Sequential(try Linear(2, 2, generator: &g))), knownVersions: ModelFile.known)
+        let good = try AxonFile.decode(ModelFile.encode(Sequential(try Linear(2, 2, generator: &g))),
+                                       knownVersions: ModelFile.known)
         var hostile = good
         hostile.sections[0].payload = Array("linear 100000 100000".utf8)   // 40 GB if built
         do {
@@ -175,7 +182,8 @@ extension HostileModelFileTests {
         // Every built-in kind's count agrees with what it really holds.
         let spec = try LayerSpec.parse("""
             conv2d 3 8 3 groups=1; batchnorm2d 8; instancenorm2d 8 affine=true track=true; groupnorm 2 8
-            layernorm 4x5; linear 20 12 bias=false; weightnorm { linear 4 2 }; weightnorm { conv2d 2 4 3 }; residual { linear 4 4; tanh }
+            layernorm 4x5; linear 20 12 bias=false; weightnorm { linear 4 2 }; weightnorm { conv2d 2 4 3 }; \
+            residual { linear 4 4; tanh }
             batchnorm1d 3 affine=false; dropout 0.1
             """)
         let model = try spec.build(generator: &g)

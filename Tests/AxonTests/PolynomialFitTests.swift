@@ -1,5 +1,6 @@
 import Testing
 @testable import Axon
+@testable import AxonCLI
 
 /// The polynomial fit of PyTorch's "Learning PyTorch with Examples" tutorial: fit
 /// y = a + b x + c x^2 + d x^3 to sin on [-pi, pi] by plain gradient descent through Axon's

@@ -526,9 +526,48 @@ static void test_losses_and_clipping(void) {
     axon_tensor_free(cl);
 }
 
+/* Flat data feeds a CNN through unflatten, and adaptive pooling ends it: built from a spec,
+** saved and loaded with the same output. */
+static void test_cnn_from_flat_data(void) {
+    axon_model *m = NULL, *loaded = NULL;
+    axon_tensor *x = NULL, *y1 = NULL, *y2 = NULL;
+    float x_data[80], a[15], b[15];
+    const int64_t s5x16[2] = {5, 16}, s5x3[2] = {5, 3};
+    char path[64], spec[512];
+    int i;
+
+    for (i = 0; i < 80; ++i) x_data[i] = (float)((i * 37) % 11) / 5 - 1;
+    x = make(x_data, 80, s5x16, 2, 0);
+    snprintf(path, sizeof path, "/tmp/axon_test_cnn_%ld.axon", (long)getpid());
+    CHECK_OK(axon_model_new(&m, "unflatten 1 1x4x4; conv2d 1 2 3 padding=1; relu; adaptiveavgpool2d 1; flatten; "
+                                "linear 2 3", 5));
+    CHECK_OK(axon_model_forward(&y1, m, x));
+    CHECK(has_shape(y1, s5x3, 2));
+    CHECK_OK(axon_model_spec(m, spec, sizeof spec, NULL));
+    CHECK(strstr(spec, "unflatten axis=1 shape=1x4x4") != NULL);
+    CHECK(strstr(spec, "adaptiveavgpool2d size=1x1") != NULL);
+    CHECK_OK(axon_model_save(m, path));
+    CHECK_OK(axon_model_load(&loaded, path));
+    CHECK_OK(axon_model_forward(&y2, loaded, x));
+    CHECK_OK(axon_tensor_copy_data(y1, a, 15));
+    CHECK_OK(axon_tensor_copy_data(y2, b, 15));
+    CHECK(memcmp(a, b, sizeof a) == 0);
+    remove(path);
+    axon_model_free(loaded);
+    loaded = NULL;
+    CHECK(axon_model_new(&loaded, "adaptiveavgpool2d 0", 0) != AXON_OK);
+    CHECK(axon_model_new(&loaded, "unflatten 1 2x-1x-1", 0) != AXON_OK);
+    CHECK(loaded == NULL);
+    axon_tensor_free(y2);
+    axon_tensor_free(y1);
+    axon_tensor_free(x);
+    axon_model_free(m);
+}
+
 int main(void) {
     test_model_basics();
     test_save_load();
+    test_cnn_from_flat_data();
     test_train_step();
     test_fit();
     test_optimizers_and_schedules();

@@ -244,7 +244,8 @@ extension DataLoader {
         guard batchesDone >= 0, batchesDone <= batchCount else {
             throw AxonError.invalid("Checkpoint: batchesDone \(batchesDone) is outside 0...\(batchCount)")
         }
-        return Position(epochsStarted: epochsStarted, batchesDone: batchesDone, epochStartGenerator: epochStartGenerator)
+        return Position(epochsStarted: epochsStarted, batchesDone: batchesDone,
+                        epochStartGenerator: epochStartGenerator)
     }
 
     /// Continues from a saved position; returns the batches left in its epoch.

@@ -78,7 +78,8 @@ public final class Maxout: Layer {
 
     public func forward(_ input: Tensor) throws -> Tensor {
         guard input.rank >= 1, let features = input.shape.last, features % pieces == 0 else {
-            throw AxonError.shape("Maxout(pieces: \(pieces)): the last axis of \(input.shape) must be a multiple of \(pieces)")
+            throw AxonError.shape("Maxout(pieces: \(pieces)): the last axis of \(input.shape) "
+                                  + "must be a multiple of \(pieces)")
         }
         let grouped = try input.reshape(Array(input.shape.dropLast()) + [features / pieces, pieces])
         return try grouped.max(axes: [-1])
@@ -87,30 +88,11 @@ public final class Maxout: Layer {
 
 // MARK: - Layer specs
 
-extension ReLU: RegisteredLayer {
-    static let kind = LayerKind("relu")
-    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer { ReLU() }
-}
-
-extension GELU: RegisteredLayer {
-    static let kind = LayerKind("gelu")
-    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer { GELU() }
-}
-
-extension Sigmoid: RegisteredLayer {
-    static let kind = LayerKind("sigmoid")
-    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer { Sigmoid() }
-}
-
-extension Tanh: RegisteredLayer {
-    static let kind = LayerKind("tanh")
-    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer { Tanh() }
-}
-
-extension Softplus: RegisteredLayer {
-    static let kind = LayerKind("softplus")
-    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer { Softplus() }
-}
+extension ReLU: ArgumentlessLayer { static let kind = LayerKind("relu") }
+extension GELU: ArgumentlessLayer { static let kind = LayerKind("gelu") }
+extension Sigmoid: ArgumentlessLayer { static let kind = LayerKind("sigmoid") }
+extension Tanh: ArgumentlessLayer { static let kind = LayerKind("tanh") }
+extension Softplus: ArgumentlessLayer { static let kind = LayerKind("softplus") }
 
 extension LeakyReLU: RegisteredLayer {
     static let kind = LayerKind("leakyrelu", positional: 1, [.float("slope", 0.01)])
@@ -122,13 +104,17 @@ extension LeakyReLU: RegisteredLayer {
 
 extension ELU: RegisteredLayer {
     static let kind = LayerKind("elu", positional: 1, [.float("alpha", 1)])
-    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer { ELU(alpha: try spec.float("alpha")) }
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer {
+        ELU(alpha: try spec.float("alpha"))
+    }
     var specArguments: [String: LayerValue] { ["alpha": .float(alpha)] }
 }
 
 extension Softmax: RegisteredLayer {
     static let kind = LayerKind("softmax", positional: 1, [.int("axis", -1)])
-    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer { Softmax(axis: try spec.int("axis")) }
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer {
+        Softmax(axis: try spec.int("axis"))
+    }
     var specArguments: [String: LayerValue] { ["axis": .int(axis)] }
 }
 
@@ -142,6 +128,8 @@ extension LogSoftmax: RegisteredLayer {
 
 extension Maxout: RegisteredLayer {
     static let kind = LayerKind("maxout", positional: 1, [.int("pieces")])
-    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer { try Maxout(pieces: spec.int("pieces")) }
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer {
+        try Maxout(pieces: spec.int("pieces"))
+    }
     var specArguments: [String: LayerValue] { ["pieces": .int(pieces)] }
 }

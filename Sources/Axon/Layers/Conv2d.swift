@@ -18,7 +18,8 @@ public final class Conv2d: Layer {
         }
         guard kernel.0 > 0, kernel.1 > 0, stride.0 > 0, stride.1 > 0, dilation.0 > 0, dilation.1 > 0,
               padding.0 >= 0, padding.1 >= 0 else {
-            throw AxonError.invalid("\(name): kernel \(kernel), stride \(stride), dilation \(dilation) must be positive, padding \(padding) non-negative")
+            throw AxonError.invalid("\(name): kernel \(kernel), stride \(stride), dilation \(dilation) "
+                                    + "must be positive, padding \(padding) non-negative")
         }
         self.inChannels = inChannels
         self.outChannels = outChannels
@@ -32,7 +33,8 @@ public final class Conv2d: Layer {
             .fill(weight, generator: &generator)
         if bias {
             let bound = 1 / Float(inChannels / groups * kernel.0 * kernel.1).squareRoot()
-            self.bias = try Tensor.uniform([outChannels], low: -bound, high: bound, generator: &generator, requiresGrad: true)
+            self.bias = try Tensor.uniform([outChannels], low: -bound, high: bound, generator: &generator,
+                                           requiresGrad: true)
         } else {
             self.bias = nil
         }
@@ -41,8 +43,9 @@ public final class Conv2d: Layer {
     public convenience init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
                             dilation: Int = 1, groups: Int = 1, bias: Bool = true, weightInit: Initializer? = nil,
                             generator: inout PRNG) throws {
-        try self.init(inChannels, outChannels, kernel: (kernel, kernel), stride: (stride, stride), padding: (padding, padding),
-                      dilation: (dilation, dilation), groups: groups, bias: bias, weightInit: weightInit, generator: &generator)
+        try self.init(inChannels, outChannels, kernel: (kernel, kernel), stride: (stride, stride),
+                      padding: (padding, padding), dilation: (dilation, dilation), groups: groups, bias: bias,
+                      weightInit: weightInit, generator: &generator)
     }
 
     public var ownParameters: [(name: String, tensor: Tensor)] {

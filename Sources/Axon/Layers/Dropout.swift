@@ -64,6 +64,8 @@ extension Dropout: RegisteredLayer {
 
 extension Dropout2d: RegisteredLayer {
     static let kind = LayerKind("dropout2d", positional: 1, [.float("p", 0.5)])
-    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer { try Dropout2d(p: spec.float("p")) }
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer {
+        try Dropout2d(p: spec.float("p"))
+    }
     var specArguments: [String: LayerValue] { ["p": .float(p)] }
 }

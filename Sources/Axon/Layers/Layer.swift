@@ -73,7 +73,8 @@ extension Layer {
         for (name, tensor) in own {
             guard let source = byName[name] else { continue }
             guard source.shape == tensor.shape else {
-                throw AxonError.shape("loadStateDict: '\(name)' has shape \(tensor.shape), the source has \(source.shape)")
+                throw AxonError.shape(
+                    "loadStateDict: '\(name)' has shape \(tensor.shape), the source has \(source.shape)")
             }
             try tensor.assign(source)
         }
@@ -113,7 +114,9 @@ extension Layer {
     public func namedGenerators() -> [(name: String, layer: any RandomizedLayer)] {
         let own: [(name: String, layer: any RandomizedLayer)] = (self as? any RandomizedLayer).map { [("", $0)] } ?? []
         return own + children.flatMap { child in
-            child.layer.namedGenerators().map { (($0.name.isEmpty ? child.name : "\(child.name).\($0.name)"), $0.layer) }
+            child.layer.namedGenerators().map {
+                (($0.name.isEmpty ? child.name : "\(child.name).\($0.name)"), $0.layer)
+            }
         }
     }
 
@@ -130,7 +133,8 @@ extension Tensor {
     /// Checks that an input has one of `ranks` and, if given, `channels` at axis 1.
     func expect(_ layer: String, ranks: [Int], channels: Int? = nil, axis: Int = 1) throws {
         guard ranks.contains(rank) else {
-            throw AxonError.shape("\(layer): expected an input of rank \(ranks.map(String.init).joined(separator: " or ")), got shape \(shape)")
+            throw AxonError.shape("\(layer): expected an input of rank "
+                                  + "\(ranks.map(String.init).joined(separator: " or ")), got shape \(shape)")
         }
         if let channels, shape[axis] != channels {
             throw AxonError.shape("\(layer): expected \(channels) channels at axis \(axis), got shape \(shape)")

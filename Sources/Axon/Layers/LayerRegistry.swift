@@ -32,6 +32,15 @@ extension RegisteredLayer {
     var specChildren: [any Layer] { children.map(\.layer) }
 }
 
+/// A kind without arguments or state, built by `init()` (relu, tanh, identity, ...).
+protocol ArgumentlessLayer: RegisteredLayer {
+    init()
+}
+
+extension ArgumentlessLayer {
+    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer { Self() }
+}
+
 /// Every built-in kind, in the order the documentation lists them.
 enum LayerRegistry {
     static var kinds: [any RegisteredLayer.Type] {
@@ -85,7 +94,8 @@ struct LayerArgument: Sendable {
     let defaultValue: Default
 
     static func int(_ name: String, _ fallback: Int? = nil) -> LayerArgument {
-        LayerArgument(name: name, form: .int, defaultValue: fallback.map { .text(LayerValue.int($0).text) } ?? .required)
+        LayerArgument(name: name, form: .int,
+                      defaultValue: fallback.map { .text(LayerValue.int($0).text) } ?? .required)
     }
 
     static func float(_ name: String, _ fallback: Float? = nil) -> LayerArgument {
@@ -99,7 +109,8 @@ struct LayerArgument: Sendable {
     }
 
     static func bool(_ name: String, _ fallback: Bool? = nil) -> LayerArgument {
-        LayerArgument(name: name, form: .bool, defaultValue: fallback.map { .text(LayerValue.bool($0).text) } ?? .required)
+        LayerArgument(name: name, form: .bool,
+                      defaultValue: fallback.map { .text(LayerValue.bool($0).text) } ?? .required)
     }
 
     /// `N` or `NxM`, canonically `NxM`.

@@ -20,7 +20,8 @@ public final class Linear: Layer {
             .fill(weight, generator: &generator)
         if bias {
             let bound = 1 / Float(inFeatures).squareRoot()
-            self.bias = try Tensor.uniform([outFeatures], low: -bound, high: bound, generator: &generator, requiresGrad: true)
+            self.bias = try Tensor.uniform([outFeatures], low: -bound, high: bound, generator: &generator,
+                                           requiresGrad: true)
         } else {
             self.bias = nil
         }
@@ -35,7 +36,8 @@ public final class Linear: Layer {
     /// The layer's map with another weight of the same shape (used by WeightNorm).
     func apply(_ input: Tensor, weight: Tensor) throws -> Tensor {
         guard input.rank >= 1, input.shape.last == inFeatures else {
-            throw AxonError.shape("Linear(\(inFeatures), \(outFeatures)): expected input with last axis \(inFeatures), got shape \(input.shape)")
+            throw AxonError.shape("Linear(\(inFeatures), \(outFeatures)): expected input with last axis \(inFeatures), "
+                                  + "got shape \(input.shape)")
         }
         let x = input.rank == 1 ? try input.unsqueezed(0) : input
         var y = try Tensor.matmul(x, weight, transposeA: false, transposeB: true)

@@ -8,7 +8,8 @@ public final class LayerNorm: Layer {
 
     public init(_ normalizedShape: [Int], eps: Float = 1e-5, elementwiseAffine: Bool = true) throws {
         guard !normalizedShape.isEmpty, normalizedShape.allSatisfy({ $0 > 0 }) else {
-            throw AxonError.invalid("LayerNorm(\(normalizedShape)): the normalized shape must be non-empty and positive")
+            throw AxonError.invalid(
+                "LayerNorm(\(normalizedShape)): the normalized shape must be non-empty and positive")
         }
         guard eps > 0 else { throw AxonError.invalid("LayerNorm(\(normalizedShape)): eps \(eps) must be positive") }
         self.normalizedShape = normalizedShape
@@ -24,7 +25,8 @@ public final class LayerNorm: Layer {
     public func forward(_ input: Tensor) throws -> Tensor {
         let k = normalizedShape.count
         guard input.rank >= k, Array(input.shape.suffix(k)) == normalizedShape else {
-            throw AxonError.shape("LayerNorm(\(normalizedShape)): input of shape \(input.shape) does not end with \(normalizedShape)")
+            throw AxonError.shape(
+                "LayerNorm(\(normalizedShape)): input of shape \(input.shape) does not end with \(normalizedShape)")
         }
         let axes = Array((input.rank - k)..<input.rank)
         let normalized = try normalize(input, axes: axes, eps: eps)
@@ -43,9 +45,12 @@ public final class GroupNorm: Layer {
 
     public init(_ numGroups: Int, _ numChannels: Int, eps: Float = 1e-5, affine: Bool = true) throws {
         guard numGroups > 0, numChannels > 0, numChannels % numGroups == 0 else {
-            throw AxonError.invalid("GroupNorm(\(numGroups), \(numChannels)): groups must be positive and divide the channels")
+            throw AxonError.invalid(
+                "GroupNorm(\(numGroups), \(numChannels)): groups must be positive and divide the channels")
         }
-        guard eps > 0 else { throw AxonError.invalid("GroupNorm(\(numGroups), \(numChannels)): eps \(eps) must be positive") }
+        guard eps > 0 else {
+            throw AxonError.invalid("GroupNorm(\(numGroups), \(numChannels)): eps \(eps) must be positive")
+        }
         self.numGroups = numGroups
         self.numChannels = numChannels
         self.eps = eps
@@ -59,7 +64,8 @@ public final class GroupNorm: Layer {
 
     public func forward(_ input: Tensor) throws -> Tensor {
         guard input.rank >= 2, input.shape[1] == numChannels else {
-            throw AxonError.shape("GroupNorm(\(numGroups), \(numChannels)): expected [N, \(numChannels), ...], got shape \(input.shape)")
+            throw AxonError.shape(
+                "GroupNorm(\(numGroups), \(numChannels)): expected [N, \(numChannels), ...], got shape \(input.shape)")
         }
         let grouped = try input.reshape([input.shape[0], numGroups, -1])
         let normalized = try normalize(grouped, axes: [2], eps: eps).reshape(input.shape)
@@ -86,14 +92,15 @@ public final class InstanceNorm2d: RunningStatsNorm {
         if !training, let normalized = try normalizedWithRunningStatistics(input) { return try affine(normalized) }
         let n = input.shape[2] * input.shape[3]
         guard !training || n > 1 else {
-            throw AxonError.shape("\(name): expected more than 1 spatial element when training, got shape \(input.shape)")
+            throw AxonError.shape(
+                "\(name): expected more than 1 spatial element when training, got shape \(input.shape)")
         }
         let mean = try input.mean(axes: [2, 3], keepDims: true)
         let variance = try input.variance(axes: [2, 3], correction: 0, keepDims: true)
         if training {
             let unbiased = try variance.detached() * (Float(n) / Float(n - 1))
-            try updateRunningStatistics(mean: mean.detached().mean(axes: [0]), unbiasedVariance: unbiased.mean(axes: [0]),
-                                        countBatch: false)
+            try updateRunningStatistics(mean: mean.detached().mean(axes: [0]),
+                                        unbiasedVariance: unbiased.mean(axes: [0]), countBatch: false)
         }
         return try affine((input - mean) / (variance + eps).sqrt())
     }
@@ -119,7 +126,9 @@ extension InstanceNorm2d: RegisteredLayer {
 }
 
 extension LayerNorm: RegisteredLayer {
-    static let kind = LayerKind("layernorm", positional: 1, [.sizes("shape"), .float("eps", 1e-5), .bool("affine", true)])
+    static let kind = LayerKind("layernorm", positional: 1, [
+        .sizes("shape"), .float("eps", 1e-5), .bool("affine", true),
+    ])
 
     static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer {
         try LayerNorm(spec.ints("shape"), eps: spec.float("eps"), elementwiseAffine: spec.bool("affine"))

@@ -3,7 +3,8 @@ public final class MaxPool2d: Layer {
     public var training = true
     public let kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int)
 
-    public init(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1)) {
+    public init(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0),
+                dilation: (Int, Int) = (1, 1)) {
         self.kernel = kernel
         self.stride = stride ?? kernel
         self.padding = padding

@@ -89,7 +89,4 @@ extension Flatten: RegisteredLayer {
     var specArguments: [String: LayerValue] { ["start": .int(startAxis), "end": .int(endAxis)] }
 }
 
-extension Identity: RegisteredLayer {
-    static let kind = LayerKind("identity")
-    static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer { Identity() }
-}
+extension Identity: ArgumentlessLayer { static let kind = LayerKind("identity") }

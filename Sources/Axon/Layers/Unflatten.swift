@@ -19,7 +19,8 @@ public final class Unflatten: Layer {
         let known = shape.filter { $0 > 0 }.reduce(1, *)
         let size = input.shape[a]
         guard shape.contains(-1) ? size % known == 0 : size == known else {
-            throw AxonError.shape("Unflatten(\(axis), \(shape)): axis \(axis) of shape \(input.shape) has \(size) elements")
+            throw AxonError.shape(
+                "Unflatten(\(axis), \(shape)): axis \(axis) of shape \(input.shape) has \(size) elements")
         }
         return try input.reshape(Array(input.shape[..<a]) + shape + Array(input.shape[(a + 1)...]))
     }

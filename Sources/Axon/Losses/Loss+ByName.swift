@@ -22,6 +22,7 @@ public func loss(named name: String, _ input: Tensor, _ target: Tensor, reductio
     case "nll": return try nllLoss(input, target, reduction: r)
     case "kl_div": return try klDivergence(input, target, reduction: r)
     default:
-        throw AxonError.invalid("unknown loss '\(name)'; known: mse, l1, smooth_l1, huber, bce, bce_with_logits, cross_entropy, nll, kl_div")
+        throw AxonError.invalid("unknown loss '\(name)'; known: mse, l1, smooth_l1, huber, bce, bce_with_logits, "
+                                + "cross_entropy, nll, kl_div")
     }
 }

@@ -4,7 +4,8 @@
 /// "nadam") over `parameters`, with `options` by the names of the checkpoint format ("lr",
 /// "momentum", "beta1", "weight_decay", ...); unspecified options keep PyTorch's defaults.
 /// "weight_decay" means coupled L2, except for AdamW where it is the decoupled decay.
-public func makeOptimizer(_ kind: String, parameters: [Tensor], options given: [String: Double]) throws -> any Optimizer {
+public func makeOptimizer(_ kind: String, parameters: [Tensor],
+                          options given: [String: Double]) throws -> any Optimizer {
     func merged<R: UpdateRule>(_ rule: R.Type, _ defaults: R.Options) throws -> R.Options {
         var record = R.record(defaults)
         for (key, value) in given {
@@ -16,7 +17,8 @@ public func makeOptimizer(_ kind: String, parameters: [Tensor], options given: [
                 record["weight_decay_decoupled"] = nil
             default:
                 guard record[key] != nil || ["weight_decay_l2", "weight_decay_decoupled"].contains(key) else {
-                    throw AxonError.invalid("\(R.name): unknown option '\(key)'; known: \(record.keys.sorted().joined(separator: ", ")), weight_decay")
+                    throw AxonError.invalid("\(R.name): unknown option '\(key)'; "
+                                            + "known: \(record.keys.sorted().joined(separator: ", ")), weight_decay")
                 }
                 record[key] = value
             }
@@ -33,6 +35,7 @@ public func makeOptimizer(_ kind: String, parameters: [Tensor], options given: [
     case "adamax": return try Adamax(parameters, options: merged(AdamaxRule.self, .init()))
     case "nadam": return try NAdam(parameters, options: merged(NAdamRule.self, .init()))
     default:
-        throw AxonError.invalid("unknown optimizer '\(kind)'; known: sgd, adagrad, rmsprop, adadelta, adam, adamw, adamax, nadam")
+        throw AxonError.invalid(
+            "unknown optimizer '\(kind)'; known: sgd, adagrad, rmsprop, adadelta, adam, adamw, adamax, nadam")
     }
 }

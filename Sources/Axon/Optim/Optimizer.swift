@@ -151,7 +151,8 @@ public final class GroupOptimizer<Rule: UpdateRule>: Optimizer {
             try group.options.validate()
             for p in group.parameters {
                 guard seen.insert(ObjectIdentifier(p)).inserted else {
-                    throw AxonError.invalid("\(Rule.name): a parameter of shape \(p.shape) appears in more than one group")
+                    throw AxonError.invalid(
+                        "\(Rule.name): a parameter of shape \(p.shape) appears in more than one group")
                 }
             }
         }
@@ -166,7 +167,8 @@ public final class GroupOptimizer<Rule: UpdateRule>: Optimizer {
             for (i, p) in groups[g].parameters.enumerated() {
                 guard let grad = p.grad else { continue }
                 guard grad.count == p.count else {
-                    throw AxonError.shape("\(Rule.name): gradient of shape \(grad.shape) for a parameter of shape \(p.shape)")
+                    throw AxonError.shape(
+                        "\(Rule.name): gradient of shape \(grad.shape) for a parameter of shape \(p.shape)")
                 }
                 // Take the state out of the table so its buffers are uniquely referenced and
                 // the update mutates them in place (no copy-on-write).

@@ -10,13 +10,17 @@ public struct StateRecord: Sendable, Equatable {
     }
 
     func scalar(_ key: String) throws -> Double {
-        guard let v = scalars[key], v.isFinite else { throw AxonError(.format, "optimizer state: missing or invalid '\(key)'") }
+        guard let v = scalars[key], v.isFinite else {
+            throw AxonError(.format, "optimizer state: missing or invalid '\(key)'")
+        }
         return v
     }
 
     func int(_ key: String) throws -> Int {
         let v = try scalar(key)
-        guard v >= 0, v < 1e15, v == v.rounded() else { throw AxonError(.format, "optimizer state: '\(key)' = \(v) is not a count") }
+        guard v >= 0, v < 1e15, v == v.rounded() else {
+            throw AxonError(.format, "optimizer state: '\(key)' = \(v) is not a count")
+        }
         return Int(v)
     }
 
@@ -97,7 +101,9 @@ extension GroupOptimizer {
     public func restore(checkpointPayload bytes: [UInt8]) throws {
         var r = ByteReader(bytes, context: "optimizer state")
         let kind = try r.string(limit: 256)
-        guard kind == Rule.name else { throw AxonError(.format, "optimizer state: saved from \(kind), restoring into \(Rule.name)") }
+        guard kind == Rule.name else {
+            throw AxonError(.format, "optimizer state: saved from \(kind), restoring into \(Rule.name)")
+        }
         let steps = try r.count("step count", limit: 1 << 50)
         var restoredNoise: GradientNoise?
         if try r.u8() != 0 {
@@ -105,7 +111,9 @@ extension GroupOptimizer {
             n.generator = try PRNG(state: (try r.u64(), try r.u64(), try r.u64(), try r.u64()))
             restoredNoise = n
         }
-        guard Int(try r.u32()) == groups.count else { throw AxonError(.format, "optimizer state: the number of parameter groups differs") }
+        guard Int(try r.u32()) == groups.count else {
+            throw AxonError(.format, "optimizer state: the number of parameter groups differs")
+        }
         var newGroups = groups
         var newStates = states
         for g in groups.indices {
@@ -117,7 +125,9 @@ extension GroupOptimizer {
                 throw AxonError(.format, "optimizer state: group \(g) has a different number of parameters")
             }
             for (i, p) in groups[g].parameters.enumerated() {
-                guard try r.u64() == UInt64(p.count) else { throw AxonError(.format, "optimizer state: parameter \(i) of group \(g) differs in size") }
+                guard try r.u64() == UInt64(p.count) else {
+                    throw AxonError(.format, "optimizer state: parameter \(i) of group \(g) differs in size")
+                }
                 guard try r.u8() != 0 else { newStates[g][i] = nil; continue }
                 var record = StateRecord()
                 for _ in 0..<Int(try r.u32()) { record.scalars[try r.string(limit: 256)] = try r.f64() }
@@ -125,7 +135,9 @@ extension GroupOptimizer {
                     let key = try r.string(limit: 256)
                     let n = try r.count("buffer length", limit: p.count)
                     var a = [Float](repeating: 0, count: n)
-                    try a.withUnsafeMutableBufferPointer { b in if let base = b.baseAddress { try r.floats(n, into: base) } }
+                    try a.withUnsafeMutableBufferPointer { b in
+                        if let base = b.baseAddress { try r.floats(n, into: base) }
+                    }
                     record.arrays[key] = a
                 }
                 newStates[g][i] = try Rule.state(from: record, count: p.count)

@@ -13,13 +13,20 @@ public func makeSchedule(_ kind: String, options o: [String: Double]) throws -> 
     switch kind.lowercased() {
     case "step": return try StepLR(stepSize: int("step_size"), gamma: o["gamma"] ?? 0.1)
     case "multistep":
-        let milestones = try o.keys.filter { $0.hasPrefix("m") && Int($0.dropFirst()) != nil }.sorted { Int($0.dropFirst()) ?? 0 < Int($1.dropFirst()) ?? 0 }.map { try int($0) }
+        let milestones = try o.keys
+            .filter { $0.hasPrefix("m") && Int($0.dropFirst()) != nil }
+            .sorted { Int($0.dropFirst()) ?? 0 < Int($1.dropFirst()) ?? 0 }
+            .map { try int($0) }
         return try MultiStepLR(milestones: milestones, gamma: o["gamma"] ?? 0.1)
     case "exponential": return try ExponentialLR(gamma: o["gamma"] ?? 0.1)
     case "inverse_time": return try InverseTimeLR(beta: o["beta"] ?? 0)
     case "polynomial": return try PolynomialLR(totalSteps: int("total"), power: o["power"] ?? 1)
     case "cosine": return try CosineAnnealingLR(period: int("period"), minimum: o["eta_min"] ?? 0)
-    case "linear": return try LinearLR(startFactor: o["start_factor"] ?? 1.0 / 3, endFactor: o["end_factor"] ?? 1, totalSteps: int("total", 5))
-    default: throw AxonError.invalid("unknown schedule '\(kind)'; known: step, multistep, exponential, inverse_time, polynomial, cosine, linear")
+    case "linear":
+        return try LinearLR(startFactor: o["start_factor"] ?? 1.0 / 3, endFactor: o["end_factor"] ?? 1,
+                            totalSteps: int("total", 5))
+    default:
+        throw AxonError.invalid("unknown schedule '\(kind)'; known: step, multistep, exponential, inverse_time, "
+                                + "polynomial, cosine, linear")
     }
 }

@@ -15,7 +15,9 @@ public protocol Schedule: Sendable {
 public struct StepLR: Schedule {
     public let stepSize: Int, gamma: Double
     public init(stepSize: Int, gamma: Double = 0.1) throws {
-        guard stepSize > 0, gamma > 0, gamma.isFinite else { throw AxonError.invalid("StepLR: step size \(stepSize) and gamma \(gamma) must be positive") }
+        guard stepSize > 0, gamma > 0, gamma.isFinite else {
+            throw AxonError.invalid("StepLR: step size \(stepSize) and gamma \(gamma) must be positive")
+        }
         self.stepSize = stepSize
         self.gamma = gamma
     }
@@ -41,13 +43,15 @@ public struct MultiStepLR: Schedule {
 public struct ExponentialLR: Schedule {
     public let gamma: Double
     public init(gamma: Double) throws {
-        guard gamma > 0, gamma.isFinite else { throw AxonError.invalid("ExponentialLR: gamma \(gamma) must be positive") }
+        guard gamma > 0, gamma.isFinite else {
+            throw AxonError.invalid("ExponentialLR: gamma \(gamma) must be positive")
+        }
         self.gamma = gamma
     }
     public func learningRate(base: Double, step k: Int) -> Double { base * pow(gamma, Double(k)) }
 }
 
-/// Inverse-time (1/t) decay lr0 / (1 + beta k) (seed 002).
+/// Inverse-time (1/t) decay lr0 / (1 + beta k), the classic Robbins-Monro step size.
 public struct InverseTimeLR: Schedule {
     public let beta: Double
     public init(beta: Double) throws {
@@ -61,7 +65,9 @@ public struct InverseTimeLR: Schedule {
 public struct PolynomialLR: Schedule {
     public let totalSteps: Int, power: Double
     public init(totalSteps: Int, power: Double = 1) throws {
-        guard totalSteps > 0, power >= 0, power.isFinite else { throw AxonError.invalid("PolynomialLR: total steps \(totalSteps) must be positive and power \(power) >= 0") }
+        guard totalSteps > 0, power >= 0, power.isFinite else {
+            throw AxonError.invalid("PolynomialLR: total steps \(totalSteps) must be positive and power \(power) >= 0")
+        }
         self.totalSteps = totalSteps
         self.power = power
     }
@@ -75,7 +81,9 @@ public struct PolynomialLR: Schedule {
 public struct CosineAnnealingLR: Schedule {
     public let period: Int, minimum: Double
     public init(period: Int, minimum: Double = 0) throws {
-        guard period > 0, minimum >= 0, minimum.isFinite else { throw AxonError.invalid("CosineAnnealingLR: T \(period) must be positive and eta_min \(minimum) >= 0") }
+        guard period > 0, minimum >= 0, minimum.isFinite else {
+            throw AxonError.invalid("CosineAnnealingLR: T \(period) must be positive and eta_min \(minimum) >= 0")
+        }
         self.period = period
         self.minimum = minimum
     }
@@ -89,7 +97,8 @@ public struct LinearLR: Schedule {
     public let startFactor: Double, endFactor: Double, totalSteps: Int
     public init(startFactor: Double = 1.0 / 3, endFactor: Double = 1, totalSteps: Int = 5) throws {
         guard startFactor > 0, startFactor <= 1, endFactor >= 0, endFactor <= 1, totalSteps > 0 else {
-            throw AxonError.invalid("LinearLR: factors \(startFactor), \(endFactor) must be in (0, 1] and [0, 1], total steps \(totalSteps) positive")
+            throw AxonError.invalid("LinearLR: factors \(startFactor), \(endFactor) must be in (0, 1] and [0, 1], "
+                                    + "total steps \(totalSteps) positive")
         }
         self.startFactor = startFactor
         self.endFactor = endFactor
@@ -107,7 +116,8 @@ public struct SequentialSchedule: Schedule {
     public init(_ schedules: [any Schedule], milestones: [Int]) throws {
         guard !schedules.isEmpty, milestones.count == schedules.count - 1, milestones == milestones.sorted(),
               milestones.allSatisfy({ $0 > 0 }) else {
-            throw AxonError.invalid("SequentialSchedule: need n schedules and n - 1 increasing positive milestones, got \(schedules.count) and \(milestones)")
+            throw AxonError.invalid("SequentialSchedule: need n schedules and n - 1 increasing positive milestones, "
+                                    + "got \(schedules.count) and \(milestones)")
         }
         self.schedules = schedules
         self.milestones = milestones
@@ -182,7 +192,8 @@ public final class ReduceLROnPlateau {
                 minimumLearningRate: Double = 0, eps: Double = 1e-8) throws {
         guard factor > 0, factor < 1, patience >= 0, cooldown >= 0, threshold >= 0, threshold.isFinite,
               minimumLearningRate >= 0, eps >= 0 else {
-            throw AxonError.invalid("ReduceLROnPlateau: factor \(factor) must be in (0, 1); patience, cooldown, threshold, min lr and eps >= 0")
+            throw AxonError.invalid("ReduceLROnPlateau: factor \(factor) must be in (0, 1); "
+                                    + "patience, cooldown, threshold, min lr and eps >= 0")
         }
         self.optimizer = optimizer
         self.mode = mode
@@ -265,8 +276,8 @@ extension ReduceLROnPlateau: CheckpointState {
         let n = Int(try r.u32())
         let rates = try (0..<n).map { _ in try r.f64() }
         guard rates.count == optimizer.learningRates.count else {
-            throw AxonError(.format,
-                            "checkpoint: the plateau schedule has \(rates.count) rates for \(optimizer.learningRates.count) groups")
+            throw AxonError(.format, "checkpoint: the plateau schedule has \(rates.count) rates "
+                            + "for \(optimizer.learningRates.count) groups")
         }
         restore(best: best, badSteps: bad, cooldownCounter: cooldown)
         optimizer.learningRates = rates

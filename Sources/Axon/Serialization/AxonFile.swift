@@ -68,18 +68,24 @@ public struct AxonFile: Sendable {
     public static func decode(_ bytes: [UInt8], knownVersions: [String: UInt32]) throws -> AxonFile {
         var r = ByteReader(bytes, context: "axon file")
         try r.need(16)
-        guard Array(bytes[0..<8]) == magic else { throw AxonError(.format, "axon file: bad magic bytes (not an .axon file)") }
+        guard Array(bytes[0..<8]) == magic else {
+            throw AxonError(.format, "axon file: bad magic bytes (not an .axon file)")
+        }
         _ = try r.u64()
         let version = try r.u32()
         guard version >= 1 else { throw AxonError(.format, "axon file: invalid format version 0") }
         guard version <= formatVersion else {
-            throw AxonError(.format, "axon file: format version \(version) is newer than this library reads (\(formatVersion)); upgrade Axon")
+            throw AxonError(.format, "axon file: format version \(version) is newer than this library reads "
+                            + "(\(formatVersion)); upgrade Axon")
         }
         let count = Int(try r.u32())
-        guard count <= maxSections else { throw AxonError(.format, "axon file: \(count) sections exceed \(maxSections)") }
+        guard count <= maxSections else {
+            throw AxonError(.format, "axon file: \(count) sections exceed \(maxSections)")
+        }
         try r.need(32 * count + 4)
         let tableEnd = 16 + 32 * count
-        let storedCRC = UInt32(bytes[tableEnd]) | UInt32(bytes[tableEnd + 1]) << 8 | UInt32(bytes[tableEnd + 2]) << 16 | UInt32(bytes[tableEnd + 3]) << 24
+        let storedCRC = UInt32(bytes[tableEnd]) | UInt32(bytes[tableEnd + 1]) << 8
+            | UInt32(bytes[tableEnd + 2]) << 16 | UInt32(bytes[tableEnd + 3]) << 24
         guard CRC32.checksum(bytes[0..<tableEnd]) == storedCRC else {
             throw AxonError(.format, "axon file: the header or section table is corrupt (CRC mismatch)")
         }
@@ -94,16 +100,24 @@ public struct AxonFile: Sendable {
                 throw AxonError(.format, "axon file: section '\(tag)' lies outside the file")
             }
             let required = flags & 1 != 0
-            guard flags & ~1 == 0 else { throw AxonError(.format, "axon file: section '\(tag)' has unknown flags \(flags)") }
+            guard flags & ~1 == 0 else {
+                throw AxonError(.format, "axon file: section '\(tag)' has unknown flags \(flags)")
+            }
             guard let newest = knownVersions[tag] else {
-                if required { throw AxonError(.format, "axon file: required section '\(tag)' is unknown to this library; upgrade Axon") }
+                if required {
+                    throw AxonError(.format,
+                                    "axon file: required section '\(tag)' is unknown to this library; upgrade Axon")
+                }
                 continue   // an optional section from a newer writer
             }
             guard sectionVersion <= newest || !required else {
-                throw AxonError(.format, "axon file: section '\(tag)' version \(sectionVersion) is newer than this library reads (\(newest))")
+                throw AxonError(.format, "axon file: section '\(tag)' version \(sectionVersion) is newer than "
+                                + "this library reads (\(newest))")
             }
             let payload = Array(bytes[offset..<(offset + length)])
-            guard CRC32.checksum(payload) == crc else { throw AxonError(.format, "axon file: section '\(tag)' is corrupt (CRC mismatch)") }
+            guard CRC32.checksum(payload) == crc else {
+                throw AxonError(.format, "axon file: section '\(tag)' is corrupt (CRC mismatch)")
+            }
             if sectionVersion <= newest {
                 sections.append(Section(tag: tag, required: required, version: sectionVersion, payload: payload))
             }

@@ -14,7 +14,8 @@
 ///                                        loader: &loader)
 /// ```
 public enum Checkpoint {
-    static let known: [String: UInt32] = ModelFile.known.merging(["OPTM": 1, "SCHD": 1, "LOAD": 1, "STOP": 1]) { a, _ in a }
+    static let known: [String: UInt32] =
+        ModelFile.known.merging(["OPTM": 1, "SCHD": 1, "LOAD": 1, "STOP": 1]) { a, _ in a }
 
     public static func save(to path: String, model: any Layer, optimizer: (any Optimizer)? = nil,
                             scheduler: LRScheduler? = nil, plateau: ReduceLROnPlateau? = nil,
@@ -30,19 +31,19 @@ public enum Checkpoint {
                 // A flag and the scheduler's state (a zero step count without one), then a
                 // flag and the plateau's.
                 w.u8(scheduler == nil ? 0 : 1)
-                if let scheduler { try scheduler.write(to: &w) } else { w.u64(0) }
+                if let scheduler { scheduler.write(to: &w) } else { w.u64(0) }
                 w.u8(plateau == nil ? 0 : 1)
-                try plateau?.write(to: &w)
+                plateau?.write(to: &w)
             })
         }
         if let loader {
             let position = try loader.position(batchesDone: batchesDone)
-            sections.append(try section("LOAD") { try position.write(to: &$0) })
+            sections.append(try section("LOAD") { position.write(to: &$0) })
         }
         if let earlyStopping {
             let names = model.stateDict().map(\.name)
             sections.append(try section("STOP") { w in
-                try earlyStopping.write(to: &w)
+                earlyStopping.write(to: &w)
                 // A flag and, when 1, the best weights in state-dict order.
                 guard let bestWeights, bestWeights.count == names.count else { return w.u8(0) }
                 w.u8(1)
@@ -93,7 +94,8 @@ public enum Checkpoint {
             weights = try TensorList.read(from: &r).map(\.tensor)
             let count = model.stateDict().count
             guard weights?.count == count else {
-                throw AxonError(.format, "early-stopping state: \(weights?.count ?? 0) best weights for \(count) tensors")
+                throw AxonError(.format,
+                                "early-stopping state: \(weights?.count ?? 0) best weights for \(count) tensors")
             }
         }
         earlyStopping = stopping
@@ -108,7 +110,9 @@ public enum Checkpoint {
                         plateau: ReduceLROnPlateau?) throws {
         try ModelFile.restore(file, into: model)
         if let optimizer {
-            guard let section = file.section("OPTM") else { throw AxonError(.format, "checkpoint: no optimizer section") }
+            guard let section = file.section("OPTM") else {
+                throw AxonError(.format, "checkpoint: no optimizer section")
+            }
             try optimizer.restore(checkpointPayload: section.payload)
         }
         guard scheduler != nil || plateau != nil else { return }

@@ -4,7 +4,7 @@
 /// beside each type; `Checkpoint` only lists the sections. FORMAT.md gives every layout.
 protocol CheckpointState {
     /// Appends the state's bytes.
-    func write(to w: inout ByteWriter) throws
+    func write(to w: inout ByteWriter)
     /// Replaces the state with what `write` produced; if it throws, nothing has changed.
     mutating func read(from r: inout ByteReader) throws
 }

@@ -30,7 +30,8 @@ public enum ModelFile {
         if let spec = model.spec {
             sections.append(AxonFile.Section(tag: "ARCH", required: true, payload: Array(spec.description.utf8)))
         } else if requireArchitecture {
-            throw AxonError.invalid("ModelFile: the model contains a layer that is not built in; it has no architecture to save")
+            throw AxonError.invalid(
+                "ModelFile: the model contains a layer that is not built in; it has no architecture to save")
         }
         var rngs = ByteWriter()
         let generators = model.namedGenerators()
@@ -70,7 +71,8 @@ public enum ModelFile {
         // parameters and buffers it describes must all be in the file (checked before building).
         let (needed, stored) = (try spec.stateElementCount(), try storedElementCount(file))
         guard needed == stored else {
-            throw AxonError(.format, "axon file: the architecture needs \(needed) stored values, the file has \(stored)")
+            throw AxonError(.format,
+                            "axon file: the architecture needs \(needed) stored values, the file has \(stored)")
         }
         var g = PRNG(seed: 0)   // parameters are overwritten below
         let model = try spec.build(generator: &g)
@@ -88,7 +90,8 @@ public enum ModelFile {
         if let mode = file.section("MODE"), let flag = mode.payload.first { model.train(flag != 0) }
         if let rngs = file.section("RNGS") {
             var r = ByteReader(rngs.payload, context: "random streams")
-            let streams = Dictionary(model.namedGenerators().map { ($0.name, $0.layer) }, uniquingKeysWith: { a, _ in a })
+            let streams = Dictionary(model.namedGenerators().map { ($0.name, $0.layer) },
+                                     uniquingKeysWith: { a, _ in a })
             for _ in 0..<Int(try r.u32()) {
                 let name = try r.string()
                 let generator = try PRNG(reading: &r)

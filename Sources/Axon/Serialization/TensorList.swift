@@ -59,6 +59,8 @@ enum TensorList {
             try r.need(try Shape.count(shape) * 4)
             try body(name, shape, &r)
         }
-        guard r.remaining == 0 else { throw AxonError(.format, "\(r.context): \(r.remaining) unexpected bytes at the end") }
+        guard r.remaining == 0 else {
+            throw AxonError(.format, "\(r.context): \(r.remaining) unexpected bytes at the end")
+        }
     }
 }

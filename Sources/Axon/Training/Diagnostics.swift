@@ -1,8 +1,9 @@
 /// The loss along the straight line between two parameter sets (Goodfellow, Vinyals & Saxe,
-/// 2015; seed 003): for each alpha, theta = alpha theta_final + (1 - alpha) theta_initial is
+/// 2015): for each alpha, theta = alpha theta_final + (1 - alpha) theta_initial is
 /// loaded into `model` and `loss()` evaluated. The model's own parameters are restored
 /// afterwards.
-public func lossAlongLine(model: any Layer, initial: [(name: String, tensor: Tensor)], final: [(name: String, tensor: Tensor)],
+public func lossAlongLine(model: any Layer, initial: [(name: String, tensor: Tensor)],
+                          final: [(name: String, tensor: Tensor)],
                           alphas: [Double], loss: () throws -> Double) throws -> [(alpha: Double, loss: Double)] {
     let params = model.namedParameters()
     let start = Dictionary(initial.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
@@ -14,7 +15,8 @@ public func lossAlongLine(model: any Layer, initial: [(name: String, tensor: Ten
         try withNoGrad {
             for (name, p) in params {
                 guard let a = start[name], let b = end[name], a.shape == p.shape, b.shape == p.shape else {
-                    throw AxonError.invalid("lossAlongLine: parameter '\(name)' of shape \(p.shape) is missing or differs in the endpoints")
+                    throw AxonError.invalid(
+                        "lossAlongLine: parameter '\(name)' of shape \(p.shape) is missing or differs in the endpoints")
                 }
                 try p.assign(b * Float(alpha) + a * Float(1 - alpha))
             }
@@ -28,7 +30,9 @@ public func lossAlongLine(model: any Layer, initial: [(name: String, tensor: Ten
 public struct LogUniform: Sendable {
     public let low: Double, high: Double
     public init(_ low: Double, _ high: Double) throws {
-        guard low > 0, high >= low, high.isFinite else { throw AxonError.invalid("LogUniform: need 0 < low <= high, got [\(low), \(high)]") }
+        guard low > 0, high >= low, high.isFinite else {
+            throw AxonError.invalid("LogUniform: need 0 < low <= high, got [\(low), \(high)]")
+        }
         self.low = low
         self.high = high
     }
@@ -59,15 +63,19 @@ public func randomSearch(space: [String: LogUniform], trials: Int, seed: UInt64,
     return results.sorted { ($0.score.isNaN ? .infinity : $0.score) < ($1.score.isNaN ? .infinity : $1.score) }
 }
 
-/// Coarse-to-fine search (seed 004): a random search, then `rounds - 1` more, each over a
-/// range narrowed (in log space, by `shrink`) around the best configuration so far.
+/// Coarse-to-fine search (Bergstra & Bengio, 2012, for the random part): a random search,
+/// then `rounds - 1` more, each over a range narrowed (in log space, by `shrink`) around the
+/// best configuration so far.
 public func coarseToFineSearch(space: [String: LogUniform], trialsPerRound: Int, rounds: Int, shrink: Double = 0.25,
                                seed: UInt64, objective: ([String: Double]) throws -> Double) throws -> [Trial] {
-    guard rounds > 0, shrink > 0, shrink <= 1 else { throw AxonError.invalid("coarseToFineSearch: rounds must be positive and shrink in (0, 1]") }
+    guard rounds > 0, shrink > 0, shrink <= 1 else {
+        throw AxonError.invalid("coarseToFineSearch: rounds must be positive and shrink in (0, 1]")
+    }
     var current = space
     var all: [Trial] = []
     for round in 0..<rounds {
-        all += try randomSearch(space: current, trials: trialsPerRound, seed: seed &+ UInt64(round), objective: objective)
+        all += try randomSearch(space: current, trials: trialsPerRound, seed: seed &+ UInt64(round),
+                                objective: objective)
         all.sort { ($0.score.isNaN ? .infinity : $0.score) < ($1.score.isNaN ? .infinity : $1.score) }
         guard let best = all.first else { break }
         for (name, range) in current {

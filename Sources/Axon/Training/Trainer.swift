@@ -120,10 +120,13 @@ public final class Trainer {
             }
             var record = EpochRecord(
                 epoch: epoch, trainLoss: seen > 0 ? lossSum / Double(seen) : .nan,
-                trainAccuracy: reportAccuracy && seen > 0 && loader.dataset.targets.rank == 1 ? Double(correct) / Double(seen) : nil,
+                trainAccuracy: reportAccuracy && seen > 0 && loader.dataset.targets.rank == 1
+                    ? Double(correct) / Double(seen) : nil,
                 validationLoss: nil, validationAccuracy: nil, learningRate: optimizer.learningRates.first ?? 0,
                 skippedSteps: skipped,
-                gradientNorms: Trainer.layerOrder(params).map { ($0, (normSums[$0] ?? 0) / Double(Swift.max(steps, 1))) })
+                gradientNorms: Trainer.layerOrder(params).map {
+                    ($0, (normSums[$0] ?? 0) / Double(Swift.max(steps, 1)))
+                })
             if let validation {
                 let (l, a) = try evaluate(validation)
                 record.validationLoss = l
@@ -143,8 +146,9 @@ public final class Trainer {
                 history.bestEpoch = stopping.bestEpoch
             }
             if let checkpointPath {
-                try Checkpoint.save(to: checkpointPath, model: model, optimizer: optimizer, scheduler: scheduler, plateau: plateau,
-                                    loader: loader, batchesDone: loader.batchCount, earlyStopping: earlyStopping, bestWeights: bestWeights)
+                try Checkpoint.save(to: checkpointPath, model: model, optimizer: optimizer, scheduler: scheduler,
+                                    plateau: plateau, loader: loader, batchesDone: loader.batchCount,
+                                    earlyStopping: earlyStopping, bestWeights: bestWeights)
             }
             if earlyStopping?.shouldStop == true {
                 history.stoppedEarly = true
@@ -194,7 +198,9 @@ public final class Trainer {
     }
 
     /// The L2 norm of each layer's gradients, by layer path.
-    public static func layerGradientNorms(_ params: [(name: String, tensor: Tensor)]) -> [(layer: String, norm: Double)] {
+    public static func layerGradientNorms(
+        _ params: [(name: String, tensor: Tensor)]
+    ) -> [(layer: String, norm: Double)] {
         var sums: [String: Double] = [:]
         for (name, p) in params {
             guard let g = p.grad else { continue }

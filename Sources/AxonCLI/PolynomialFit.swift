@@ -1,25 +1,29 @@
-/// The lecture's first autodiff example (seed 002): fit y = a + b x + c x^2 + d x^3 to
-/// sin(x) on 2000 points of [-pi, pi] with plain gradient descent on the summed squared
-/// error. It is the demo of `axon-cli polyfit` and the test that Axon's autodiff reproduces
-/// PyTorch's run of the same computation.
-public final class PolynomialFit {
-    public let x: Tensor
-    public let y: Tensor
-    /// a, b, c, d as rank-0 tensors that require grad.
-    public let parameters: [Tensor]
+import Axon
 
-    public init(start: [Float], points: Int = 2000) throws {
-        guard start.count == 4 else { throw AxonError.invalid("PolynomialFit: need 4 starting coefficients, got \(start.count)") }
+/// The classic first autodiff example (PyTorch's "Learning PyTorch with Examples"): fit
+/// y = a + b x + c x^2 + d x^3 to sin(x) on 2000 points of [-pi, pi] with plain gradient
+/// descent on the summed squared error. It is the demo of `axon-cli polyfit`, and its test
+/// checks that Axon's autodiff reproduces PyTorch's run of the same computation.
+final class PolynomialFit {
+    let x: Tensor
+    let y: Tensor
+    /// a, b, c, d as rank-0 tensors that require grad.
+    let parameters: [Tensor]
+
+    init(start: [Float], points: Int = 2000) throws {
+        guard start.count == 4 else {
+            throw AxonError(.invalidArgument, "PolynomialFit: need 4 starting coefficients, got \(start.count)")
+        }
         x = try Tensor.linspace(-.pi, .pi, count: points)
         y = try x.sin()
         parameters = try start.map { try Tensor($0, requiresGrad: true) }
     }
 
     /// The current a, b, c, d.
-    public var coefficients: [Float] { parameters.map { $0.scalars[0] } }
+    var coefficients: [Float] { parameters.map { $0.scalars[0] } }
 
     /// sum((a + b x + c x^2 + d x^3 - y)^2).
-    public func loss() throws -> Tensor {
+    func loss() throws -> Tensor {
         let (a, b, c, d) = (parameters[0], parameters[1], parameters[2], parameters[3])
         let prediction = try a + b * x + c * x.pow(2) + d * x.pow(3)
         return try (prediction - y).pow(2).sum()
@@ -27,7 +31,7 @@ public final class PolynomialFit {
 
     /// One gradient-descent step; returns the loss before the step.
     @discardableResult
-    public func step(learningRate: Float) throws -> Float {
+    func step(learningRate: Float) throws -> Float {
         let l = try loss()
         try l.backward()
         try withNoGrad {
