@@ -391,13 +391,45 @@ axon_status axon_tensor_tangent(axon_tensor **out, const axon_tensor *t);
 ** position or as key=value, containers with their children in braces:
 **
 **     "linear 784 256; batchnorm1d 256; relu; dropout 0.2; linear 256 10"
-**     "conv2d 1 8 kernel=3 padding=1; maxpool2d 2; flatten; linear 1568 10"
+**     "unflatten 1 1x28x28; conv2d 1 8 kernel=3 padding=1; maxpool2d 2; flatten; linear 1568 10"
 **     "residual { linear 8 8; tanh }"
 **
-** Kinds: linear, conv2d, maxpool2d, avgpool2d, adaptiveavgpool2d, relu, gelu, sigmoid, tanh,
-** softplus, identity, leakyrelu, elu, softmax, logsoftmax, maxout, flatten, unflatten, dropout,
-** dropout2d, batchnorm1d, batchnorm2d, instancenorm2d, layernorm, groupnorm, sequential, residual,
-** weightnorm.
+** Kinds and their arguments, in canonical order: `name=value` has that default, the ones
+** before `|` (all of them when there is no `|`) may also be given by position, and a
+** container holds its children in braces (weightnorm wraps one linear or conv2d).
+** Pairs (kernel, stride, padding, dilation, size) are N or NxM, shapes AxBxC (one -1 inferred
+** in unflatten), booleans true or false; batchnorm's momentum may be none (a cumulative
+** average). The kinds mirror PyTorch's modules of the same names.
+**
+**   linear in out | bias=true
+**   conv2d in out kernel | stride=1x1 padding=0x0 dilation=1x1 groups=1 bias=true
+**   maxpool2d kernel | stride=kernel padding=0x0 dilation=1x1
+**   avgpool2d kernel | stride=kernel padding=0x0
+**   adaptiveavgpool2d size
+**   relu
+**   gelu
+**   sigmoid
+**   tanh
+**   softplus
+**   identity
+**   leakyrelu slope=0.01
+**   elu alpha=1.0
+**   softmax axis=-1
+**   logsoftmax axis=-1
+**   maxout pieces
+**   flatten start=1 end=-1
+**   unflatten axis shape
+**   dropout p=0.5
+**   dropout2d p=0.5
+**   batchnorm1d features | eps=1e-05 momentum=0.1 affine=true track=true
+**   batchnorm2d features | eps=1e-05 momentum=0.1 affine=true track=true
+**   instancenorm2d features | eps=1e-05 momentum=0.1 affine=false track=false
+**   layernorm shape | eps=1e-05 affine=true
+**   groupnorm groups channels | eps=1e-05 affine=true
+**   sequential { ... }
+**   residual { ... }
+**   weightnorm { ... }
+**
 ** Several top-level layers make a sequential. A model starts in training mode.
 **
 ** The state of a model (PyTorch's state_dict) is its parameters and buffers, in PyTorch's

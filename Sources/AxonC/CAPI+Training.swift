@@ -74,8 +74,7 @@ public func axon_fit(_ outRecords: UnsafeMutablePointer<axon_epoch_record>?, _ c
             throw invalidArgument(f, "val_x and val_y must both be NULL or both be given")
         }
         let validation = try valX.map { _ in
-            try Dataset(features: tensorHandles.resolve(valX, f, "val_x"),
-                        targets: tensorHandles.resolve(valY, f, "val_y"))
+            try (tensorHandles.resolve(valX, f, "val_x"), tensorHandles.resolve(valY, f, "val_y"))
         }
         let history = try fit(model: modelHandles.resolve(m, f, "m"),
                               optimizer: optimizerHandles.resolve(opt, f, "opt"),

@@ -53,15 +53,15 @@ struct LayerRegistryTests {
         #expect(loaded.stateDict().flatMap(\.tensor.scalars) == layer.stateDict().flatMap(\.tensor.scalars))
     }
 
-    @Test func everyKindIsInTheHeadersList() throws {
+    @Test func theHeaderListsEveryKindWithItsArguments() throws {
         let header = try String(contentsOf: Self.root.appendingPathComponent("include/axon.h"), encoding: .utf8)
-        // The paragraph "** Kinds: a, b, ..., z." of the MODELS section.
-        let start = try #require(header.range(of: "** Kinds: "))
-        let end = try #require(header.range(of: ".", range: start.upperBound..<header.endIndex))
-        let listed = header[start.upperBound..<end.lowerBound]
-            .replacingOccurrences(of: "\n**", with: " ")
-            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        #expect(listed == LayerSpec.kinds, "include/axon.h lists \(listed)")
+        // The lines "**   kind arguments..." after "** Kinds and their arguments", up to "**".
+        let start = try #require(header.range(of: "** Kinds and their arguments"))
+        let lines = header[start.upperBound...].split(separator: "\n", omittingEmptySubsequences: false)
+        let listed = lines.drop { !$0.hasPrefix("**   ") }.prefix { $0.hasPrefix("**   ") }.map { $0.dropFirst(5) }
+        let expected = LayerRegistry.kinds.map { $0.kind.reference }
+        #expect(listed.map(String.init) == expected,
+                "include/axon.h should list:\n\(expected.map { "**   " + $0 }.joined(separator: "\n"))")
     }
 
     @Test func everyKindHasAPythonClass() throws {

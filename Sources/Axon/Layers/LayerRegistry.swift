@@ -4,8 +4,10 @@
 // spec parser, the canonical printer, the model file's architecture section and the state
 // count before loading are generic over this list; none keeps its own switch over kinds.
 //
-// Adding a kind: write the class, add an `extension NewLayer: RegisteredLayer` beside it,
-// and list it in `LayerRegistry.kinds`.
+// Adding a kind: write the class, add an `extension NewLayer: RegisteredLayer` beside it, list
+// it in `LayerRegistry.kinds`, add its line to the list of kinds in include/axon.h and a class
+// with `_kind = "<name>"` to bindings/python/axon/nn/modules.py (LayerRegistryTests fail until
+// the last two are there, and print the header line to add).
 
 /// A built-in layer that can be written as a layer spec and rebuilt from one.
 protocol RegisteredLayer: Layer {
@@ -56,6 +58,25 @@ enum LayerRegistry {
 
     static func kind(named name: String) -> (any RegisteredLayer.Type)? {
         kinds.first { $0.kind.name == name }
+    }
+}
+
+extension LayerKind {
+    /// One line of the reference of every kind (include/axon.h lists them): the arguments in
+    /// canonical order, `name=default` where there is a default, the ones that may be given by
+    /// position before a `|`, and `{ ... }` for a container. `maxpool2d kernel | stride=kernel
+    /// padding=0x0 dilation=1x1`.
+    var reference: String {
+        let words = arguments.map { a -> String in
+            switch a.defaultValue {
+            case .required: return a.name
+            case .text(let text): return "\(a.name)=\(text)"
+            case .sameAs(let other): return "\(a.name)=\(other)"
+            }
+        }
+        let keywords = words.dropFirst(positional)
+        return ([name] + words.prefix(positional) + (keywords.isEmpty ? [] : ["|"] + keywords)
+            + (isContainer ? ["{ ... }"] : [])).joined(separator: " ")
     }
 }
 

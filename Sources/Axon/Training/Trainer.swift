@@ -239,13 +239,14 @@ public func trainStep(model: any Layer, optimizer: any Optimizer, loss lossName:
 
 /// The fit loop by name: shuffled batches of `batchSize` (seeded by `seed`), `lossName`'s
 /// loss (mean), optional norm clipping, `scheduler` stepped once per epoch, validation on
-/// `validation` when given.
+/// the `validation` features and targets when given.
 public func fit(model: any Layer, optimizer: any Optimizer, scheduler: LRScheduler? = nil, loss lossName: String,
-                features: Tensor, targets: Tensor, validation: Dataset? = nil, epochs: Int, batchSize: Int,
-                seed: UInt64, clipNorm: Double? = nil) throws -> History {
+                features: Tensor, targets: Tensor, validation: (features: Tensor, targets: Tensor)? = nil,
+                epochs: Int, batchSize: Int, seed: UInt64, clipNorm: Double? = nil) throws -> History {
     if let scheduler, scheduler.optimizer !== optimizer {
         throw AxonError.invalid("fit: the scheduler was made for another optimizer")
     }
+    let validation = try validation.map { try Dataset(features: $0.features, targets: $0.targets) }
     var loader = try DataLoader(Dataset(features: features, targets: targets), batchSize: batchSize, shuffle: true,
                                 seed: seed)
     let trainer = Trainer(model: model, optimizer: optimizer) { try loss(named: lossName, $0, $1) }
