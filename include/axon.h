@@ -128,6 +128,38 @@ const char *axon_status_string(int code);
 const char *axon_last_error(void);
 
 /* ---------------------------------------------------------------------------------------
+** RUNTIME
+**
+** The few process-wide settings and queries. The thread count is the one process-wide
+** setting (as torch.set_num_threads): it changes speed, never results, because work is split
+** into chunks that do not depend on it.
+*/
+
+/*
+** Sets the number of threads the kernels use, `n` in 1...256 (default: the number of cores).
+** AXON_ERR_INVALID_ARGUMENT otherwise. Thread-safe; calls already running keep their count.
+*/
+axon_status axon_set_num_threads(int n);
+
+/* The number of threads the kernels use. Thread-safe. */
+int axon_get_num_threads(void);
+
+/*
+** The vector features of this CPU the kernels care about, read at run time, and the path the
+** kernels run on, space-separated: e.g. "avx2 fma kernels=avx2+fma" or "kernels=baseline".
+** A static string owned by the library; never NULL.
+*/
+const char *axon_cpu_features(void);
+
+/*
+** Writes to `*out` the number of live handles of the type named `type` ("axon_tensor",
+** "axon_model", "axon_optimizer", "axon_scheduler"), or of every type when `type` is NULL: a
+** binding or a test can check that it released everything. An unknown name is
+** AXON_ERR_INVALID_ARGUMENT. Thread-safe.
+*/
+axon_status axon_live_handles(size_t *out, const char *type);
+
+/* ---------------------------------------------------------------------------------------
 ** TENSORS
 **
 ** An axon_tensor is an n-dimensional, row-major array of float that can take part in

@@ -17,13 +17,21 @@ final class HandleBox<Object> {
     init(_ object: Object) { self.object = object }
 }
 
+/// What `axon_live_handles` reads of every handle table.
+protocol LiveHandleCount: Sendable {
+    var typeName: String { get }
+    var liveCount: Int { get }
+}
+
 /// The live handles of one C type (`axon_tensor`, `axon_model`, ...).
-final class HandleTable<Object>: Sendable {
+final class HandleTable<Object>: LiveHandleCount {
     /// The C type name, for messages.
     let typeName: String
     private let live = Mutex<Set<UInt>>([])
 
     init(_ typeName: String) { self.typeName = typeName }
+
+    var liveCount: Int { live.withLock { $0.count } }
 
     /// A new handle owning one reference to `object`.
     func make(_ object: Object) -> OpaquePointer {
@@ -69,6 +77,9 @@ let tensorHandles = HandleTable<Tensor>("axon_tensor")
 let modelHandles = HandleTable<any Layer>("axon_model")
 let optimizerHandles = HandleTable<any Optimizer>("axon_optimizer")
 let schedulerHandles = HandleTable<LRScheduler>("axon_scheduler")
+
+/// Every handle table, for `axon_live_handles`.
+let allHandleTables: [any LiveHandleCount] = [tensorHandles, modelHandles, optimizerHandles, schedulerHandles]
 
 // MARK: - Argument conversions
 

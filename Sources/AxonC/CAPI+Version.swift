@@ -1,6 +1,6 @@
 // Run-time versions (include/axon.h, "Versions"). The version string is the core's
-// `Axon.version`; the numbers must stay in step with the AXON_VERSION_* / AXON_ABI_VERSION /
-// AXON_FORMAT_VERSION macros of the header. bindings/c/test_axon.c checks that all agree.
+// `Axon.version`; the numbers are the header's AXON_VERSION_* / AXON_ABI_VERSION /
+// AXON_FORMAT_VERSION macros. bindings/c/test_axon.c checks that all agree.
 
 #if canImport(Glibc)
 import Glibc
@@ -8,18 +8,19 @@ import Glibc
 import Darwin
 #endif
 import Axon
+import AxonCHeader
 
 /// A C string allocated once and kept for the life of the process.
-private struct ProcessCString: @unchecked Sendable {
+struct ProcessCString: @unchecked Sendable {
     let pointer: UnsafePointer<CChar>?
     init(_ string: String) { pointer = strdup(string).map { UnsafePointer($0) } }
 }
 
 private let versionString = ProcessCString(Axon.version)
-/// AXON_VERSION_MAJOR * 1000000 + AXON_VERSION_MINOR * 1000 + AXON_VERSION_PATCH.
-private let versionNumber: Int32 = 0 * 1_000_000 + 1 * 1_000 + 0
-private let abiVersion: Int32 = 1
-private let formatVersion: Int32 = 1
+/// The numbers come from the header's macros, so library and header cannot disagree.
+private let versionNumber = Int32(AXON_VERSION_MAJOR * 1_000_000 + AXON_VERSION_MINOR * 1_000 + AXON_VERSION_PATCH)
+private let abiVersion = Int32(AXON_ABI_VERSION)
+private let formatVersion = Int32(AXON_FORMAT_VERSION)
 
 @_cdecl("axon_version")
 public func axon_version() -> UnsafePointer<CChar> {

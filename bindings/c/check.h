@@ -118,7 +118,14 @@ static inline void free_all(axon_tensor **ts, size_t n) {
 }
 
 /* Prints the tally of program `name`; the exit status of main. */
+/* The end of a test program: every handle it made must have been freed. */
 static inline int report(const char *name) {
+    size_t live = 0;
+    CHECK_OK(axon_live_handles(&live, NULL));
+    if (live != 0) {
+        fprintf(stderr, "%s: %zu handles were not freed\n", name, live);
+        ++failures;
+    }
     if (failures != 0) {
         fprintf(stderr, "%s: %d of %d checks failed\n", name, failures, checks);
         return EXIT_FAILURE;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds libaxon.so, compiles the C tests (test_axon.c, test_ops.c, test_model.c, test_checkpoint.c) and the C++ test
-# against include/axon.h, runs them, and checks that the header and the library export the same
-# axon_* functions.
+# Builds libaxon.so, compiles every C test (bindings/c/test_*.c), every C example
+# (bindings/c/examples/*.c) and the C++ test against include/axon.h, runs them, and checks that
+# the header and the library export the same axon_* functions.
 #
 # Environment:
 #   AXON_SCRATCH_PATH  SwiftPM scratch directory, relative to the repo root (default .build)
@@ -40,11 +40,16 @@ for std in c++11 c++17 c++20; do
 done
 
 echo "== compile"
-"$cc" -std=c99 "${cflags[@]}" -pthread bindings/c/test_axon.c -o "$out/test_axon" "${link[@]}" -lm
-"$cc" -std=c99 "${cflags[@]}" bindings/c/test_model.c -o "$out/test_model" "${link[@]}" -lm
-"$cc" -std=c99 "${cflags[@]}" bindings/c/test_ops.c -o "$out/test_ops" "${link[@]}" -lm
-"$cc" -std=c99 "${cflags[@]}" bindings/c/test_checkpoint.c -o "$out/test_checkpoint" "${link[@]}" -lm
+# Every bindings/c/test_*.c and bindings/c/examples/*.c is a program of its own.
+programs=()
+for source in bindings/c/test_*.c bindings/c/examples/*.c; do
+    [[ -f $source ]] || continue
+    name=$(basename "$source" .c)
+    "$cc" -std=c99 "${cflags[@]}" -pthread "$source" -o "$out/$name" "${link[@]}" -lm
+    programs+=("$name")
+done
 "$cxx" "${cflags[@]}" bindings/c/test_cxx.cpp -o "$out/test_cxx" "${link[@]}"
+programs+=(test_cxx)
 
 echo "== header declarations vs. library exports"
 # Declarations after the preprocessor (no comments): every identifier axon_* followed by '('.
@@ -60,16 +65,15 @@ echo "$(wc -l <"$out/header.txt") functions, header and library agree"
 echo "NEEDED: $(readelf -d "$lib" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')"
 
 echo "== run"
-"$out/test_axon"
-"$out/test_ops"
-"$out/test_model"
-"$out/test_checkpoint"
-"$out/test_cxx"
+for program in "${programs[@]}"; do
+    (cd "$root" && "$out/$program")
+done
 if [[ "${AXON_VALGRIND:-0}" == 1 ]]; then
-    for test in test_axon test_ops test_model test_checkpoint; do
+    for program in "${programs[@]}"; do
+        [[ $program == test_cxx ]] && continue
         valgrind --quiet --error-exitcode=99 --leak-check=full --show-possibly-lost=no \
             --errors-for-leak-kinds=definite,indirect \
-            "$out/$test"
+            "$out/$program"
     done
 fi
 echo "== all C door tests passed"

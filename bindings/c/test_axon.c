@@ -367,6 +367,40 @@ static void test_threads(void) {
     pthread_barrier_destroy(&barrier);
 }
 
+/* The runtime settings and queries: thread count, CPU features, live handles. */
+static void test_runtime(void) {
+    int threads = axon_get_num_threads();
+    size_t before = 0, after = 0, tensors = 0;
+    axon_tensor *t = NULL;
+    const float one = 1;
+    const int64_t shape1[1] = {1};
+
+    CHECK(threads >= 1);
+    CHECK_OK(axon_set_num_threads(1));
+    CHECK(axon_get_num_threads() == 1);
+    CHECK_STATUS(axon_set_num_threads(0), AXON_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(axon_set_num_threads(257), AXON_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(axon_set_num_threads(-3), AXON_ERR_INVALID_ARGUMENT);
+    CHECK(axon_get_num_threads() == 1);
+    CHECK_OK(axon_set_num_threads(threads));
+
+    CHECK(axon_cpu_features() != NULL);
+    CHECK(strstr(axon_cpu_features(), "kernels=") != NULL);
+
+    CHECK_OK(axon_live_handles(&before, NULL));
+    CHECK_OK(axon_tensor_new(&t, &one, 1, shape1, 1, 0));
+    CHECK_OK(axon_live_handles(&after, NULL));
+    CHECK(after == before + 1);
+    CHECK_OK(axon_live_handles(&tensors, "axon_tensor"));
+    CHECK(tensors >= 1);
+    axon_tensor_free(t);
+    CHECK_OK(axon_live_handles(&after, NULL));
+    CHECK(after == before);
+    CHECK_STATUS(axon_live_handles(&after, "axon_nothing"), AXON_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_MENTIONS("axon_tensor");
+    CHECK_STATUS(axon_live_handles(NULL, NULL), AXON_ERR_INVALID_ARGUMENT);
+}
+
 int main(void) {
     /* Before any failure on this thread the message is "", never NULL. */
     CHECK(axon_last_error() != NULL);
@@ -381,6 +415,7 @@ int main(void) {
     test_gradients();
     test_free();
     test_threads();
+    test_runtime();
 
     return report("test_axon");
 }
