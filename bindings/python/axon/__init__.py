@@ -39,6 +39,10 @@ from .serialization import load, load_checkpoint, save, save_checkpoint
 #: The version of the loaded libaxon, e.g. "0.1.0".
 __version__ = _ops.version()
 
+#: ``torch.set_num_threads`` / ``torch.get_num_threads``: the kernels' thread count, process-wide.
+set_num_threads = _ops.set_num_threads
+get_num_threads = _ops.get_num_threads
+
 __all__ = [
     "__version__",
     "Tensor",
@@ -49,6 +53,8 @@ __all__ = [
     "set_grad_enabled",
     "is_grad_enabled",
     "manual_seed",
+    "set_num_threads",
+    "get_num_threads",
     "nn",
     "optim",
     "save",

@@ -151,6 +151,17 @@ axon_status_string = _declare("axon_status_string", c_char_p, [c_int])
 # const char *axon_last_error(void);
 axon_last_error = _declare("axon_last_error", c_char_p, [])
 
+# ---- Runtime --------------------------------------------------------------------------------
+
+# axon_status axon_set_num_threads(int n);
+axon_set_num_threads = _declare("axon_set_num_threads", c_int, [c_int], status=True)
+# int axon_get_num_threads(void);
+axon_get_num_threads = _declare("axon_get_num_threads", c_int, [])
+# const char *axon_cpu_features(void);
+axon_cpu_features = _declare("axon_cpu_features", c_char_p, [])
+# axon_status axon_live_handles(size_t *out, const char *type);
+axon_live_handles = _declare("axon_live_handles", c_int, [POINTER(c_size_t), c_char_p], status=True)
+
 # ---- Tensors --------------------------------------------------------------------------------
 
 # axon_status axon_tensor_new(axon_tensor **out, const float *data, size_t count,

@@ -1,5 +1,5 @@
 """Layer 2: the C door's functions that belong to no single handle -- losses, gradient
-clipping, the grad-mode switch and the library's version -- taking and returning wrappers
+clipping, the grad-mode switch, the runtime settings and the library's version -- taking and returning wrappers
 (:class:`~axon.tensor.Tensor`) and plain Python values.
 
 The PyTorch-shaped API (:mod:`axon.nn.functional`, :mod:`axon.nn.utils`,
@@ -8,19 +8,41 @@ The PyTorch-shaped API (:mod:`axon.nn.functional`, :mod:`axon.nn.utils`,
 
 from __future__ import annotations
 
-from ctypes import byref, c_float
+from ctypes import byref, c_float, c_size_t
 
 from . import _lib
 from ._owned import _tensor_array
 from .tensor import Tensor
 
-__all__ = ["version", "is_grad_enabled", "set_grad_enabled", "loss", "clip_grad_norm",
-           "clip_grad_value"]
+__all__ = ["version", "set_num_threads", "get_num_threads", "cpu_features", "live_handles",
+           "is_grad_enabled", "set_grad_enabled", "loss", "clip_grad_norm", "clip_grad_value"]
 
 
 def version() -> str:
     """The loaded library's version string, e.g. ``"0.1.0"``."""
     return _lib.axon_version().decode("ascii")
+
+
+def set_num_threads(n: int) -> None:
+    """Sets the number of threads the kernels use (1 to 256), process-wide."""
+    _lib.axon_set_num_threads(int(n))
+
+
+def get_num_threads() -> int:
+    """The number of threads the kernels use."""
+    return _lib.axon_get_num_threads()
+
+
+def cpu_features() -> str:
+    """The CPU's vector features the kernels use and the kernel path, e.g. "avx2 fma kernels=avx2+fma"."""
+    return _lib.axon_cpu_features().decode("ascii")
+
+
+def live_handles(type_name: str | None = None) -> int:
+    """The number of live library handles of one type ("axon_tensor", ...) or of every type."""
+    out = c_size_t()
+    _lib.axon_live_handles(byref(out), type_name.encode() if type_name is not None else None)
+    return out.value
 
 
 def is_grad_enabled() -> bool:

@@ -275,3 +275,22 @@ def test_no_grad_is_a_scoped_per_thread_switch():
             assert (x * x).requires_grad
     assert axon.is_grad_enabled()
     assert (x * x).requires_grad
+
+
+def test_runtime_settings_and_live_handles():
+    from axon import _ops
+
+    threads = axon.get_num_threads()
+    axon.set_num_threads(1)
+    assert axon.get_num_threads() == 1
+    with pytest.raises(axon.InvalidArgumentError):
+        axon.set_num_threads(0)
+    axon.set_num_threads(threads)
+    assert "kernels=" in _ops.cpu_features()
+    before = _ops.live_handles("axon_tensor")
+    t = axon.tensor([1.0, 2.0])
+    assert _ops.live_handles("axon_tensor") == before + 1
+    t.close()
+    assert _ops.live_handles("axon_tensor") == before
+    with pytest.raises(axon.InvalidArgumentError, match="unknown handle type"):
+        _ops.live_handles("axon_nothing")
