@@ -5,7 +5,8 @@
 #
 # Environment:
 #   AXON_SCRATCH_PATH  SwiftPM scratch directory, relative to the repo root (default .build)
-#   AXON_SKIP_BUILD=1  use the library already in $AXON_SCRATCH_PATH/release
+#   AXON_SKIP_BUILD=1  use the library already in $AXON_SCRATCH_PATH/$AXON_CONFIGURATION
+#   AXON_CONFIGURATION release (default) or debug: debug builds fast, for iterating
 #   AXON_VALGRIND=1    also run the C test under valgrind (needs valgrind)
 #   CC, CXX            compilers (default gcc, g++)
 set -euo pipefail
@@ -14,16 +15,21 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 
 scratch=${AXON_SCRATCH_PATH:-.build}
-libdir="$root/$scratch/release"
+configuration=${AXON_CONFIGURATION:-release}
+libdir="$root/$scratch/$configuration"
 lib="$libdir/libaxon.so"
 out=bindings/c/build
 cc=${CC:-gcc}
 cxx=${CXX:-g++}
 
 if [[ "${AXON_SKIP_BUILD:-0}" != 1 ]]; then
-    echo "== swift build (scratch path $scratch)"
-    swift build -c release -Xswiftc -static-stdlib -Xcc -march=x86-64-v3 --product axon \
-        --scratch-path "$scratch"
+    echo "== swift build (scratch path $scratch, $configuration)"
+    if [[ $configuration == release ]]; then
+        swift build -c release -Xswiftc -static-stdlib -Xcc -march=x86-64-v3 --product axon \
+            --scratch-path "$scratch"
+    else
+        swift build -c debug --product axon --scratch-path "$scratch"
+    fi
 fi
 [[ -f "$lib" ]] || { echo "run_tests.sh: $lib not found" >&2; exit 1; }
 
