@@ -7,6 +7,7 @@ import Glibc
 import Darwin
 #endif
 import Axon
+import AxonCHeader
 
 /// A pointer to the NUL-terminated bytes of a string literal, for the C strings the library
 /// returns that live as long as the process (Swift emits literals with a terminating NUL).
@@ -41,7 +42,7 @@ func invalidArgument(_ function: String, _ message: String) -> AxonError {
 func cCall(_ function: String, _ body: () throws -> Void) -> Int32 {
     do {
         try body()
-        return 0   // AXON_OK
+        return Int32(AXON_OK.rawValue)
     } catch let error as AxonError {
         setLastError(error.message)
         return error.kind.rawValue

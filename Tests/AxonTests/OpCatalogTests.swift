@@ -140,6 +140,10 @@ let catalog: [OpCase] = [
         try Tensor.maxPool2d($0, kernel: (3, 2), stride: (1, 1), padding: (1, 1))
     },
     .unary("avgPool2d", [2, 2, 4, 6], domain: .normal) { try Tensor.avgPool2d($0, kernel: (2, 3)) },
+    .unary("adaptiveAvgPool2d", [2, 2, 7, 5], domain: .normal) { try Tensor.adaptiveAvgPool2d($0, outputSize: (3, 2)) },
+    .unary("adaptiveAvgPool2d larger", [1, 2, 3, 2], domain: .normal) {
+        try Tensor.adaptiveAvgPool2d($0, outputSize: (4, 3))
+    },
     .unary("avgPool2d padding", [1, 3, 5, 5], domain: .normal) {
         try Tensor.avgPool2d($0, kernel: (3, 3), stride: (2, 2), padding: (1, 1))
     },

@@ -34,9 +34,9 @@ public struct LayerSpec: Equatable, Sendable, CustomStringConvertible {
     /// The canonical text: `kind key=value ...`, children in braces.
     public var description: String {
         let args = arguments.map { " \($0.key)=\($0.value)" }.joined()
-        let isContainer = LayerRegistry.kind(named: kind)?.kind.isContainer ?? !children.isEmpty
-        let inner = isContainer ? " { " + children.map(\.description).joined(separator: "; ") + " }" : ""
-        return kind + args + inner
+        let isContainer = LayerRegistry.kind(named: kind)?.kind.isContainer ?? false
+        guard isContainer || !children.isEmpty else { return kind + args }
+        return kind + args + " { " + children.map(\.description).joined(separator: "; ") + " }"
     }
 
     // MARK: - Parsing

@@ -69,8 +69,7 @@ extension GroupOptimizer {
         w.u8(noise == nil ? 0 : 1)
         if let noise {
             w.f64(noise.eta); w.f64(noise.gamma)
-            let s = noise.generator.state
-            for word in [s.0, s.1, s.2, s.3] { w.u64(word) }
+            noise.generator.write(to: &w)
         }
         w.u32(UInt32(groups.count))
         for (g, group) in groups.enumerated() {
@@ -108,7 +107,7 @@ extension GroupOptimizer {
         var restoredNoise: GradientNoise?
         if try r.u8() != 0 {
             var n = try GradientNoise(eta: try r.f64(), gamma: try r.f64())
-            n.generator = try PRNG(state: (try r.u64(), try r.u64(), try r.u64(), try r.u64()))
+            n.generator = try PRNG(reading: &r)
             restoredNoise = n
         }
         guard Int(try r.u32()) == groups.count else {

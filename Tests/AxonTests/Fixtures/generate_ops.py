@@ -5,6 +5,10 @@ with numpy (seeded), evaluates the op in float32 with torch, pulls back a random
 cotangent, and writes inputs, output, cotangent and input gradients to ops.json.
 
     python3 Tests/AxonTests/Fixtures/generate_ops.py   # needs torch and numpy
+
+The two adaptiveAvgPool2d cases were added later with torch 2.13 (the file's "torch" field
+names the version of the others): written to a scratch file with AXON_OPS_JSON and merged into
+ops.json, so the earlier cases keep their data to the bit.
 """
 import json
 import math
@@ -113,6 +117,10 @@ CASES = [
     ("avgPool2d [2, 2, 4, 6]", lambda: [normal(2, 2, 4, 6)], lambda x: F.avg_pool2d(x, (2, 3))),
     ("avgPool2d padding [1, 3, 5, 5]", lambda: [normal(1, 3, 5, 5)], lambda x: F.avg_pool2d(x, 3, stride=2, padding=1)),
     ("where", lambda: [normal(3, 4), normal(4)], lambda a, b: torch.where(WHERE_MASK != 0, a, b)),
+    # Added later, at the end, so the cases above keep their seeded inputs.
+    ("adaptiveAvgPool2d [2, 2, 7, 5]", lambda: [normal(2, 2, 7, 5)], lambda x: F.adaptive_avg_pool2d(x, (3, 2))),
+    ("adaptiveAvgPool2d larger [1, 2, 3, 2]", lambda: [normal(1, 2, 3, 2)],
+     lambda x: F.adaptive_avg_pool2d(x, (4, 3))),
 ]
 
 
@@ -133,7 +141,7 @@ def main():
             "cotangent": pack(cotangent),
             "grads": [pack(g if g is not None else torch.zeros_like(x)) for g, x in zip(grads, inputs)],
         }
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ops.json")
+    path = os.environ.get("AXON_OPS_JSON") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "ops.json")
     with open(path, "w") as fh:
         json.dump({"generator": "generate_ops.py", "torch": torch.__version__, "cases": out}, fh, separators=(",", ":"))
     print(f"wrote {len(out)} cases to {path}")

@@ -272,7 +272,7 @@ def test_param_groups_lr_is_live():
     assert group["lr"] == pytest.approx(0.1)
     assert group["momentum"] == 0.5 and len(group["params"]) == 2
     group["lr"] = 0.25
-    assert opt._handle.get_lr() == 0.25
+    assert opt._native.get_lr() == 0.25
     assert set(group) >= {"lr", "params", "momentum"}
     with pytest.raises(axon.InvalidArgumentError):
         group["lr"] = -1.0

@@ -83,12 +83,6 @@ class Optimizer:
         self.param_groups = [_ParamGroup(self, 0, {"params": params, **given})]
         self.param_groups[0]._entries.pop("lr", None)
 
-    @property
-    def _handle(self) -> _NativeOptimizer:
-        """The layer-2 optimizer under its older name; the same object as ``_native`` (not a
-        raw handle)."""
-        return self._native
-
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Drops every parameter's gradient (``set_to_none=True`` semantics only)."""
         self._native.zero_grad()
