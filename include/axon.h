@@ -416,6 +416,53 @@ axon_status axon_tensor_dual(axon_tensor **out, const axon_tensor *primal,
 axon_status axon_tensor_tangent(axon_tensor **out, const axon_tensor *t);
 
 /* ---------------------------------------------------------------------------------------
+** IN-PLACE UPDATES
+**
+** PyTorch's copy_, add_, sub_, mul_, div_, fill_ and zero_, with its autograd rules:
+**   - with gradient recording off (axon_set_grad_enabled(0), torch.no_grad()) any tensor may
+**     be updated, parameters included: that is how a hand-written optimizer steps;
+**   - while recording, a tensor that requires grad, or that carries a forward-mode tangent,
+**     is refused with AXON_ERR_STATE;
+**   - every update counts in the tensor's version (shared by tensors that share storage), and
+**     axon_tensor_backward() refuses with AXON_ERR_STATE to run through an op whose input or
+**     output was updated after the op ran ("modified in place").
+** The other operand broadcasts to `t`'s shape; `t` keeps its shape (a result of another shape
+** is AXON_ERR_SHAPE). A failed update leaves `t` unchanged. `t` is updated, the other
+** operands are borrowed.
+*/
+
+/* METHOD: axon_tensor - t <- src, broadcast (copy_). */
+axon_status axon_tensor_copy_(axon_tensor *t, const axon_tensor *src);
+
+/* METHOD: axon_tensor - t <- t + alpha * other (add_(other, alpha=alpha)); `alpha` finite. */
+axon_status axon_tensor_add_(axon_tensor *t, const axon_tensor *other, float alpha);
+
+/* METHOD: axon_tensor - t <- t - alpha * other (sub_(other, alpha=alpha)); `alpha` finite. */
+axon_status axon_tensor_sub_(axon_tensor *t, const axon_tensor *other, float alpha);
+
+/* METHOD: axon_tensor - t <- t * other, elementwise (mul_). */
+axon_status axon_tensor_mul_(axon_tensor *t, const axon_tensor *other);
+
+/* METHOD: axon_tensor - t <- t / other, elementwise (div_). */
+axon_status axon_tensor_div_(axon_tensor *t, const axon_tensor *other);
+
+/* METHOD: axon_tensor - t <- t + value (add_ with a number). */
+axon_status axon_tensor_add_scalar_(axon_tensor *t, float value);
+
+/* METHOD: axon_tensor - t <- t * value (mul_ with a number). */
+axon_status axon_tensor_mul_scalar_(axon_tensor *t, float value);
+
+/* METHOD: axon_tensor - every element <- value (fill_). */
+axon_status axon_tensor_fill_(axon_tensor *t, float value);
+
+/* METHOD: axon_tensor - every element <- 0 (zero_). */
+axon_status axon_tensor_zero_(axon_tensor *t);
+
+/* METHOD: axon_tensor - writes to `*out` the number of in-place writes to t's storage so far
+** (PyTorch's t._version): updates through this section, optimizer steps, loading state. */
+axon_status axon_tensor_version(int64_t *out, const axon_tensor *t);
+
+/* ---------------------------------------------------------------------------------------
 ** MODELS
 **
 ** An axon_model is a tree of layers (as a PyTorch nn.Module) with named parameters and
@@ -589,6 +636,61 @@ axon_status axon_model_parameter_name(const axon_model *m, size_t i, char *out, 
 */
 axon_status axon_model_load_state(axon_model *m, const char *const *names,
                                   axon_tensor *const *tensors, size_t count, int strict);
+
+/*
+** THE MODEL TREE
+**
+** A model is a tree: a container (sequential, residual, weightnorm) has children, named as
+** in PyTorch ("0", "1", ... in a sequential; "body" in a residual). A handle to a child is a
+** handle to that very layer: its parameters are the tree's, training it trains the tree, and
+** it stays valid (it keeps the layer alive) after the tree's handle is freed.
+*/
+
+/* METHOD: axon_model - the number of children of `m` (0 for a leaf layer or NULL). */
+size_t axon_model_child_count(const axon_model *m);
+
+/*
+** METHOD: axon_model
+**
+** Writes to `*out` a new handle, owned by the caller, to the `i`-th child of `m` (i from 0).
+** AXON_ERR_INVALID_ARGUMENT when `i` is out of range.
+*/
+axon_status axon_model_child(axon_model **out, const axon_model *m, size_t i);
+
+/*
+** METHOD: axon_model
+**
+** The descendant at the dotted path of child names `path` ("0", "2.body"; "" is `m` itself),
+** as PyTorch's get_submodule; a new handle owned by the caller. AXON_ERR_INVALID_ARGUMENT
+** when a name is not a child. `path` is borrowed.
+*/
+axon_status axon_model_submodule(axon_model **out, const axon_model *m, const char *path);
+
+/*
+** METHOD: axon_model
+**
+** The name of the `i`-th child of `m`, written to the caller's buffer as axon_model_spec()
+** writes (`out` of `capacity` bytes, the length to `*out_length` when not NULL).
+*/
+axon_status axon_model_child_name(const axon_model *m, size_t i, char *out, size_t capacity,
+                                  size_t *out_length);
+
+/*
+** METHOD: axon_model
+**
+** The layer kind of `m` as in a spec ("linear", "batchnorm1d", "sequential", ...), written
+** as axon_model_spec() writes.
+*/
+axon_status axon_model_kind(const axon_model *m, char *out, size_t capacity, size_t *out_length);
+
+/*
+** CONSTRUCTOR: axon_model
+**
+** A sequential of the `n` existing layers in `layers`, in order (nn.Sequential(a, b)): the new
+** model shares them, parameters included, so training it trains them. Writes a new handle,
+** owned by the caller, to `*out`; the array is borrowed (the model keeps the layers alive).
+*/
+axon_status axon_model_sequential(axon_model **out, axon_model *const *layers, size_t n);
 
 /* ---------------------------------------------------------------------------------------
 ** OPTIMIZERS AND SCHEDULES

@@ -22,6 +22,7 @@ enum Backprop {
                         throw AxonError(.invalidState, "backward: the graph through '\(node.op)' was already freed; "
                                         + "pass retainGraph: true to the first backward")
                     }
+                    try node.checkVersions(output: tensor)
                     let inputCotangents = try pullback(cotangent, tensor)
                     for (input, inputCotangent) in zip(node.inputs, inputCotangents) {
                         guard input.requiresGrad, let inputCotangent else { continue }

@@ -9,11 +9,29 @@ final class Node {
     let op: String
     let inputs: [Tensor]
     private(set) var pullback: Pullback?
+    /// The versions of the inputs and of the output when the op ran: a pullback may read
+    /// them, so backward refuses to run it once one was overwritten in place.
+    let inputVersions: [Int]
+    let outputVersion: Int
 
-    init(op: String, inputs: [Tensor], pullback: @escaping Pullback) {
+    init(op: String, inputs: [Tensor], output: Tensor, pullback: @escaping Pullback) {
         self.op = op
         self.inputs = inputs
         self.pullback = pullback
+        inputVersions = inputs.map(\.version)
+        outputVersion = output.version
+    }
+
+    /// Throws when a tensor this node's pullback may read was modified in place since.
+    func checkVersions(output: Tensor) throws {
+        for (input, version) in zip(inputs, inputVersions) where input.version != version {
+            throw AxonError(.invalidState, "backward: a tensor of shape \(input.shape) that '\(op)' needs was "
+                            + "modified in place after it was used (version \(input.version), expected \(version))")
+        }
+        guard output.version == outputVersion else {
+            throw AxonError(.invalidState, "backward: the output of '\(op)' (shape \(output.shape)) was modified "
+                            + "in place after it was computed")
+        }
     }
 
     /// Drops the pullback and what it captured (PyTorch frees saved tensors after backward).
@@ -36,7 +54,7 @@ extension Tensor {
         let state = ThreadState.current
         if state.recording, inputs.contains(where: { $0.requiresGrad }) {
             value.requiresGrad = true
-            value.node = Node(op: op, inputs: inputs, pullback: pullback)
+            value.node = Node(op: op, inputs: inputs, output: value, pullback: pullback)
         }
         if state.propagatingTangents, inputs.contains(where: { $0.tangent != nil }) {
             let tangents = inputs.map(\.tangent)

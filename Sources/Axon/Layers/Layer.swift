@@ -141,3 +141,23 @@ extension Tensor {
         }
     }
 }
+
+extension Layer {
+    /// The layer-spec kind of this layer ("linear", "sequential", ...), nil for a custom layer.
+    public var kindName: String? { (self as? any RegisteredLayer).map { type(of: $0).kind.name } }
+
+    /// The descendant at a dotted path of child names ("0", "2.body"), as PyTorch's
+    /// `get_submodule`; "" is the layer itself. The result is the very layer of the tree (its
+    /// parameters are the tree's).
+    public func submodule(_ path: String) throws -> any Layer {
+        var layer: any Layer = self
+        for name in path.split(separator: ".", omittingEmptySubsequences: false) where !path.isEmpty {
+            guard let child = layer.children.first(where: { $0.name == name }) else {
+                let known = layer.children.map(\.name).joined(separator: ", ")
+                throw AxonError.invalid("submodule: no child '\(name)' in '\(path)' (children: \(known))")
+            }
+            layer = child.layer
+        }
+        return layer
+    }
+}

@@ -11,6 +11,10 @@ import Darwin
 final class Storage: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Float>
     let count: Int
+    /// Counts in-place writes, shared by every view, as PyTorch's version counter: a recorded
+    /// op notes the versions of its inputs and output, and backward refuses to run a pullback
+    /// whose tensors were overwritten since.
+    var version = 0
 
     /// Allocates `count` floats, uninitialized. Throws instead of trapping when the
     /// allocation fails, because sizes can come from C or Python callers.

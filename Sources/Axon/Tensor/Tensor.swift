@@ -100,20 +100,27 @@ public final class Tensor: @unchecked Sendable {
     }
 
     /// In-place access to the elements, for optimizer updates and loaders. It bypasses the
-    /// graph: use it on leaves, outside recording, as `torch.no_grad()` updates do.
+    /// graph: use it on leaves, outside recording, as `torch.no_grad()` updates do. It counts
+    /// as an in-place write (`version`).
     public func withUnsafeMutableBufferPointer<R>(
         _ body: (UnsafeMutableBufferPointer<Float>) throws -> R
     ) rethrows -> R {
-        try body(UnsafeMutableBufferPointer(start: storage.pointer, count: count))
+        storage.version &+= 1
+        return try body(UnsafeMutableBufferPointer(start: storage.pointer, count: count))
     }
 
-    /// Overwrites the elements with those of `other` (same element count) in place.
+    /// Overwrites the elements with those of `other` (same element count) in place, without
+    /// the autograd checks of the in-place ops (`copy_`); for optimizers, loading and rollback.
     public func assign(_ other: Tensor) throws {
         guard other.count == count else {
             throw AxonError.shape("assign: shapes \(other.shape) and \(shape) differ in element count")
         }
+        storage.version &+= 1
         storage.pointer.update(from: other.storage.pointer, count: count)
     }
+
+    /// The number of in-place writes to this tensor's storage so far (PyTorch's `_version`).
+    public var version: Int { storage.version }
 
     var pointer: UnsafeMutablePointer<Float> { storage.pointer }
 }

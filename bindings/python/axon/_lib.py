@@ -162,6 +162,29 @@ axon_cpu_features = _declare("axon_cpu_features", c_char_p, [])
 # axon_status axon_live_handles(size_t *out, const char *type);
 axon_live_handles = _declare("axon_live_handles", c_int, [POINTER(c_size_t), c_char_p], status=True)
 
+# ---- In-place updates -----------------------------------------------------------------------
+
+# axon_status axon_tensor_copy_(axon_tensor *t, const axon_tensor *src);
+axon_tensor_copy_ = _declare("axon_tensor_copy_", c_int, [tensor_p, tensor_p], status=True)
+# axon_status axon_tensor_add_(axon_tensor *t, const axon_tensor *other, float alpha);
+axon_tensor_add_ = _declare("axon_tensor_add_", c_int, [tensor_p, tensor_p, c_float], status=True)
+# axon_status axon_tensor_sub_(axon_tensor *t, const axon_tensor *other, float alpha);
+axon_tensor_sub_ = _declare("axon_tensor_sub_", c_int, [tensor_p, tensor_p, c_float], status=True)
+# axon_status axon_tensor_mul_(axon_tensor *t, const axon_tensor *other);
+axon_tensor_mul_ = _declare("axon_tensor_mul_", c_int, [tensor_p, tensor_p], status=True)
+# axon_status axon_tensor_div_(axon_tensor *t, const axon_tensor *other);
+axon_tensor_div_ = _declare("axon_tensor_div_", c_int, [tensor_p, tensor_p], status=True)
+# axon_status axon_tensor_add_scalar_(axon_tensor *t, float value);
+axon_tensor_add_scalar_ = _declare("axon_tensor_add_scalar_", c_int, [tensor_p, c_float], status=True)
+# axon_status axon_tensor_mul_scalar_(axon_tensor *t, float value);
+axon_tensor_mul_scalar_ = _declare("axon_tensor_mul_scalar_", c_int, [tensor_p, c_float], status=True)
+# axon_status axon_tensor_fill_(axon_tensor *t, float value);
+axon_tensor_fill_ = _declare("axon_tensor_fill_", c_int, [tensor_p, c_float], status=True)
+# axon_status axon_tensor_zero_(axon_tensor *t);
+axon_tensor_zero_ = _declare("axon_tensor_zero_", c_int, [tensor_p], status=True)
+# axon_status axon_tensor_version(int64_t *out, const axon_tensor *t);
+axon_tensor_version = _declare("axon_tensor_version", c_int, [POINTER(c_int64), tensor_p], status=True)
+
 # ---- Tensors --------------------------------------------------------------------------------
 
 # axon_status axon_tensor_new(axon_tensor **out, const float *data, size_t count,
@@ -332,6 +355,28 @@ axon_model_parameter_count = _declare("axon_model_parameter_count", c_size_t, [m
 # axon_status axon_model_spec(const axon_model *m, char *out, size_t capacity, size_t *out_length);
 axon_model_spec = _declare(
     "axon_model_spec", c_int, [model_p, POINTER(c_char), c_size_t, POINTER(c_size_t)], status=True
+)
+
+# ---- The model tree -------------------------------------------------------------------------
+
+# size_t axon_model_child_count(const axon_model *m);
+axon_model_child_count = _declare("axon_model_child_count", c_size_t, [model_p])
+# axon_status axon_model_child(axon_model **out, const axon_model *m, size_t i);
+axon_model_child = _declare("axon_model_child", c_int, [POINTER(model_p), model_p, c_size_t], status=True)
+# axon_status axon_model_submodule(axon_model **out, const axon_model *m, const char *path);
+axon_model_submodule = _declare("axon_model_submodule", c_int, [POINTER(model_p), model_p, c_char_p], status=True)
+# axon_status axon_model_child_name(const axon_model *m, size_t i, char *out, size_t capacity,
+#                                   size_t *out_length);
+axon_model_child_name = _declare(
+    "axon_model_child_name", c_int, [model_p, c_size_t, POINTER(c_char), c_size_t, POINTER(c_size_t)], status=True
+)
+# axon_status axon_model_kind(const axon_model *m, char *out, size_t capacity, size_t *out_length);
+axon_model_kind = _declare(
+    "axon_model_kind", c_int, [model_p, POINTER(c_char), c_size_t, POINTER(c_size_t)], status=True
+)
+# axon_status axon_model_sequential(axon_model **out, axon_model *const *layers, size_t n);
+axon_model_sequential = _declare(
+    "axon_model_sequential", c_int, [POINTER(model_p), POINTER(model_p), c_size_t], status=True
 )
 # size_t axon_model_state_count(const axon_model *m);
 axon_model_state_count = _declare("axon_model_state_count", c_size_t, [model_p])
