@@ -68,6 +68,7 @@ if ! diff -u "$out/header.txt" "$out/exports.txt" >"$out/symbols.diff"; then
     exit 1
 fi
 echo "$(wc -l <"$out/header.txt") functions, header and library agree"
+bash bindings/c/check_coverage.sh
 echo "NEEDED: $(readelf -d "$lib" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')"
 
 echo "== run"
