@@ -790,8 +790,8 @@ axon_status axon_checkpoint_restore(const char *path, axon_model *m, axon_optimi
 ** axon_tensor to `*out` follows the CONSTRUCTOR rules of axon_tensor_add(): a new handle
 ** owned by the caller, every tensor argument borrowed, and `*out` NULL on failure. All of
 ** them record for reverse mode (axon_tensor_backward, axon_grad) and propagate forward-mode
-** tangents (axon_tensor_dual) like the ops above; comparisons and argmax are piecewise
-** constant and give zero gradients. Axes are int64_t, negative ones counting from the end.
+** tangents (axon_tensor_dual) like the ops above; comparisons and argmax give tensors that
+** do not require grad (their derivative is zero). Axes are int64_t, negative ones counting from the end.
 ** Booleans (keep_dims, requires_grad, retain_graph, create_graph) in this section must be
 ** exactly 0 or 1 (anything else is AXON_ERR_INVALID_ARGUMENT). A NULL handle, NULL array
 ** with a non-zero count or an axis out of range is AXON_ERR_INVALID_ARGUMENT; shapes that do
@@ -1137,7 +1137,7 @@ axon_status axon_tensor_randperm(axon_tensor **out, axon_generator *g, int64_t n
 ** the gradients are themselves recorded (higher-order derivatives; implies retain_graph).
 ** AXON_ERR_INVALID_ARGUMENT when capacity < n_inputs, an input does not require grad or a
 ** flag is not 0 or 1; AXON_ERR_SHAPE for a missing or misshapen seed; AXON_ERR_STATE when the
-** graph was already released. On failure the first `capacity` entries of `out` are NULL.
+** graph was already released. On failure out[0..min(capacity, n_inputs)) are NULL.
 ** All arrays and handles passed in are borrowed; `out` may be NULL only when capacity is 0.
 */
 axon_status axon_grad(axon_tensor **out, size_t capacity, axon_tensor *const *outputs, size_t n_outputs,

@@ -10,9 +10,10 @@ public func axon_grad(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: 
                       _ nInputs: Int, _ retainGraph: Int32, _ createGraph: Int32) -> Int32 {
     let f = "axon_grad"
     return cCall(f) {
-        let capacity = try size(capacity, f, "capacity")
+        let capacity = try size(capacity, f, "capacity"), n = try size(nInputs, f, "n_inputs")
         guard out != nil || capacity == 0 else { throw invalidArgument(f, "out is NULL but capacity is \(capacity)") }
-        if let out { for i in 0..<capacity { out[i] = nil } }
+        // The entries that will hold results are NULL until the call succeeds.
+        if let out { for i in 0..<Swift.min(capacity, n) { out[i] = nil } }
         let ys = try tensors(outputs, nOutputs, f, "outputs"), xs = try tensors(inputs, nInputs, f, "inputs")
         guard capacity >= xs.count else {
             throw invalidArgument(f, "capacity \(capacity) is less than the \(xs.count) inputs")
