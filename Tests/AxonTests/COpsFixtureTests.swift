@@ -170,18 +170,23 @@ struct COpsFixtureTests {
         }
     }
 
-    /// Every export of the op catalog, creation and random sections of include/axon.h has a
-    /// case (the rest of the door is covered by the C tests).
-    @Test func everyExportedOpHasACase() throws {
+    /// Every function of include/axon.h that makes a tensor from tensors or arguments (its first
+    /// parameter is `axon_tensor **out`) has a case, but for the few that only wrap or read one.
+    @Test func everyTensorMakingExportHasACase() throws {
+        let header = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("include/axon.h")
+        let text = try String(contentsOf: header, encoding: .utf8)
+        var exported: Set<String> = []
+        for line in text.split(separator: "\n") where line.hasPrefix("axon_status axon_tensor_") {
+            guard line.contains("(axon_tensor **out") else { continue }
+            let name = line.dropFirst("axon_status axon_tensor_".count).prefix { $0 != "(" }
+            exported.insert(String(name))
+        }
+        // Constructors from data, handles on the graph and accessors, checked by the C tests.
+        let exempt: Set<String> = ["new", "grad", "dual", "tangent", "detach"]
         let ops = Set(try COpsFixture.parse(String(contentsOfFile: COpsFixture.path, encoding: .utf8)).map(\.0.op))
-        let exported = ["add", "sub", "mul", "div", "neg", "exp", "log", "tanh", "sigmoid", "relu", "sqrt", "pow",
-                        "sum", "sum_axes", "mean", "matmul", "reshape", "transpose", "softmax", "log_softmax",
-                        "sin", "cos", "abs", "erf", "gelu", "softplus", "clamp", "leaky_relu", "elu", "maximum",
-                        "minimum", "pow_tensor", "gt", "ge", "lt", "le", "eq", "ne", "where", "amax", "amin",
-                        "logsumexp", "var", "argmax", "permute", "expand", "sum_to_size", "concat", "slice",
-                        "unsqueeze", "squeeze", "flatten", "index_select", "gather", "conv2d", "max_pool2d",
-                        "avg_pool2d", "zeros", "ones", "full", "arange", "linspace", "eye", "zeros_like",
-                        "ones_like", "full_like", "rand", "randn", "randint", "randperm"]
-        #expect(Set(exported).subtracting(ops).isEmpty, "no case for \(Set(exported).subtracting(ops).sorted())")
+        #expect(exported.count > 60)
+        let missing = exported.subtracting(exempt).subtracting(ops)
+        #expect(missing.isEmpty, "no case in c_ops.txt for \(missing.sorted())")
     }
 }
