@@ -25,8 +25,8 @@
 **   Strings returned by the library are owned by the library; never free them.
 **
 **   The same rules hold for the other handle types (axon_model, axon_optimizer,
-**   axon_scheduler): a handle written to `*out` is owned by the caller and released with the
-**   type's own _free exactly once; handles passed in are borrowed. An object keeps alive what
+**   axon_scheduler, axon_generator): a handle written to `*out` is owned by the caller and
+**   released with the type's own _free exactly once; handles passed in are borrowed. An object keeps alive what
 **   it uses: a model its tensors, an optimizer its parameters, a scheduler its optimizer.
 **
 ** THREADING
@@ -153,8 +153,8 @@ const char *axon_cpu_features(void);
 
 /*
 ** Writes to `*out` the number of live handles of the type named `type` ("axon_tensor",
-** "axon_model", "axon_optimizer", "axon_scheduler"), or of every type when `type` is NULL: a
-** binding or a test can check that it released everything. An unknown name is
+** "axon_model", "axon_optimizer", "axon_scheduler", "axon_generator"), or of every type when
+** `type` is NULL: a binding or a test can check that it released everything. An unknown name is
 ** AXON_ERR_INVALID_ARGUMENT. Thread-safe.
 */
 axon_status axon_live_handles(size_t *out, const char *type);
@@ -884,6 +884,367 @@ axon_status axon_checkpoint_save(const char *path, axon_model *m, axon_optimizer
 ** when the file cannot be read.
 */
 axon_status axon_checkpoint_restore(const char *path, axon_model *m, axon_optimizer *opt, axon_scheduler *sched);
+
+/* ---------------------------------------------------------------------------------------
+** THE OP CATALOG
+**
+** The rest of the core's differentiable ops. Every function below that writes an
+** axon_tensor to `*out` follows the CONSTRUCTOR rules of axon_tensor_add(): a new handle
+** owned by the caller, every tensor argument borrowed, and `*out` NULL on failure. All of
+** them record for reverse mode (axon_tensor_backward, axon_grad) and propagate forward-mode
+** tangents (axon_tensor_dual) like the ops above; comparisons and argmax give tensors that
+** do not require grad (their derivative is zero). Axes are int64_t, negative ones counting from the end.
+** Booleans (keep_dims, requires_grad, retain_graph, create_graph) in this section must be
+** exactly 0 or 1 (anything else is AXON_ERR_INVALID_ARGUMENT). A NULL handle, NULL array
+** with a non-zero count or an axis out of range is AXON_ERR_INVALID_ARGUMENT; shapes that do
+** not agree are AXON_ERR_SHAPE.
+**
+** Window pairs (kernel, stride, padding, dilation) are arrays of two int64_t, {height,
+** width}, read only; NULL selects the default given with each function.
+*/
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** Elementwise sin a, cos a, |a| (derivative 0 at 0), the Gauss error function erf a,
+** GELU (exact erf form, torch.nn.functional.gelu) and softplus log(1 + e^a) (beta 1,
+** threshold 20, as torch.nn.functional.softplus).
+*/
+axon_status axon_tensor_sin(axon_tensor **out, const axon_tensor *a);
+axon_status axon_tensor_cos(axon_tensor **out, const axon_tensor *a);
+axon_status axon_tensor_abs(axon_tensor **out, const axon_tensor *a);
+axon_status axon_tensor_erf(axon_tensor **out, const axon_tensor *a);
+axon_status axon_tensor_gelu(axon_tensor **out, const axon_tensor *a);
+axon_status axon_tensor_softplus(axon_tensor **out, const axon_tensor *a);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** Every element of `a` limited to [min, max] (torch.clamp); -INFINITY or INFINITY leaves
+** that side open. NaN elements stay NaN. The gradient is 1 where min <= a <= max, else 0.
+** AXON_ERR_INVALID_ARGUMENT when a bound is NaN or min > max.
+*/
+axon_status axon_tensor_clamp(axon_tensor **out, const axon_tensor *a, float min, float max);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** Leaky ReLU, a for a > 0 else negative_slope * a (torch.nn.functional.leaky_relu), and
+** ELU, a for a > 0 else alpha (e^a - 1) (torch.nn.functional.elu). A non-finite
+** `negative_slope` or `alpha` is AXON_ERR_INVALID_ARGUMENT.
+*/
+axon_status axon_tensor_leaky_relu(axon_tensor **out, const axon_tensor *a, float negative_slope);
+axon_status axon_tensor_elu(axon_tensor **out, const axon_tensor *a, float alpha);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** Elementwise with NumPy broadcasting (AXON_ERR_SHAPE when the shapes do not broadcast):
+** the larger and the smaller of a and b (torch.maximum, torch.minimum; on ties the gradient
+** goes to `a`), and a raised to the power b (torch.pow with a tensor exponent).
+*/
+axon_status axon_tensor_maximum(axon_tensor **out, const axon_tensor *a, const axon_tensor *b);
+axon_status axon_tensor_minimum(axon_tensor **out, const axon_tensor *a, const axon_tensor *b);
+axon_status axon_tensor_pow_tensor(axon_tensor **out, const axon_tensor *a, const axon_tensor *b);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** Comparisons with NumPy broadcasting: 1.0 where a > b, a >= b, a < b, a <= b, a == b,
+** a != b (torch.gt, ge, lt, le, eq, ne) and 0.0 elsewhere, as floats. The result carries
+** no gradient. AXON_ERR_SHAPE when the shapes do not broadcast.
+*/
+axon_status axon_tensor_gt(axon_tensor **out, const axon_tensor *a, const axon_tensor *b);
+axon_status axon_tensor_ge(axon_tensor **out, const axon_tensor *a, const axon_tensor *b);
+axon_status axon_tensor_lt(axon_tensor **out, const axon_tensor *a, const axon_tensor *b);
+axon_status axon_tensor_le(axon_tensor **out, const axon_tensor *a, const axon_tensor *b);
+axon_status axon_tensor_eq(axon_tensor **out, const axon_tensor *a, const axon_tensor *b);
+axon_status axon_tensor_ne(axon_tensor **out, const axon_tensor *a, const axon_tensor *b);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** `a` where `cond` is non-zero, else `b`, the three broadcast together (torch.where).
+** The gradient flows to the side that was chosen; the condition gets none.
+*/
+axon_status axon_tensor_where(axon_tensor **out, const axon_tensor *cond, const axon_tensor *a,
+                              const axon_tensor *b);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** Reductions of `a` over the `n_axes` axes in `axes` (n_axes 0: over all axes; `axes` may
+** then be NULL), keeping each reduced axis with length 1 when `keep_dims` is 1:
+** the maximum and the minimum (torch.amax, torch.amin: tied extremes share the gradient
+** equally), and log(sum(exp(a))) computed stably (torch.logsumexp).
+** AXON_ERR_INVALID_ARGUMENT for an axis out of range or given twice; AXON_ERR_SHAPE for
+** amax or amin over an empty axis.
+*/
+axon_status axon_tensor_amax(axon_tensor **out, const axon_tensor *a, const int64_t *axes,
+                             size_t n_axes, int keep_dims);
+axon_status axon_tensor_amin(axon_tensor **out, const axon_tensor *a, const int64_t *axes,
+                             size_t n_axes, int keep_dims);
+axon_status axon_tensor_logsumexp(axon_tensor **out, const axon_tensor *a, const int64_t *axes,
+                                  size_t n_axes, int keep_dims);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** The variance of `a` over `axes` as above, sum((a - mean)^2) / (N - correction), N the
+** number of reduced elements (torch.var with correction=; 1 is the unbiased estimate, 0
+** the biased one). AXON_ERR_INVALID_ARGUMENT for a negative correction, AXON_ERR_SHAPE when
+** N - correction <= 0.
+*/
+axon_status axon_tensor_var(axon_tensor **out, const axon_tensor *a, const int64_t *axes,
+                            size_t n_axes, int64_t correction, int keep_dims);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** The index of the largest element of `a` along `axis` (the first on ties; NaN counts as
+** largest), as whole-number floats, with that axis removed (torch.argmax(dim=axis)).
+** No gradient. AXON_ERR_SHAPE when the axis is empty.
+*/
+axon_status axon_tensor_argmax(axon_tensor **out, const axon_tensor *a, int64_t axis);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** `a` with its axes reordered: output axis i is input axis dims[i], where `dims[0..n_dims)`
+** is a permutation of 0..rank-1 (torch.permute; negative entries are not accepted).
+** AXON_ERR_INVALID_ARGUMENT otherwise. The result is a new row-major tensor.
+*/
+axon_status axon_tensor_permute(axon_tensor **out, const axon_tensor *a, const int64_t *dims,
+                                size_t n_dims);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** `a` broadcast to `shape[0..rank)`: axes of length 1 stretched and leading axes added
+** (torch.Tensor.expand; -1 is not accepted, give the size). The gradient sums back.
+** AXON_ERR_SHAPE when `a` does not broadcast to the shape.
+*/
+axon_status axon_tensor_expand(axon_tensor **out, const axon_tensor *a, const int64_t *shape,
+                               size_t rank);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** The adjoint of expand: `a` summed down to `shape[0..rank)`, of which `a`'s shape must be
+** a broadcast (torch.Tensor.sum_to_size). AXON_ERR_SHAPE otherwise.
+*/
+axon_status axon_tensor_sum_to_size(axon_tensor **out, const axon_tensor *a, const int64_t *shape,
+                                    size_t rank);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** The `n` tensors of `tensors[0..n)` joined along `axis` (torch.cat). They must have the
+** same rank and agree on every other axis (AXON_ERR_SHAPE); n 0 is
+** AXON_ERR_INVALID_ARGUMENT. The array and the tensors are borrowed.
+*/
+axon_status axon_tensor_concat(axon_tensor **out, axon_tensor *const *tensors, size_t n, int64_t axis);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** Elements start..end-1 of `a` along `axis` (a[..., start:end] in Python; negative start or
+** end count from the end of the axis; torch.narrow). AXON_ERR_INVALID_ARGUMENT when the
+** range is outside the axis or start > end (no clipping).
+*/
+axon_status axon_tensor_slice(axon_tensor **out, const axon_tensor *a, int64_t axis, int64_t start,
+                              int64_t end);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** `a` with a new axis of length 1 at `axis` (in -rank-1..rank; torch.unsqueeze), without
+** the axis `axis`, which must have length 1 (AXON_ERR_SHAPE otherwise; torch.squeeze(dim)),
+** and with the axes start_axis..end_axis merged into one (torch.flatten; a rank-0 tensor
+** becomes [1]; start after end is AXON_ERR_INVALID_ARGUMENT).
+*/
+axon_status axon_tensor_unsqueeze(axon_tensor **out, const axon_tensor *a, int64_t axis);
+axon_status axon_tensor_squeeze(axon_tensor **out, const axon_tensor *a, int64_t axis);
+axon_status axon_tensor_flatten(axon_tensor **out, const axon_tensor *a, int64_t start_axis,
+                                int64_t end_axis);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** The slices indices[0..n_indices) of `a` along `axis`, in that order, repeats allowed
+** (torch.index_select). An index outside 0..size-1 is AXON_ERR_INVALID_ARGUMENT. `indices`
+** is borrowed; it may be NULL when n_indices is 0.
+*/
+axon_status axon_tensor_index_select(axon_tensor **out, const axon_tensor *a, int64_t axis,
+                                     const int64_t *indices, size_t n_indices);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** out[..., k, ...] = a[..., index[..., k, ...], ...] along `axis` (torch.gather). `index`
+** holds whole numbers in 0..size-1 as floats (AXON_ERR_INVALID_ARGUMENT otherwise), has a's
+** rank and a's sizes except along `axis` (AXON_ERR_SHAPE otherwise); the result has its
+** shape. The index gets no gradient.
+*/
+axon_status axon_tensor_gather(axon_tensor **out, const axon_tensor *a, int64_t axis,
+                               const axon_tensor *index);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** 2-d cross-correlation of the NCHW `input` [N, C, H, W] with `weight` [O, C/groups, kh, kw]
+** plus `bias` [O] (NULL: none), torch.nn.functional.conv2d. `stride` (default {1, 1}),
+** `padding` (zeros, default {0, 0}) and `dilation` (default {1, 1}) are window pairs.
+** The result is [N, O, OH, OW], OH = (H + 2 padding[0] - dilation[0] (kh - 1) - 1) /
+** stride[0] + 1. AXON_ERR_INVALID_ARGUMENT for a stride or dilation below 1, a negative
+** padding; AXON_ERR_SHAPE when the shapes, groups or window do not fit.
+*/
+axon_status axon_tensor_conv2d(axon_tensor **out, const axon_tensor *input, const axon_tensor *weight,
+                               const axon_tensor *bias, const int64_t stride[2], const int64_t padding[2],
+                               const int64_t dilation[2], int64_t groups);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** Max pooling (torch.nn.functional.max_pool2d; padding reads as -infinity, tied maxima
+** share the gradient) and average pooling (avg_pool2d with count_include_pad=True) of the
+** NCHW `input` over `kernel` windows (required). `stride` defaults to `kernel`, `padding`
+** to {0, 0} (at most half the kernel), `dilation` to {1, 1}. AXON_ERR_INVALID_ARGUMENT for
+** bad window values; AXON_ERR_SHAPE when the input is not rank 4 or the window does not fit.
+*/
+axon_status axon_tensor_max_pool2d(axon_tensor **out, const axon_tensor *input, const int64_t kernel[2],
+                                   const int64_t stride[2], const int64_t padding[2],
+                                   const int64_t dilation[2]);
+axon_status axon_tensor_avg_pool2d(axon_tensor **out, const axon_tensor *input, const int64_t kernel[2],
+                                   const int64_t stride[2], const int64_t padding[2]);
+
+/* ---------------------------------------------------------------------------------------
+** CREATION AND RANDOM TENSORS
+**
+** Factory functions as PyTorch's. Shapes are `shape[0..rank)` as in axon_tensor_new()
+** (rank at most AXON_MAX_RANK, dimensions non-negative; `shape` may be NULL for rank 0);
+** `requires_grad` must be 0 or 1. Each writes a new handle, owned by the caller, to `*out`.
+**
+** Random tensors are drawn from an axon_generator, a seeded xoshiro256** stream (see
+** README, "Randomness"): the same seed gives the same values on every machine and thread
+** count, and each draw advances the generator. There is no global generator. A failing
+** call does not advance it. A generator is an object like a tensor: it must not be used by
+** two threads at the same time.
+*/
+typedef struct axon_generator axon_generator;
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** A tensor of zeros, of ones, or filled with `value` (torch.zeros, torch.ones, torch.full).
+*/
+axon_status axon_tensor_zeros(axon_tensor **out, const int64_t *shape, size_t rank, int requires_grad);
+axon_status axon_tensor_ones(axon_tensor **out, const int64_t *shape, size_t rank, int requires_grad);
+axon_status axon_tensor_full(axon_tensor **out, const int64_t *shape, size_t rank, float value,
+                             int requires_grad);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** start, start + step, ... below `end` (above it for a negative step), a rank-1 tensor
+** (torch.arange): element i is start + i * step. AXON_ERR_INVALID_ARGUMENT for a step of 0
+** or a non-finite argument.
+*/
+axon_status axon_tensor_arange(axon_tensor **out, float start, float end, float step, int requires_grad);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** `steps` evenly spaced values from `start` to `end` inclusive, bit for bit as
+** torch.linspace. AXON_ERR_INVALID_ARGUMENT for negative steps or a non-finite bound.
+*/
+axon_status axon_tensor_linspace(axon_tensor **out, float start, float end, int64_t steps,
+                                 int requires_grad);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** The n x m matrix with ones on the main diagonal and zeros elsewhere (torch.eye(n, m)).
+** AXON_ERR_INVALID_ARGUMENT for a negative size.
+*/
+axon_status axon_tensor_eye(axon_tensor **out, int64_t n, int64_t m, int requires_grad);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** Zeros, ones or `value` in the shape of `a` (torch.zeros_like, ones_like, full_like);
+** only a's shape is read. `a` is borrowed.
+*/
+axon_status axon_tensor_zeros_like(axon_tensor **out, const axon_tensor *a, int requires_grad);
+axon_status axon_tensor_ones_like(axon_tensor **out, const axon_tensor *a, int requires_grad);
+axon_status axon_tensor_full_like(axon_tensor **out, const axon_tensor *a, float value, int requires_grad);
+
+/*
+** CONSTRUCTOR: axon_generator
+**
+** A random generator (torch.Generator with manual_seed(seed)): xoshiro256** whose state is
+** four SplitMix64 outputs of `seed`. Writes a new handle, owned by the caller, to `*out`.
+*/
+axon_status axon_generator_new(axon_generator **out, uint64_t seed);
+
+/* DESTRUCTOR: axon_generator - releases the caller's generator `g`. NULL is a no-op. */
+void axon_generator_free(axon_generator *g);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** Random tensors of `shape[0..rank)` drawn from `g` (borrowed, advanced), one draw per
+** element in row-major order: uniform in [0, 1) on a 2^-24 grid (torch.rand) and standard
+** normal by Box-Muller (torch.randn). The values equal the core's Tensor.uniform and
+** Tensor.normal from the same stream, not PyTorch's.
+*/
+axon_status axon_tensor_rand(axon_tensor **out, axon_generator *g, const int64_t *shape, size_t rank,
+                             int requires_grad);
+axon_status axon_tensor_randn(axon_tensor **out, axon_generator *g, const int64_t *shape, size_t rank,
+                              int requires_grad);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** Uniform integers in low..high-1 as whole-number floats (torch.randint(low, high, size)),
+** drawn from `g` (borrowed, advanced) without bias. AXON_ERR_INVALID_ARGUMENT unless
+** low < high and both lie within +-2^24 (where floats hold every integer). The result does
+** not require grad.
+*/
+axon_status axon_tensor_randint(axon_tensor **out, axon_generator *g, int64_t low, int64_t high,
+                                const int64_t *shape, size_t rank);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** A random permutation of 0..n-1 as whole-number floats, rank 1 (torch.randperm(n)), by a
+** Fisher-Yates shuffle drawing from `g` (borrowed, advanced). AXON_ERR_INVALID_ARGUMENT
+** unless 0 <= n <= 2^24. The result does not require grad.
+*/
+axon_status axon_tensor_randperm(axon_tensor **out, axon_generator *g, int64_t n);
+
+/* ---------------------------------------------------------------------------------------
+** GRADIENTS WITHOUT .grad
+*/
+
+/*
+** The gradients of the outputs `outputs[0..n_outputs)` with respect to the leaves or
+** intermediates `inputs[0..n_inputs)` (torch.autograd.grad): writes to the caller's array
+** `out`, of `capacity` entries, one new handle per input (owned by the caller), the sum over
+** outputs of d <grad_outputs[j], outputs[j]> / d inputs[i]. No tensor's gradient (.grad) is
+** read or changed. `grad_outputs` is NULL (every output a one-element tensor, seed 1) or an
+** array of n_outputs seeds, each of its output's shape or NULL for a one-element output.
+** An input the outputs do not depend on gets zeros (allow_unused, materialized). With
+** `retain_graph` 1 the recorded graph is kept for another backward; with `create_graph` 1
+** the gradients are themselves recorded (higher-order derivatives; implies retain_graph).
+** AXON_ERR_INVALID_ARGUMENT when capacity < n_inputs, an input does not require grad or a
+** flag is not 0 or 1; AXON_ERR_SHAPE for a missing or misshapen seed; AXON_ERR_STATE when the
+** graph was already released. On failure out[0..min(capacity, n_inputs)) are NULL.
+** All arrays and handles passed in are borrowed; `out` may be NULL only when capacity is 0.
+*/
+axon_status axon_grad(axon_tensor **out, size_t capacity, axon_tensor *const *outputs, size_t n_outputs,
+                      axon_tensor *const *grad_outputs, axon_tensor *const *inputs, size_t n_inputs,
+                      int retain_graph, int create_graph);
 
 #ifdef __cplusplus
 } /* extern "C" */

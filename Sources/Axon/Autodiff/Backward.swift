@@ -121,7 +121,7 @@ extension Tensor {
 /// let g = try gradients(of: [f], wrt: [x], createGraph: true)[0]   // df/dx, differentiable
 /// let hvp = try gradients(of: [(g * v).sum()], wrt: [x])[0]         // H v
 /// ```
-public func gradients(of outputs: [Tensor], wrt inputs: [Tensor], seeds: [Tensor]? = nil,
+public func gradients(of outputs: [Tensor], wrt inputs: [Tensor], seeds: [Tensor?]? = nil,
                       retainGraph: Bool = false, createGraph: Bool = false) throws -> [Tensor] {
     if let seeds, seeds.count != outputs.count {
         throw AxonError.invalid("gradients: \(seeds.count) seeds for \(outputs.count) outputs")
@@ -131,7 +131,7 @@ public func gradients(of outputs: [Tensor], wrt inputs: [Tensor], seeds: [Tensor
     }
     let roots = outputs.filter(\.requiresGrad)
     let rootSeeds = try outputs.enumerated().compactMap { i, output -> Tensor? in
-        output.requiresGrad ? try Tensor.seed(seeds?[i], for: output, op: "gradients") : nil
+        output.requiresGrad ? try Tensor.seed(seeds?[i] ?? nil, for: output, op: "gradients") : nil
     }
     let cotangents = try Backprop.run(roots: roots, seeds: rootSeeds, createGraph: createGraph,
                                       retainGraph: retainGraph || createGraph, accumulate: false)

@@ -4,13 +4,15 @@
 extension Tensor {
     /// x for x > 0, slope * x otherwise (PyTorch's default slope is 0.01).
     public func leakyRelu(slope: Float = 0.01) throws -> Tensor {
-        try Tensor.where(greater(0), self, self * slope)
+        guard slope.isFinite else { throw AxonError.invalid("leakyRelu: slope \(slope) is not finite") }
+        return try Tensor.where(greater(0), self, self * slope)
     }
 
     /// x for x > 0, alpha (e^x - 1) otherwise. NOTE: the exponential reads min(x, 0), so the
     /// branch `where` discards cannot overflow and poison the gradient with inf * 0.
     public func elu(alpha: Float = 1) throws -> Tensor {
-        try Tensor.where(greater(0), self, (clamp(max: 0).exp() - 1) * alpha)
+        guard alpha.isFinite else { throw AxonError.invalid("elu: alpha \(alpha) is not finite") }
+        return try Tensor.where(greater(0), self, (clamp(max: 0).exp() - 1) * alpha)
     }
 
     /// GELU with the exact erf form: x Phi(x) = x (1 + erf(x / sqrt 2)) / 2.
@@ -18,8 +20,8 @@ extension Tensor {
         try self * ((self * Float(1 / 2.0.squareRoot())).erf() + 1) * 0.5
     }
 
-    /// log(sum(exp(x))) over `axes`, stabilized by the (constant) maximum.
-    public func logSumExp(axes: [Int], keepDims: Bool = false) throws -> Tensor {
+    /// log(sum(exp(x))) over `axes` (nil: all axes), stabilized by the (constant) maximum.
+    public func logSumExp(axes: [Int]?, keepDims: Bool = false) throws -> Tensor {
         let m = try max(axes: axes, keepDims: true).detached()
         let safe = try Tensor.where(m.equal(Tensor(-.infinity)), Tensor(0), m)
         let lse = try (self - safe).exp().sum(axes: axes, keepDims: true).log() + safe

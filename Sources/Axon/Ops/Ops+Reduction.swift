@@ -80,6 +80,7 @@ extension Tensor {
     /// The variance over `axes` with Bessel's `correction` (1: unbiased, PyTorch's default;
     /// 0: biased, what normalization layers use).
     public func variance(axes: [Int]? = nil, correction: Int = 1, keepDims: Bool = false) throws -> Tensor {
+        guard correction >= 0 else { throw AxonError.invalid("var: correction \(correction) is negative") }
         let ax = try Shape.axes(axes, rank: rank, op: "var")
         let n = ax.reduce(1) { $0 * shape[$1] }
         guard n - correction > 0 else {

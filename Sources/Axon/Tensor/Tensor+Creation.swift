@@ -15,7 +15,8 @@ extension Tensor {
     }
 
     /// `start, start + step, ...` below `end` (PyTorch's `arange`).
-    public static func arange(_ start: Float = 0, _ end: Float, step: Float = 1) throws -> Tensor {
+    public static func arange(_ start: Float = 0, _ end: Float, step: Float = 1,
+                              requiresGrad: Bool = false) throws -> Tensor {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
             throw AxonError.invalid("arange: start \(start), end \(end) and step \(step) must be finite, step non-zero")
         }
@@ -24,15 +25,21 @@ extension Tensor {
         let n = Swift.max(0, Int(steps))
         let out = try Tensor.uninitialized([n])
         for i in 0..<n { out.pointer[i] = start + Float(i) * step }
+        out.requiresGrad = requiresGrad
         return out
     }
 
     /// `count` evenly spaced values from `start` to `end` inclusive. Computed as PyTorch's
     /// CPU kernel does (the first half from `start`, the second half back from `end`), so
     /// the values are bit-identical to `torch.linspace`.
-    public static func linspace(_ start: Float, _ end: Float, count: Int) throws -> Tensor {
+    public static func linspace(_ start: Float, _ end: Float, count: Int,
+                                requiresGrad: Bool = false) throws -> Tensor {
         guard count >= 0 else { throw AxonError.invalid("linspace: negative count \(count)") }
+        guard start.isFinite, end.isFinite else {
+            throw AxonError.invalid("linspace: start \(start) and end \(end) must be finite")
+        }
         let out = try Tensor.uninitialized([count])
+        out.requiresGrad = requiresGrad
         if count == 1 { out.pointer[0] = start }
         guard count > 1 else { return out }
         let step = (end - start) / Float(count - 1)
