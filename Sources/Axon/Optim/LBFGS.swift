@@ -76,9 +76,10 @@ public final class LBFGS: Optimizer {
 
     /// `step(closure:)` with a closure that returns the loss as a number (it still zeroes the
     /// gradients, runs forward and backward): for the doors, whose closures are foreign code.
-    /// A NaN from the closure, an error thrown by it or a closure that steps this optimizer
-    /// again fails the step with `.invalidState`, and the parameters, the state and the step
-    /// count are put back as they were before the step.
+    /// A NaN from the closure or a closure that steps this optimizer again fails the step with
+    /// `.invalidState` (an error the closure throws keeps its own kind, others become
+    /// `.invalidState`), and the parameters, the state and the step count are put back as they
+    /// were before the step.
     @discardableResult
     public func step(lossValue closure: () throws -> Float) throws -> Float {
         guard !isStepping else {
@@ -91,7 +92,7 @@ public final class LBFGS: Optimizer {
         do {
             return try step(closure: {
                 let value: Float
-                do { value = try closure() } catch {
+                do { value = try closure() } catch let error as AxonError { throw error } catch {
                     throw AxonError(.invalidState, "LBFGS: the closure failed: \(error)")
                 }
                 guard !value.isNaN else { throw AxonError(.invalidState, "LBFGS: the closure returned NaN") }

@@ -1,5 +1,7 @@
 // Parameter groups and options by name, on any optimizer: what the C and Python doors call
-// for add_param_group and for reading or writing one option of one group.
+// for add_param_group and for reading or writing one option of one group; closure steps.
+
+import Synchronization
 
 /// An optimizer whose groups and options can be reached by name (every `GroupOptimizer`, and
 /// `LBFGS` with its single group).
@@ -88,21 +90,47 @@ extension GroupOptimizer: OptionsByName {
     }
 }
 
+/// The optimizers inside `step(evaluatingLoss:)`, each with whether its closure tried to step
+/// it again (which fails both calls instead of recursing).
+private let closureSteps = Mutex<[ObjectIdentifier: Bool]>([:])
+
 extension Optimizer {
     /// One step driven by a closure that re-evaluates the loss and its gradients and returns the
     /// loss (PyTorch's `step(closure)`): L-BFGS calls it as often as its iterations need; every
     /// other optimizer calls it once (with gradient recording on), then steps. Returns the
-    /// first loss. A NaN from the closure or an error thrown by it fails with `.invalidState`
-    /// and leaves the parameters as they were (L-BFGS also restores its state).
+    /// first loss. A NaN from the closure or a closure that steps this optimizer again fails
+    /// with `.invalidState` (an `AxonError` the closure throws keeps its kind) and leaves the
+    /// parameters as they were (L-BFGS also restores its state).
     @discardableResult
     public func step(evaluatingLoss closure: () throws -> Float) throws -> Float {
-        if let lbfgs = self as? LBFGS { return try lbfgs.step(lossValue: closure) }
-        let value: Float
-        do { value = try GradMode.with(enabled: true) { try closure() } } catch {
-            throw AxonError(.invalidState, "step: the closure failed: \(error)")
+        let id = ObjectIdentifier(self)
+        let entered = closureSteps.withLock { steps in
+            if steps[id] != nil { steps[id] = true; return false }
+            steps[id] = false
+            return true
         }
-        guard !value.isNaN else { throw AxonError(.invalidState, "step: the closure returned NaN") }
-        try step()
+        guard entered else { throw AxonError(.invalidState, "step: called again from inside its own closure") }
+        defer { _ = closureSteps.withLock { $0.removeValue(forKey: id) } }
+        func checked() throws -> Float {
+            let value: Float
+            do { value = try closure() } catch let error as AxonError { throw error } catch {
+                throw AxonError(.invalidState, "step: the closure failed: \(error)")
+            }
+            guard closureSteps.withLock({ $0[id] }) != true else {
+                throw AxonError(.invalidState, "step: the closure stepped this optimizer again")
+            }
+            guard !value.isNaN else { throw AxonError(.invalidState, "step: the closure returned NaN") }
+            return value
+        }
+        if let lbfgs = self as? LBFGS { return try lbfgs.step(lossValue: { try checked() }) }
+        let saved = parameters.map(\.scalars)
+        let value = try GradMode.with(enabled: true) { try checked() }
+        do { try step() } catch {
+            for (p, values) in zip(parameters, saved) {
+                p.withUnsafeMutableBufferPointer { w in for j in w.indices where j < values.count { w[j] = values[j] } }
+            }
+            throw error
+        }
         return value
     }
 }
