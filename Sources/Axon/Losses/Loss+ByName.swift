@@ -32,8 +32,8 @@ public func loss(named name: String, _ input: Tensor, _ target: Tensor, reductio
     }
     for (key, value) in options {
         guard known.contains(key) else {
-            throw AxonError.invalid("loss \(kind): unknown option '\(key)'"
-                                    + (known.isEmpty ? " (it takes none)" : "; known: \(known.joined(separator: ", "))"))
+            let list = known.isEmpty ? " (it takes none)" : "; known: \(known.joined(separator: ", "))"
+            throw AxonError.invalid("loss \(kind): unknown option '\(key)'" + list)
         }
         guard value.isFinite else { throw AxonError.invalid("loss \(kind): option '\(key)' is not finite") }
     }

@@ -130,7 +130,8 @@ struct ClassWeights {
         var classWeights = [Float](repeating: 1, count: classes)
         if let weight {
             guard weight.shape == [classes] else {
-                throw AxonError.shape("\(name): weight of shape \(weight.shape) is not one weight per class [\(classes)]")
+                throw AxonError.shape(
+                    "\(name): weight of shape \(weight.shape) is not one weight per class [\(classes)]")
             }
             classWeights = weight.scalars
             guard classWeights.allSatisfy({ $0.isFinite && $0 >= 0 }) else {

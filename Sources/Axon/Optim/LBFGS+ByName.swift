@@ -63,7 +63,9 @@ extension LBFGS: OptionsByName {
         case "tolerance_change": return options.toleranceChange
         case "history_size": return Double(options.historySize)
         case "strong_wolfe": return options.strongWolfe ? 1 : 0
-        default: throw AxonError.invalid("LBFGS: unknown option '\(key)'; known: " + Self.optionNames.joined(separator: ", "))
+        default:
+            throw AxonError.invalid("LBFGS: unknown option '\(key)'; known: "
+                                    + Self.optionNames.joined(separator: ", "))
         }
     }
 

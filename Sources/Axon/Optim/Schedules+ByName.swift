@@ -3,7 +3,8 @@
 /// The options of each schedule kind ("multistep" also takes m1, m2, ...).
 let scheduleOptionNames: [String: [String]] = [
     "step": ["step_size", "gamma"], "multistep": ["gamma"], "exponential": ["gamma"], "inverse_time": ["beta"],
-    "polynomial": ["total", "power"], "cosine": ["period", "eta_min"], "linear": ["start_factor", "end_factor", "total"],
+    "polynomial": ["total", "power"], "cosine": ["period", "eta_min"],
+    "linear": ["start_factor", "end_factor", "total"],
 ]
 
 /// A schedule by name: "step" (step_size, gamma), "multistep" (milestones as m1, m2, ...;
