@@ -615,6 +615,7 @@ typedef struct axon_scheduler axon_scheduler;
 **   adamw     lr beta1 beta2 eps amsgrad weight_decay (decoupled)
 **   adamax    lr beta1 beta2 eps weight_decay
 **   nadam     lr beta1 beta2 eps momentum_decay weight_decay
+**   lbfgs     see axon_optimizer_new_lbfgs() (stepped with axon_optimizer_step_closure())
 **
 ** Unknown kinds and invalid values are AXON_ERR_INVALID_ARGUMENT. The optimizer keeps its own
 ** references to the parameters: the handles in `params` stay the caller's, and may be freed.
