@@ -153,8 +153,9 @@ const char *axon_cpu_features(void);
 
 /*
 ** Writes to `*out` the number of live handles of the type named `type` ("axon_tensor",
-** "axon_model", "axon_optimizer", "axon_scheduler", "axon_generator"), or of every type when
-** `type` is NULL: a binding or a test can check that it released everything. An unknown name is
+** "axon_model", "axon_optimizer", "axon_scheduler", "axon_generator", "axon_plateau"), or of
+** every type when `type` is NULL: a binding or a test can check that it released everything.
+** An unknown name is
 ** AXON_ERR_INVALID_ARGUMENT. Thread-safe.
 */
 axon_status axon_live_handles(size_t *out, const char *type);
@@ -717,6 +718,7 @@ typedef struct axon_scheduler axon_scheduler;
 **   adamw     lr beta1 beta2 eps amsgrad weight_decay (decoupled)
 **   adamax    lr beta1 beta2 eps weight_decay
 **   nadam     lr beta1 beta2 eps momentum_decay weight_decay
+**   lbfgs     see axon_optimizer_new_lbfgs() (stepped with axon_optimizer_step_closure())
 **
 ** Unknown kinds and invalid values are AXON_ERR_INVALID_ARGUMENT. The optimizer keeps its own
 ** references to the parameters: the handles in `params` stay the caller's, and may be freed.
@@ -740,7 +742,10 @@ axon_status axon_optimizer_step(axon_optimizer *opt);
 /* METHOD: axon_optimizer - drops the gradient of every parameter (set_to_none=True). */
 axon_status axon_optimizer_zero_grad(axon_optimizer *opt);
 
-/* METHOD: axon_optimizer - the number of parameter groups (1); 0 for NULL. */
+/*
+** METHOD: axon_optimizer - the number of parameter groups (1, plus those added with
+** axon_optimizer_add_param_group()); 0 for NULL.
+*/
 size_t axon_optimizer_group_count(const axon_optimizer *opt);
 
 /*
@@ -1245,6 +1250,199 @@ axon_status axon_tensor_randperm(axon_tensor **out, axon_generator *g, int64_t n
 axon_status axon_grad(axon_tensor **out, size_t capacity, axon_tensor *const *outputs, size_t n_outputs,
                       axon_tensor *const *grad_outputs, axon_tensor *const *inputs, size_t n_inputs,
                       int retain_graph, int create_graph);
+
+
+/* ---------------------------------------------------------------------------------------
+** LOSSES WITH OPTIONS
+**
+** Every loss of axon_loss() with PyTorch's keyword options, given as axon_optimizer_new()
+** takes options (keys and values arrays, borrowed, NULL when n_options is 0):
+**
+**   smooth_l1      beta (>= 0, default 1)
+**   huber          delta (> 0, default 1)
+**   cross_entropy  label_smoothing (in [0, 1], default 0), ignore_index (a whole number)
+**   nll            ignore_index
+**
+** and, for cross_entropy and nll, per-class weights as a tensor.
+*/
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** The loss `name` of `input` against `target` with `reduction` (NULL means "mean"), as
+** axon_loss(), with the options above and per-class `weight` (NULL for none; else a tensor of
+** shape [C], finite and >= 0, for cross_entropy and nll only), with PyTorch's semantics
+** (torch.nn.functional.cross_entropy(..., weight, ignore_index, label_smoothing),
+** nll_loss, huber_loss(delta), smooth_l1_loss(beta)): a sample whose target equals
+** ignore_index adds 0; with weights or ignore_index, "mean" divides by the sum of the
+** weights of the counted samples' classes (NaN when every sample is ignored, as PyTorch).
+** With probability targets, cross_entropy takes weights but not ignore_index. An unknown
+** name, reduction or option key, an option that is not finite or out of its domain, a
+** weight with a negative or non-finite entry, or a weight for another loss is
+** AXON_ERR_INVALID_ARGUMENT; a weight not of shape [C] or mismatched shapes AXON_ERR_SHAPE.
+** Writes a new handle, owned by the caller, to `*out`; everything else is borrowed.
+*/
+axon_status axon_loss_with_options(axon_tensor **out, const char *name, const axon_tensor *input,
+                                   const axon_tensor *target, const char *reduction,
+                                   const axon_tensor *weight, const char *const *keys,
+                                   const double *values, size_t n_options);
+
+/* ---------------------------------------------------------------------------------------
+** PARAMETER GROUPS AND OPTIONS
+**
+** Every option of axon_optimizer_new() (and of L-BFGS, below) is readable and writable by
+** name for each parameter group. "weight_decay" reads the group's decay (coupled, or
+** decoupled for adamw; 0 when none). Booleans (nesterov, amsgrad, centered, strong_wolfe)
+** are 0 or 1 only.
+*/
+
+/*
+** METHOD: axon_optimizer
+**
+** Appends a parameter group over `params[0..n)` to `opt`, with the optimizer's construction
+** options and `keys`/`values` overriding some of them (torch.optim.Optimizer.add_param_group).
+** The group is stepped, zeroed, checkpointed and scheduled with the others; a scheduler or
+** plateau made before the group was added leaves the new group's rate alone. A parameter
+** already in a group, an unknown key, an invalid value or an L-BFGS optimizer (one group
+** only) is AXON_ERR_INVALID_ARGUMENT, and `opt` is left unchanged. All arrays are borrowed;
+** the optimizer keeps its own references to the parameters.
+*/
+axon_status axon_optimizer_add_param_group(axon_optimizer *opt, axon_tensor *const *params, size_t n,
+                                           const char *const *keys, const double *values,
+                                           size_t n_options);
+
+/*
+** METHOD: axon_optimizer
+**
+** Writes the value of option `key` (NUL-terminated, borrowed) of parameter group `group` to
+** `*out` (group["key"] in PyTorch). An unknown key or a group >= axon_optimizer_group_count()
+** is AXON_ERR_INVALID_ARGUMENT.
+*/
+axon_status axon_optimizer_get_option(double *out, const axon_optimizer *opt, size_t group, const char *key);
+
+/*
+** METHOD: axon_optimizer
+**
+** Sets option `key` of parameter group `group` to `value` (group["key"] = value in PyTorch),
+** validated as at construction (AXON_ERR_INVALID_ARGUMENT for an unknown key, a bad group,
+** NaN, a negative rate, a boolean that is not 0 or 1...). An option that decides which state
+** buffers a group keeps (amsgrad; rmsprop's centered and momentum switched between zero and
+** non-zero; lbfgs history_size below the pairs kept) cannot change once the group has taken
+** a step: AXON_ERR_STATE. On failure the optimizer is unchanged.
+*/
+axon_status axon_optimizer_set_option(axon_optimizer *opt, size_t group, const char *key, double value);
+
+/* ---------------------------------------------------------------------------------------
+** CLOSURES AND L-BFGS
+*/
+
+/*
+** CONSTRUCTOR: axon_optimizer
+**
+** An L-BFGS optimizer over `params[0..n)` (torch.optim.LBFGS), one parameter group, with
+** options (keys/values as axon_optimizer_new() takes them):
+**
+**   lr (1)  max_iter (20)  max_eval (max_iter * 5 / 4)  tolerance_grad (1e-7)
+**   tolerance_change (1e-9)  history_size (100)  strong_wolfe (0; 1 is line_search_fn="strong_wolfe")
+**
+** axon_optimizer_new(&opt, "lbfgs", ...) makes the same. Step it with
+** axon_optimizer_step_closure() (axon_optimizer_step() is AXON_ERR_STATE). Invalid options
+** are AXON_ERR_INVALID_ARGUMENT. Writes a new handle, owned by the caller, to `*out`; all
+** arrays are borrowed.
+*/
+axon_status axon_optimizer_new_lbfgs(axon_optimizer **out, axon_tensor *const *params, size_t n,
+                                     const char *const *keys, const double *values, size_t n_options);
+
+/*
+** METHOD: axon_optimizer
+**
+** One optimizer step driven by `closure` (optimizer.step(closure) in PyTorch): the closure,
+** called with `user`, must zero the gradients, run forward and backward through this library
+** and return the loss. L-BFGS calls it as often as its iterations and line search need; any
+** other optimizer calls it once, then steps. Writes the first loss to `*out_loss`. The
+** closure runs on the calling thread, with gradient recording on; it must not free or step
+** `opt`. A closure that reports failure by returning NaN (the way to signal an error inside
+** it) makes the call fail with AXON_ERR_STATE and leaves the parameters (and the L-BFGS
+** state) as they were before the call; so does a closure that calls this function on the
+** same optimizer again. NULL `closure` is AXON_ERR_INVALID_ARGUMENT. `user` is passed through
+** untouched.
+*/
+axon_status axon_optimizer_step_closure(float *out_loss, axon_optimizer *opt, float (*closure)(void *user),
+                                        void *user);
+
+/* ---------------------------------------------------------------------------------------
+** COMPOSED SCHEDULES
+*/
+
+/*
+** CONSTRUCTOR: axon_scheduler
+**
+** A scheduler driving `opt` with `n` >= 1 schedules composed: `composition` "sequential"
+** (torch.optim.lr_scheduler.SequentialLR: schedule i runs from milestone i - 1, restarting at
+** its own step 0; `milestones[0..n_milestones)` are n - 1 increasing positive steps) or
+** "chained" (ChainedScheduler: the factors of all schedules multiply; no milestones). Child i
+** is `kinds[i]` (as axon_scheduler_new() takes it) with options `keys[i][0..n_options[i])`
+** and `values[i][...]` (keys[i] and values[i] may be NULL when n_options[i] is 0; `keys` and
+** `values` themselves may be NULL when every n_options[i] is 0). Bad kinds, options or
+** milestones are AXON_ERR_INVALID_ARGUMENT. Ownership as axon_scheduler_new(); all arrays
+** are borrowed.
+*/
+axon_status axon_scheduler_new_composed(axon_scheduler **out, axon_optimizer *opt, const char *composition,
+                                        size_t n, const char *const *kinds, const char *const *const *keys,
+                                        const double *const *values, const size_t *n_options,
+                                        const int64_t *milestones, size_t n_milestones);
+
+/* ---------------------------------------------------------------------------------------
+** PLATEAU
+**
+** An axon_plateau lowers the learning rates of an optimizer when a metric stops improving
+** (torch.optim.lr_scheduler.ReduceLROnPlateau). It holds its own reference to the optimizer.
+*/
+typedef struct axon_plateau axon_plateau;
+
+/*
+** CONSTRUCTOR: axon_plateau
+**
+** A plateau schedule over `opt` with options (keys/values as axon_optimizer_new() takes
+** them; PyTorch's defaults):
+**
+**   mode (0 = "min", 1 = "max"; 0)  factor (in (0, 1); 0.1)  patience (whole, >= 0; 10)
+**   threshold (>= 0; 1e-4)  threshold_mode (0 = "rel", 1 = "abs"; 0)  cooldown (whole, >= 0; 0)
+**   min_lr (>= 0, for every group; 0)  eps (>= 0; 1e-8)
+**
+** An unknown key or an invalid value is AXON_ERR_INVALID_ARGUMENT. Writes a new handle, owned
+** by the caller, to `*out`; `opt` keeps living while the plateau does; arrays are borrowed.
+*/
+axon_status axon_plateau_new(axon_plateau **out, axon_optimizer *opt, const char *const *keys,
+                             const double *values, size_t n_options);
+
+/* DESTRUCTOR: axon_plateau - releases the caller's reference `p`. NULL is a no-op. */
+void axon_plateau_free(axon_plateau *p);
+
+/*
+** METHOD: axon_plateau
+**
+** Reports one value of the metric (scheduler.step(metric)); after more than `patience`
+** steps without improvement, multiplies every group's rate by `factor` (not below min_lr),
+** then waits `cooldown` steps. A NaN metric is AXON_ERR_INVALID_ARGUMENT and changes nothing.
+*/
+axon_status axon_plateau_step(axon_plateau *p, double metric);
+
+/*
+** axon_checkpoint_save() with a plateau schedule as well: saves `m`, and `opt`, `sched` and
+** `plateau` when not NULL, to `path` atomically. All borrowed. AXON_ERR_IO when the file
+** cannot be written.
+*/
+axon_status axon_checkpoint_save_plateau(const char *path, axon_model *m, axon_optimizer *opt,
+                                         axon_scheduler *sched, axon_plateau *plateau);
+
+/*
+** axon_checkpoint_restore() with a plateau schedule as well: restores into `m`, and `opt`,
+** `sched` and `plateau` when not NULL (their sections must be in the file; the plateau's
+** best value, counters and the optimizer's rates). Errors as axon_checkpoint_restore().
+*/
+axon_status axon_checkpoint_restore_plateau(const char *path, axon_model *m, axon_optimizer *opt,
+                                            axon_scheduler *sched, axon_plateau *plateau);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -77,10 +77,11 @@ let tensorHandles = HandleTable<Tensor>("axon_tensor")
 let modelHandles = HandleTable<any Layer>("axon_model")
 let optimizerHandles = HandleTable<any Optimizer>("axon_optimizer")
 let schedulerHandles = HandleTable<LRScheduler>("axon_scheduler")
+let plateauHandles = HandleTable<ReduceLROnPlateau>("axon_plateau")
 
 /// Every handle table, for `axon_live_handles`.
 let allHandleTables: [any LiveHandleCount] = [tensorHandles, modelHandles, optimizerHandles, schedulerHandles,
-                                              generatorHandles]
+                                              generatorHandles, plateauHandles]
 
 // MARK: - Argument conversions
 

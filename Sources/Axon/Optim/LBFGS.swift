@@ -47,6 +47,7 @@ public final class LBFGS: Optimizer {
     public var options: Options
     public private(set) var state = State()
     public private(set) var stepCount = 0
+    private var isStepping = false
 
     public init(_ parameters: [Tensor], options: Options = Options()) throws {
         guard options.learningRate > 0, options.learningRate.isFinite,
@@ -71,6 +72,42 @@ public final class LBFGS: Optimizer {
 
     public func step() throws {
         throw AxonError(.invalidState, "LBFGS: step needs a closure that re-evaluates the loss; call step(closure:)")
+    }
+
+    /// `step(closure:)` with a closure that returns the loss as a number (it still zeroes the
+    /// gradients, runs forward and backward): for the doors, whose closures are foreign code.
+    /// A NaN from the closure or a closure that steps this optimizer again fails the step with
+    /// `.invalidState` (an error the closure throws keeps its own kind, others become
+    /// `.invalidState`), and the parameters, the state and the step count are put back as they
+    /// were before the step.
+    @discardableResult
+    public func step(lossValue closure: () throws -> Float) throws -> Float {
+        guard !isStepping else {
+            throw AxonError(.invalidState, "LBFGS: step called again from inside its own closure")
+        }
+        isStepping = true
+        defer { isStepping = false }
+        let (savedState, savedSteps) = (state, stepCount)
+        let savedValues = parameterList.map(\.scalars)
+        do {
+            return try step(closure: {
+                let value: Float
+                do { value = try closure() } catch let error as AxonError { throw error } catch {
+                    throw AxonError(.invalidState, "LBFGS: the closure failed: \(error)")
+                }
+                guard !value.isNaN else { throw AxonError(.invalidState, "LBFGS: the closure returned NaN") }
+                return try Tensor(value)
+            })
+        } catch {
+            state = savedState
+            stepCount = savedSteps
+            for (p, values) in zip(parameterList, savedValues) {
+                p.withUnsafeMutableBufferPointer { w in
+                    for j in w.indices where j < values.count { w[j] = values[j] }
+                }
+            }
+            throw error
+        }
     }
 
     /// Runs up to `maxIterations` iterations; returns the loss of the first evaluation.

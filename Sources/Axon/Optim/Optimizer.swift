@@ -124,11 +124,14 @@ public final class GroupOptimizer<Rule: UpdateRule>: Optimizer {
     public internal(set) var states: [[State?]]
     public var noise: GradientNoise?
     public internal(set) var stepCount = 0
+    /// The options new groups start from (`addParameterGroup`): the first group's at construction.
+    public let defaultOptions: Options?
 
     public init(groups: [ParameterGroup<Options>], noise: GradientNoise? = nil) throws {
         states = try Self.validated(groups)
         self.groups = groups
         self.noise = noise
+        defaultOptions = groups.first?.options
     }
 
     public convenience init(_ parameters: [Tensor], options: Options, noise: GradientNoise? = nil) throws {
