@@ -79,7 +79,8 @@ let optimizerHandles = HandleTable<any Optimizer>("axon_optimizer")
 let schedulerHandles = HandleTable<LRScheduler>("axon_scheduler")
 
 /// Every handle table, for `axon_live_handles`.
-let allHandleTables: [any LiveHandleCount] = [tensorHandles, modelHandles, optimizerHandles, schedulerHandles]
+let allHandleTables: [any LiveHandleCount] = [tensorHandles, modelHandles, optimizerHandles, schedulerHandles,
+                                               datasetHandles, loaderHandles, standardizerHandles, pcaHandles]
 
 // MARK: - Argument conversions
 
