@@ -1,7 +1,8 @@
 /// A `DataLoader` read one batch at a time, the way a C training loop reads it: `next()` gives
 /// the current epoch's batches in order, then `nil` once at the end of the epoch; the call
 /// after that starts the next epoch (with a new shuffle from the loader's stream). Its
-/// position is part of a training checkpoint (`Checkpoint.save(..., cursor:)`).
+/// position is part of a training checkpoint (`Checkpoint.save(..., cursor:)`). Not
+/// synchronized: one thread at a time.
 ///
 /// ```swift
 /// let cursor = try BatchCursor(train, batchSize: 128, shuffle: true, dropLast: false, seed: 1)
@@ -9,7 +10,7 @@
 ///     while let batch = try cursor.next() { ... batch.features, batch.targets ... }
 /// }
 /// ```
-public final class BatchCursor: @unchecked Sendable {
+public final class BatchCursor {
     /// The loader; its stream has drawn the current epoch's order.
     public private(set) var loader: DataLoader
     /// The batches left in the current epoch, or nil between epochs (before the first one and
