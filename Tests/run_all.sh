@@ -12,7 +12,7 @@ echo "== Swift tests (release build: the numeric tests run 30x faster optimized)
 swift test -c release -Xcc -march=x86-64-v3
 
 echo "== libaxon.so (release, Swift runtime linked in statically)"
-swift build -c release -Xswiftc -static-stdlib -Xcc -march=x86-64-v3 --product axon
+swift build -c release -Xswiftc -static-stdlib -Xcc -march=x86-64-v3 -Xlinker -soname=libaxon.so.1 --product axon
 
 echo "== C and C++ tests"
 AXON_SKIP_BUILD=1 bash bindings/c/run_tests.sh

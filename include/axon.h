@@ -153,9 +153,9 @@ const char *axon_cpu_features(void);
 
 /*
 ** Writes to `*out` the number of live handles of the type named `type` ("axon_tensor",
-** "axon_model", "axon_optimizer", "axon_scheduler", "axon_generator", "axon_plateau"), or of
-** every type when `type` is NULL: a binding or a test can check that it released everything.
-** An unknown name is
+** "axon_model", "axon_optimizer", "axon_scheduler", "axon_generator", "axon_plateau",
+** "axon_dataset", "axon_loader", "axon_standardizer", "axon_pca"), or of every type when `type`
+** is NULL: a binding or a test can check that it released everything. An unknown name is
 ** AXON_ERR_INVALID_ARGUMENT. Thread-safe.
 */
 axon_status axon_live_handles(size_t *out, const char *type);
@@ -1443,6 +1443,160 @@ axon_status axon_checkpoint_save_plateau(const char *path, axon_model *m, axon_o
 */
 axon_status axon_checkpoint_restore_plateau(const char *path, axon_model *m, axon_optimizer *opt,
                                             axon_scheduler *sched, axon_plateau *plateau);
+
+
+/* ---------------------------------------------------------------------------------------
+** DATA
+**
+** Datasets, data loaders and the transforms fitted on training features, as in
+** torch.utils.data and scikit-learn's StandardScaler / PCA(whiten=True). A dataset holds
+** features and targets whose first axes have the same length (the samples); a loader cuts it
+** into batches, reshuffled every epoch from its own seeded stream. axon_live_handles()
+** counts the handles below as "axon_dataset", "axon_loader", "axon_standardizer" and
+** "axon_pca". A dataset, a standardizer and a PCA are never modified after they are made, so
+** they may be used by several threads at once; a loader changes with every
+** axon_loader_next() and follows the default rule.
+*/
+typedef struct axon_dataset axon_dataset;
+typedef struct axon_loader axon_loader;
+typedef struct axon_standardizer axon_standardizer;
+typedef struct axon_pca axon_pca;
+
+/*
+** CONSTRUCTOR: axon_dataset
+**
+** A dataset of the samples along the first axis of `features` [N, ...] and `targets`
+** [N, ...] (torch.utils.data.TensorDataset). AXON_ERR_SHAPE when either is rank 0 or their
+** first axes differ. The dataset refers to the tensors' values without copying them and
+** without their graphs (as axon_tensor_detach()); the handles `features` and `targets` stay
+** the caller's and may be freed. Writes a new handle, owned by the caller, to `*out`.
+*/
+axon_status axon_dataset_new(axon_dataset **out, const axon_tensor *features,
+                             const axon_tensor *targets);
+
+/* DESTRUCTOR: axon_dataset - releases the caller's reference `d`. NULL is a no-op. */
+void axon_dataset_free(axon_dataset *d);
+
+/* METHOD: axon_dataset - the number of samples N (len() in PyTorch); 0 for NULL. */
+size_t axon_dataset_count(const axon_dataset *d);
+
+/*
+** CONSTRUCTOR: axon_loader
+**
+** A loader of batches of `batch_size` samples of `dataset` (torch.utils.data.DataLoader).
+** With `shuffle` 1 every epoch visits the samples in a new random order drawn from a stream
+** seeded with `seed` (the same seed gives the same orders), with 0 in their order; with
+** `drop_last` 1 a last, incomplete batch is left out. AXON_ERR_INVALID_ARGUMENT when
+** `batch_size` is 0 or negative, or `shuffle` or `drop_last` is not 0 or 1. The loader keeps
+** its own reference to the dataset: the caller still frees `dataset`. Writes a new handle,
+** owned by the caller, to `*out`.
+*/
+axon_status axon_loader_new(axon_loader **out, const axon_dataset *dataset, size_t batch_size,
+                            int shuffle, int drop_last, uint64_t seed);
+
+/* DESTRUCTOR: axon_loader - releases the caller's reference `loader`. NULL is a no-op. */
+void axon_loader_free(axon_loader *loader);
+
+/* METHOD: axon_loader - the number of batches per epoch (len() in PyTorch); 0 for NULL. */
+size_t axon_loader_batch_count(const axon_loader *loader);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** The next batch of the current epoch: its features to `*out_x` and its targets to `*out_y`,
+** new handles owned by the caller (tensors that do not require grad). At the end of an
+** epoch it writes NULL to both and returns AXON_OK; the call after that starts the next
+** epoch (a new order when shuffling). An epoch is thus read as
+**
+**     for (;;) { axon_loader_next(&x, &y, loader); if (!x) break; ...; axon_tensor_free(x); ... }
+**
+** `out_x` and `out_y` must be distinct (AXON_ERR_INVALID_ARGUMENT). A failed call leaves
+** the loader where it was.
+*/
+axon_status axon_loader_next(axon_tensor **out_x, axon_tensor **out_y, axon_loader *loader);
+
+/*
+** axon_checkpoint_save() with the position of `loader` added (its epoch, the batches of it
+** already read and the stream its order was drawn from), so that a run paused mid-epoch and
+** resumed with axon_checkpoint_restore_loader() reads the same batches and trains bit for bit
+** as it would have without the pause. Saved between epochs (after axon_loader_next() wrote
+** NULL), the resumed loader starts the next epoch. `loader` is required (NULL is
+** AXON_ERR_INVALID_ARGUMENT); `opt` and `sched` may be NULL. All borrowed. AXON_ERR_IO when
+** the file cannot be written. The files are read by axon_checkpoint_restore() too.
+*/
+axon_status axon_checkpoint_save_loader(const char *path, axon_model *m, axon_optimizer *opt,
+                                        axon_scheduler *sched, const axon_loader *loader);
+
+/*
+** Restores what axon_checkpoint_save_loader() wrote into `m`, `opt` and `sched` (when not
+** NULL) as axon_checkpoint_restore() does, and the position into `loader`, which must be
+** made the same way as the saved one (same dataset size, batch size, shuffle and drop-last;
+** its seed does not matter, the stream is restored). Errors as axon_checkpoint_restore(), plus
+** AXON_ERR_FORMAT when the file has no loader position or one that does not fit `loader`
+** (checked before anything is changed). All borrowed.
+*/
+axon_status axon_checkpoint_restore_loader(const char *path, axon_model *m, axon_optimizer *opt,
+                                           axon_scheduler *sched, axon_loader *loader);
+
+/*
+** CONSTRUCTOR: axon_standardizer
+**
+** Fits a standardization on the training features `x` [N, F...] (N > 1, else AXON_ERR_SHAPE):
+** the mean and the standard deviation (biased, 1/N) of every feature over the first axis, as
+** scikit-learn's StandardScaler; a feature with zero variance gets the deviation 1. `x` is
+** borrowed and not referenced after return. Writes a new handle, owned by the caller, to
+** `*out`.
+*/
+axon_status axon_standardizer_new(axon_standardizer **out, const axon_tensor *x);
+
+/* DESTRUCTOR: axon_standardizer - releases the caller's reference `s`. NULL is a no-op. */
+void axon_standardizer_free(axon_standardizer *s);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** (x - mean) / std with the statistics `s` was fitted with, for `x` [M, F...] with the same
+** feature shape (AXON_ERR_SHAPE otherwise). Writes a new handle, owned by the caller, to
+** `*out`; `s` and `x` are borrowed.
+*/
+axon_status axon_standardizer_apply(axon_tensor **out, const axon_standardizer *s,
+                                    const axon_tensor *x);
+
+/*
+** CONSTRUCTOR: axon_pca
+**
+** Fits PCA whitening on the training features `x` [N, F] (N > 1, else AXON_ERR_SHAPE; F at
+** most 4096, else AXON_ERR_INVALID_ARGUMENT): the mean and the eigen-decomposition
+** U diag(lambda) U^T of the biased (1/N) covariance, computed in double precision.
+** `eps` (finite, >= 0; AXON_ERR_INVALID_ARGUMENT otherwise) is added to every eigenvalue;
+** with 0 a feature of zero variance gives infinities. `x` is borrowed and not referenced
+** after return. Writes a new handle, owned by the caller, to `*out`.
+*/
+axon_status axon_pca_new(axon_pca **out, const axon_tensor *x, double eps);
+
+/* DESTRUCTOR: axon_pca - releases the caller's reference `p`. NULL is a no-op. */
+void axon_pca_free(axon_pca *p);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** (x - mean) U diag(1 / sqrt(lambda + eps)) for `x` [M, F] (AXON_ERR_SHAPE for another F or
+** rank): the training features whitened this way have zero mean and identity covariance.
+** Writes a new handle, owned by the caller, to `*out`; `p` and `x` are borrowed.
+*/
+axon_status axon_pca_apply(axon_tensor **out, const axon_pca *p, const axon_tensor *x);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** Reads the IDX file at the NUL-terminated `path` (the format of MNIST: unsigned bytes,
+** rank 1 to 8), gunzipped first when it is gzip-compressed (recognized by its content, not
+** its name), as a tensor of the file's shape holding each byte times `scale` (e.g. 1/255
+** for pixels, 1 for labels; finite, else AXON_ERR_INVALID_ARGUMENT). AXON_ERR_IO when the
+** file cannot be read, AXON_ERR_FORMAT when it is not a valid IDX file of unsigned bytes or
+** not valid gzip. Writes a new handle, owned by the caller, to `*out`; `path` is borrowed.
+*/
+axon_status axon_tensor_load_idx(axon_tensor **out, const char *path, float scale);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -81,7 +81,8 @@ let plateauHandles = HandleTable<ReduceLROnPlateau>("axon_plateau")
 
 /// Every handle table, for `axon_live_handles`.
 let allHandleTables: [any LiveHandleCount] = [tensorHandles, modelHandles, optimizerHandles, schedulerHandles,
-                                              generatorHandles, plateauHandles]
+                                              generatorHandles, plateauHandles, datasetHandles, loaderHandles,
+                                              standardizerHandles, pcaHandles]
 
 // MARK: - Argument conversions
 

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Builds libaxon.so, compiles every C test (bindings/c/test_*.c), every C example
 # (bindings/c/examples/*.c) and the C++ test against include/axon.h, runs them, and checks that
-# the header and the library export the same axon_* functions.
+# the header and the library export the same axon_* functions. With the release library it
+# then tests bindings/c/install.sh (bindings/c/test_install.sh).
 #
 # Environment:
 #   AXON_SCRATCH_PATH  SwiftPM scratch directory, relative to the repo root (default .build)
 #   AXON_SKIP_BUILD=1  use the library already in $AXON_SCRATCH_PATH/$AXON_CONFIGURATION
 #   AXON_CONFIGURATION release (default) or debug: debug builds fast, for iterating
+#   AXON_EXAMPLE_QUICK 1 makes the examples smoke runs (less training, lower bars); the
+#                      default is 1 for debug, 0 for release
 #   AXON_VALGRIND=1    also run the C test under valgrind (needs valgrind)
 #   CC, CXX            compilers (default gcc, g++)
 set -euo pipefail
@@ -21,17 +24,25 @@ lib="$libdir/libaxon.so"
 out=bindings/c/build
 cc=${CC:-gcc}
 cxx=${CXX:-g++}
+soname=libaxon.so.$(sed -n 's/^#define AXON_ABI_VERSION \([0-9]*\)$/\1/p' include/axon.h)
 
 if [[ "${AXON_SKIP_BUILD:-0}" != 1 ]]; then
     echo "== swift build (scratch path $scratch, $configuration)"
     if [[ $configuration == release ]]; then
+        # The shipped library, as bindings/c/install.sh builds it (with the SONAME).
         swift build -c release -Xswiftc -static-stdlib -Xcc -march=x86-64-v3 --product axon \
-            --scratch-path "$scratch"
+            -Xlinker -soname="$soname" --scratch-path "$scratch"
     else
         swift build -c debug --product axon --scratch-path "$scratch"
     fi
 fi
 [[ -f "$lib" ]] || { echo "run_tests.sh: $lib not found" >&2; exit 1; }
+# Programs linked against a library with a SONAME look for that name at run time.
+has_soname=0
+if readelf -d "$lib" | grep -q "(SONAME).*\[$soname\]"; then
+    has_soname=1
+    ln -sfn libaxon.so "$libdir/$soname"
+fi
 
 mkdir -p "$out"
 cflags=(-Wall -Wextra -Werror -pedantic -Iinclude)
@@ -72,6 +83,9 @@ bash bindings/c/check_coverage.sh
 echo "NEEDED: $(readelf -d "$lib" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')"
 
 echo "== run"
+default_quick=0
+[[ $configuration == debug ]] && default_quick=1
+export AXON_EXAMPLE_QUICK=${AXON_EXAMPLE_QUICK:-$default_quick}
 for program in "${programs[@]}"; do
     (cd "$root" && "$out/$program")
 done
@@ -82,5 +96,15 @@ if [[ "${AXON_VALGRIND:-0}" == 1 ]]; then
             --errors-for-leak-kinds=definite,indirect \
             "$out/$program"
     done
+fi
+if [[ $configuration == release ]]; then
+    echo "== install (bindings/c/install.sh into a temporary prefix, pkg-config, run)"
+    if [[ $has_soname != 1 ]]; then
+        echo "run_tests.sh: $lib has no SONAME $soname (build it with -Xlinker -soname=$soname)" >&2
+        exit 1
+    fi
+    CC=$cc bash bindings/c/test_install.sh "$lib"
+else
+    echo "== install test skipped (it tests the release library)"
 fi
 echo "== all C door tests passed"

@@ -74,7 +74,8 @@ public struct DataLoader: Sendable {
 
     /// The number of batches per epoch.
     public var batchCount: Int {
-        dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize
+        // Written so that no batch size (up to Int.max) overflows.
+        dataset.count / batchSize + (dropLast || dataset.count % batchSize == 0 ? 0 : 1)
     }
 
     /// The index lists of the next epoch's batches (advances the shuffling stream).
@@ -135,12 +136,21 @@ public struct PCAWhitening: Sendable {
     /// [F, F]: mean-removed features times this matrix are white.
     public let projection: Tensor
     public let eigenvalues: [Double]
+    /// The most features whitening accepts.
+    public static let maxFeatures = 4096
 
     public init(fitting x: Tensor, eps: Double = 1e-5) throws {
         guard x.rank == 2, x.shape[0] > 1 else {
             throw AxonError.shape("PCAWhitening: need [N > 1, F] training data, got \(x.shape)")
         }
+        guard eps.isFinite, eps >= 0 else {
+            throw AxonError.invalid("PCAWhitening: eps \(eps) must be finite and >= 0")
+        }
         let (n, f) = (x.shape[0], x.shape[1])
+        // The covariance is f x f doubles and the eigen-decomposition O(f^3) per sweep.
+        guard f <= PCAWhitening.maxFeatures else {
+            throw AxonError.invalid("PCAWhitening: \(f) features, more than the \(PCAWhitening.maxFeatures) supported")
+        }
         let values = x.scalars
         var mu = [Double](repeating: 0, count: f)
         for i in 0..<n { for j in 0..<f { mu[j] += Double(values[i * f + j]) } }
