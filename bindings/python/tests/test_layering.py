@@ -1,6 +1,6 @@
 """The package's three layers, checked by reading its sources, and the errors table.
 
-1. ``axon/_lib.py`` declares the C functions, nothing else;
+1. ``axon/_lib/`` declares the C functions, nothing else;
 2. the owning wrappers (``LAYER_2``) are the only modules that import ``_lib``, and every
    wrapper of a handle derives from ``_Owned``;
 3. every other module (the PyTorch-shaped API) never touches ``_lib``, ``ctypes`` or a raw
@@ -23,7 +23,7 @@ from axon._owned import _Owned
 
 PACKAGE = Path(axon.__file__).resolve().parent
 HEADER = PACKAGE.parents[2] / "include" / "axon.h"
-LAYER_1 = {"_lib.py"}
+LAYER_1 = {path.relative_to(PACKAGE).as_posix() for path in (PACKAGE / "_lib").glob("*.py")}
 LAYER_2 = {"_owned.py", "tensor.py", "_objects.py", "_ops.py"}
 SHARED = {"errors.py"}  # imports nothing of axon; raised by every layer
 RAW_NAMES = {"_h", "_handle", "_lib"}
@@ -94,10 +94,10 @@ def test_only_layer_2_imports_layer_1():
 
 
 def test_layer_1_holds_declarations_only():
-    tree = _modules()["_lib.py"]
-    functions = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    body = [node for name in sorted(LAYER_1) for node in _modules()[name].body]
+    functions = {node.name for node in body if isinstance(node, ast.FunctionDef)}
     assert functions == {"_candidates", "_load", "_check", "_declare"}
-    classes = [node.name for node in tree.body if isinstance(node, ast.ClassDef)]
+    classes = [node.name for node in body if isinstance(node, ast.ClassDef)]
     assert classes and all(issubclass(getattr(_lib, name), ctypes.Structure) for name in classes)
     declared = [name for name in vars(_lib) if name.startswith("axon_") and name not in classes]
     assert declared and all(isinstance(getattr(_lib, n), _lib.lib._FuncPtr) for n in declared)
@@ -116,7 +116,7 @@ def test_every_declaration_has_its_c_prototype_above():
         m.group(1): normal(m.group(0))
         for m in re.finditer(r"^[^\n#;{}]*?\b(axon_[a-z0-9_]+)\s*\([^;{}]*?\)\s*;", header, flags=re.M)
     }
-    lines = (PACKAGE / "_lib.py").read_text().split("\n")
+    lines = [line for name in sorted(LAYER_1) for line in (PACKAGE / name).read_text().split("\n")]
     comments = {}
     for i, line in enumerate(lines):
         m = re.match(r"(axon_[a-z0-9_]+) = _declare\(", line)
