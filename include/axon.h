@@ -1123,6 +1123,25 @@ axon_status axon_tensor_max_pool2d(axon_tensor **out, const axon_tensor *input, 
 axon_status axon_tensor_avg_pool2d(axon_tensor **out, const axon_tensor *input, const int64_t kernel[2],
                                    const int64_t stride[2], const int64_t padding[2]);
 
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** Adaptive average pooling of the NCHW (or CHW) `input` to `output_size` {height, width}
+** (torch.nn.functional.adaptive_avg_pool2d): output cell (i, j) averages rows
+** floor(i H / out_h) ..< ceil((i + 1) H / out_h) and the columns likewise. Sizes must be
+** positive (AXON_ERR_INVALID_ARGUMENT); a rank other than 3 or 4 is AXON_ERR_SHAPE.
+*/
+axon_status axon_tensor_adaptive_avg_pool2d(axon_tensor **out, const axon_tensor *input,
+                                            const int64_t output_size[2]);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** Maxout of the `n` tensors in `pieces` (Goodfellow et al., 2013): their elementwise maximum,
+** broadcast; the gradient goes to the largest piece (split evenly on ties). n >= 1.
+*/
+axon_status axon_tensor_maxout(axon_tensor **out, axon_tensor *const *pieces, size_t n);
+
 /* ---------------------------------------------------------------------------------------
 ** CREATION AND RANDOM TENSORS
 **

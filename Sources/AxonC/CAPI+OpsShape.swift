@@ -131,3 +131,25 @@ public func axon_tensor_avg_pool2d(_ out: OpsOut?, _ input: OpaquePointer?, _ ke
         out.pointee = tensorHandles.make(try Tensor.avgPool2d(x, kernel: k, stride: s, padding: p))
     }
 }
+
+@_cdecl("axon_tensor_adaptive_avg_pool2d")
+public func axon_tensor_adaptive_avg_pool2d(_ out: OpsOut?, _ input: OpaquePointer?,
+                                            _ outputSize: UnsafePointer<Int64>?) -> Int32 {
+    let f = "axon_tensor_adaptive_avg_pool2d"
+    return cCall(f) {
+        let out = try outSlot(out, f)
+        let x = try OpsArgs.tensor(input, f, "input")
+        guard outputSize != nil else { throw invalidArgument(f, "output_size is NULL") }
+        let size = try OpsArgs.pair(outputSize, (0, 0), f, "output_size")
+        out.pointee = tensorHandles.make(try Tensor.adaptiveAvgPool2d(x, outputSize: size))
+    }
+}
+
+@_cdecl("axon_tensor_maxout")
+public func axon_tensor_maxout(_ out: OpsOut?, _ pieces: UnsafePointer<OpaquePointer?>?, _ n: Int) -> Int32 {
+    let f = "axon_tensor_maxout"
+    return cCall(f) {
+        let out = try outSlot(out, f)
+        out.pointee = tensorHandles.make(try Tensor.maxout(tensors(pieces, n, f, "pieces")))
+    }
+}

@@ -175,6 +175,8 @@ enum COpsFixture {
         case "max_pool2d":
             return try Tensor.maxPool2d(x[0], kernel: pair(0), stride: pair(2), padding: pair(4), dilation: pair(6))
         case "avg_pool2d": return try Tensor.avgPool2d(x[0], kernel: pair(0), stride: pair(2), padding: pair(4))
+        case "adaptive_avg_pool2d": return try Tensor.adaptiveAvgPool2d(x[0], outputSize: pair(0))
+        case "maxout": return try Tensor.maxout(x)
         // Creation: ints are the shape (eye: n, m; linspace: steps); floats the values.
         case "zeros": return try Tensor.zeros(i)
         case "ones": return try Tensor.ones(i)

@@ -25,6 +25,30 @@ int main(void) {
     CHECK_STATUS(axon_tensor_sum_axes(&r, a, NULL, 1, 0), AXON_ERR_INVALID_ARGUMENT);
     CHECK(r == NULL);
 
+    /* Adaptive pooling and maxout (their values: the shared fixture, test_ops_fixture.c). */
+    {
+        const int64_t s1133[4] = {1, 1, 3, 3}, one[2] = {1, 1}, zero[2] = {0, 1};
+        const float nine[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9}, mean = 5;
+        axon_tensor *img = make(nine, 9, s1133, 4, 0), *pieces[2];
+        CHECK_OK(axon_tensor_adaptive_avg_pool2d(&r, img, one));
+        CHECK(holds(r, &mean, 1));
+        axon_tensor_free(r);
+        r = NULL;
+        CHECK_STATUS(axon_tensor_adaptive_avg_pool2d(&r, img, zero), AXON_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(axon_tensor_adaptive_avg_pool2d(&r, img, NULL), AXON_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(axon_tensor_adaptive_avg_pool2d(&r, a, one), AXON_ERR_SHAPE);
+        pieces[0] = a;
+        pieces[1] = img;
+        CHECK_OK(axon_tensor_maxout(&r, pieces, 1));
+        CHECK(holds(r, data, 6));
+        axon_tensor_free(r);
+        r = NULL;
+        CHECK_STATUS(axon_tensor_maxout(&r, pieces, 2), AXON_ERR_SHAPE);
+        CHECK_STATUS(axon_tensor_maxout(&r, NULL, 2), AXON_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(axon_tensor_maxout(&r, pieces, 0), AXON_ERR_INVALID_ARGUMENT);
+        axon_tensor_free(img);
+    }
+
     CHECK_OK(axon_model_new(&m, "linear 3 2", 0));
     CHECK_STATUS(axon_model_parameter_name(m, 2, name, sizeof name, NULL), AXON_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(axon_model_parameter_name(NULL, 0, name, sizeof name, NULL), AXON_ERR_INVALID_ARGUMENT);

@@ -131,6 +131,8 @@ static axon_status run(axon_tensor **out, const fixture_case *c, const char *op)
     if (IS("conv2d")) return axon_tensor_conv2d(out, x[0], x[1], c->n_inputs > 2 ? x[2] : NULL, i, i + 2, i + 4, i[6]);
     if (IS("max_pool2d")) return axon_tensor_max_pool2d(out, x[0], i, i + 2, i + 4, i + 6);
     if (IS("avg_pool2d")) return axon_tensor_avg_pool2d(out, x[0], i, i + 2, i + 4);
+    if (IS("adaptive_avg_pool2d")) return axon_tensor_adaptive_avg_pool2d(out, x[0], i);
+    if (IS("maxout")) return axon_tensor_maxout(out, x, c->n_inputs);
     if (IS("zeros")) return axon_tensor_zeros(out, i, c->n_ints, 0);
     if (IS("ones")) return axon_tensor_ones(out, i, c->n_ints, 0);
     if (IS("full")) return axon_tensor_full(out, i, c->n_ints, f[0], 0);

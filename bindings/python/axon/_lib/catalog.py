@@ -104,6 +104,11 @@ axon_tensor_max_pool2d = _declare("axon_tensor_max_pool2d", c_int, [_out, _t, _i
 # axon_status axon_tensor_avg_pool2d(axon_tensor **out, const axon_tensor *input, const int64_t kernel[2],
 #     const int64_t stride[2], const int64_t padding[2]);
 axon_tensor_avg_pool2d = _declare("axon_tensor_avg_pool2d", c_int, [_out, _t, _i64p, _i64p, _i64p], status=True)
+# axon_status axon_tensor_adaptive_avg_pool2d(axon_tensor **out, const axon_tensor *input,
+#                                             const int64_t output_size[2]);
+axon_tensor_adaptive_avg_pool2d = _declare("axon_tensor_adaptive_avg_pool2d", c_int, [_out, _t, _i64p], status=True)
+# axon_status axon_tensor_maxout(axon_tensor **out, axon_tensor *const *pieces, size_t n);
+axon_tensor_maxout = _declare("axon_tensor_maxout", c_int, [_out, _out, c_size_t], status=True)
 # axon_status axon_tensor_zeros(axon_tensor **out, const int64_t *shape, size_t rank, int requires_grad);
 axon_tensor_zeros = _declare("axon_tensor_zeros", c_int, [_out, _i64p, c_size_t, c_int], status=True)
 # axon_status axon_tensor_ones(axon_tensor **out, const int64_t *shape, size_t rank, int requires_grad);
