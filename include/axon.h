@@ -1256,7 +1256,7 @@ axon_status axon_tensor_randperm(axon_tensor **out, axon_generator *g, int64_t n
 ** intermediates `inputs[0..n_inputs)` (torch.autograd.grad): writes to the caller's array
 ** `out`, of `capacity` entries, one new handle per input (owned by the caller), the sum over
 ** outputs of d <grad_outputs[j], outputs[j]> / d inputs[i]. No tensor's gradient (.grad) is
-** read or changed. `grad_outputs` is NULL (every output a one-element tensor, seed 1) or an
+** read or changed. `grad_outputs` is NULL (every output a one-element tensor, cotangent 1) or an
 ** array of n_outputs seeds, each of its output's shape or NULL for a one-element output.
 ** An input the outputs do not depend on gets zeros (allow_unused, materialized). With
 ** `retain_graph` 1 the recorded graph is kept for another backward; with `create_graph` 1

@@ -3,16 +3,29 @@
 
 import Axon
 
+/// The path and the objects every checkpoint export takes, converted and resolved in order.
+struct CheckpointArguments {
+    let path: String
+    let model: any Layer
+    let optimizer: (any Optimizer)?
+    let scheduler: LRScheduler?
+
+    init(_ path: UnsafePointer<CChar>?, _ m: OpaquePointer?, _ opt: OpaquePointer?, _ s: OpaquePointer?,
+         _ function: String) throws {
+        self.path = try string(path, function, "path")
+        model = try modelHandles.resolve(m, function, "m")
+        optimizer = try optimizerHandles.resolveOptional(opt, function, "opt")
+        scheduler = try schedulerHandles.resolveOptional(s, function, "sched")
+    }
+}
+
 @_cdecl("axon_checkpoint_save")
 public func axon_checkpoint_save(_ path: UnsafePointer<CChar>?, _ m: OpaquePointer?, _ opt: OpaquePointer?,
                                  _ s: OpaquePointer?) -> Int32 {
     let f = "axon_checkpoint_save"
     return cCall(f) {
-        let path = try string(path, f, "path")
-        let model = try modelHandles.resolve(m, f, "m")
-        let optimizer = try optimizerHandles.resolveOptional(opt, f, "opt")
-        let scheduler = try schedulerHandles.resolveOptional(s, f, "sched")
-        try Checkpoint.save(to: path, model: model, optimizer: optimizer, scheduler: scheduler)
+        let a = try CheckpointArguments(path, m, opt, s, f)
+        try Checkpoint.save(to: a.path, model: a.model, optimizer: a.optimizer, scheduler: a.scheduler)
     }
 }
 
@@ -21,10 +34,7 @@ public func axon_checkpoint_restore(_ path: UnsafePointer<CChar>?, _ m: OpaquePo
                                     _ s: OpaquePointer?) -> Int32 {
     let f = "axon_checkpoint_restore"
     return cCall(f) {
-        let path = try string(path, f, "path")
-        let model = try modelHandles.resolve(m, f, "m")
-        let optimizer = try optimizerHandles.resolveOptional(opt, f, "opt")
-        let scheduler = try schedulerHandles.resolveOptional(s, f, "sched")
-        try Checkpoint.restore(from: path, model: model, optimizer: optimizer, scheduler: scheduler)
+        let a = try CheckpointArguments(path, m, opt, s, f)
+        try Checkpoint.restore(from: a.path, model: a.model, optimizer: a.optimizer, scheduler: a.scheduler)
     }
 }

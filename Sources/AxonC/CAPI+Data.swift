@@ -87,12 +87,9 @@ public func axon_checkpoint_save_loader(_ path: UnsafePointer<CChar>?, _ m: Opaq
                                         _ s: OpaquePointer?, _ loader: OpaquePointer?) -> Int32 {
     let f = "axon_checkpoint_save_loader"
     return cCall(f) {
-        let path = try string(path, f, "path")
-        let model = try modelHandles.resolve(m, f, "m")
-        let optimizer = try optimizerHandles.resolveOptional(opt, f, "opt")
-        let scheduler = try schedulerHandles.resolveOptional(s, f, "sched")
+        let a = try CheckpointArguments(path, m, opt, s, f)
         let cursor = try loaderHandles.resolve(loader, f, "loader")
-        try Checkpoint.save(to: path, model: model, optimizer: optimizer, scheduler: scheduler, cursor: cursor)
+        try Checkpoint.save(to: a.path, model: a.model, optimizer: a.optimizer, scheduler: a.scheduler, cursor: cursor)
     }
 }
 
@@ -101,12 +98,10 @@ public func axon_checkpoint_restore_loader(_ path: UnsafePointer<CChar>?, _ m: O
                                            _ s: OpaquePointer?, _ loader: OpaquePointer?) -> Int32 {
     let f = "axon_checkpoint_restore_loader"
     return cCall(f) {
-        let path = try string(path, f, "path")
-        let model = try modelHandles.resolve(m, f, "m")
-        let optimizer = try optimizerHandles.resolveOptional(opt, f, "opt")
-        let scheduler = try schedulerHandles.resolveOptional(s, f, "sched")
+        let a = try CheckpointArguments(path, m, opt, s, f)
         let cursor = try loaderHandles.resolve(loader, f, "loader")
-        try Checkpoint.restore(from: path, model: model, optimizer: optimizer, scheduler: scheduler, cursor: cursor)
+        try Checkpoint.restore(from: a.path, model: a.model, optimizer: a.optimizer, scheduler: a.scheduler,
+                               cursor: cursor)
     }
 }
 

@@ -159,10 +159,8 @@ public func axon_checkpoint_save_plateau(_ path: UnsafePointer<CChar>?, _ m: Opa
                                          _ s: OpaquePointer?, _ p: OpaquePointer?) -> Int32 {
     let f = "axon_checkpoint_save_plateau"
     return cCall(f) {
-        let path = try string(path, f, "path")
-        let model = try modelHandles.resolve(m, f, "m")
-        try Checkpoint.save(to: path, model: model, optimizer: optimizerHandles.resolveOptional(opt, f, "opt"),
-                            scheduler: schedulerHandles.resolveOptional(s, f, "sched"),
+        let a = try CheckpointArguments(path, m, opt, s, f)
+        try Checkpoint.save(to: a.path, model: a.model, optimizer: a.optimizer, scheduler: a.scheduler,
                             plateau: plateauHandles.resolveOptional(p, f, "plateau"))
     }
 }
@@ -173,10 +171,8 @@ public func axon_checkpoint_restore_plateau(_ path: UnsafePointer<CChar>?, _ m: 
                                             _ p: OpaquePointer?) -> Int32 {
     let f = "axon_checkpoint_restore_plateau"
     return cCall(f) {
-        let path = try string(path, f, "path")
-        let model = try modelHandles.resolve(m, f, "m")
-        try Checkpoint.restore(from: path, model: model, optimizer: optimizerHandles.resolveOptional(opt, f, "opt"),
-                               scheduler: schedulerHandles.resolveOptional(s, f, "sched"),
+        let a = try CheckpointArguments(path, m, opt, s, f)
+        try Checkpoint.restore(from: a.path, model: a.model, optimizer: a.optimizer, scheduler: a.scheduler,
                                plateau: plateauHandles.resolveOptional(p, f, "plateau"))
     }
 }
