@@ -14,10 +14,10 @@ let package = Package(
     ],
     targets: [
         // MARK: - Implementation details
-        /// Header-only: tells Swift which instruction set the build targets (FMA or not).
-        .target(name: "AxonISA", path: "Sources/AxonISA"),
+        /// C: the inner loops compiled for AVX-512, AVX2 + FMA and baseline, chosen at run time.
+        .target(name: "AxonKernels"),
         /// The pure-Swift core: tensors, kernels, autodiff, ops, layers, optimizers, training, files.
-        .target(name: "Axon", dependencies: ["AxonISA"], exclude: ["Serialization/FORMAT.md"]),
+        .target(name: "Axon", dependencies: ["AxonKernels"], exclude: ["Serialization/FORMAT.md"]),
         /// include/axon.h as a Clang module, so the shim uses the header's own types.
         .target(name: "AxonCHeader", path: "Sources/AxonCHeader"),
         /// The `@_cdecl` shim behind include/axon.h.

@@ -42,6 +42,8 @@ extension Tensor {
         // Small problems with many batch entries run batch entries in parallel instead.
         let parallelInside = batchCount == 1 || m * n * k >= 1 << 18
         let o = SharedPointer(out.pointer)
+        // A parameter (a leaf that requires grad) keeps its packed form between calls.
+        let packCache = parallelInside && batchCount == 1 && b.isLeaf && b.requiresGrad ? b.storage : nil
         let body: (Int) -> Void = { bi in
             var offA = 0, offB = 0
             for (axis, s) in outStrides.enumerated() {
@@ -54,7 +56,7 @@ extension Tensor {
             let opB = Gemm.Operand(base: b.pointer + offB, rowStride: transposeB ? 1 : bc,
                                    colStride: transposeB ? bc : 1)
             Gemm.multiply(m: m, n: n, k: k, a: opA, b: opB, c: o.base + bi * m * n, ldc: n,
-                          accumulate: false, parallel: parallelInside)
+                          accumulate: false, parallel: parallelInside, cache: packCache)
         }
         if parallelInside {
             for bi in 0..<batchCount { body(bi) }

@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,6 +16,9 @@ final class Storage: @unchecked Sendable {
     /// op notes the versions of its inputs and output, and backward refuses to run a pullback
     /// whose tensors were overwritten since.
     var version = 0
+    /// Packed copies of this buffer as a GEMM operand (a parameter's weight matrix), valid for
+    /// the version they record.
+    let packs = Mutex<[PackedMatrix]>([])
 
     /// Allocates `count` floats, uninitialized. Throws instead of trapping when the
     /// allocation fails, because sizes can come from C or Python callers.

@@ -1,0 +1,126 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The packed form of a GEMM operand B: for each block of `Gemm.kc` rows, its slivers of `nr`
+/// columns one after the other (each kc' x nr, row-major, zero-padded past the last column).
+/// Kept with a parameter's storage (`Storage.packs`) and reused until the parameter changes.
+final class PackedMatrix: @unchecked Sendable {
+    /// What was packed: the operand's layout, the kernel path (its sliver width) and the
+    /// storage's version at the time.
+    struct Key: Equatable {
+        let base: UnsafePointer<Float>
+        let rowStride: Int, colStride: Int, k: Int, n: Int
+        let path: Int32
+        let version: Int
+
+        init(_ b: Gemm.Operand, k: Int, n: Int, path: Int32, version: Int) {
+            (base, rowStride, colStride) = (b.base, b.rowStride, b.colStride)
+            (self.k, self.n, self.path, self.version) = (k, n, path, version)
+        }
+
+        /// The same operand layout and path, whatever the version.
+        func layoutMatches(_ other: Key?) -> Bool {
+            guard let other else { return false }
+            return base == other.base && rowStride == other.rowStride && colStride == other.colStride
+                && k == other.k && n == other.n && path == other.path
+        }
+    }
+
+    let pointer: UnsafeMutablePointer<Float>
+    var key: Key?
+
+    init(count: Int, key: Key?) {
+        pointer = .alignedBuffer(count)
+        self.key = key
+    }
+
+    deinit { free(pointer) }
+}
+
+extension Gemm {
+    /// Packs slivers `slivers` of the whole of B (every block of kc rows) into `dst`, laid
+    /// out as `PackedMatrix` describes.
+    static func packAll(_ b: Operand, k: Int, n: Int, slivers: Range<Int>, nr: Int, totalSlivers: Int,
+                        into dst: UnsafeMutablePointer<Float>) {
+        var p0 = 0
+        while p0 < k {
+            let kcb = min(kc, k - p0)
+            for s in slivers {
+                packB(b, rows: p0, kc: kcb, cols: s * nr, width: min(nr, n - s * nr), nr: nr,
+                      into: dst + p0 * totalSlivers * nr + s * kcb * nr)
+            }
+            p0 += kcb
+        }
+    }
+
+    /// Packs rows `rows..<rows+kc` and columns `cols..<cols+width` of B as kc rows of `nr`
+    /// floats, zero-padding the columns past `width`.
+    @inline(__always)
+    static func packB(_ b: Operand, rows: Int, kc: Int, cols: Int, width: Int, nr: Int,
+                      into dst: UnsafeMutablePointer<Float>) {
+        if b.colStride == 1 && width == nr && nr % 8 == 0 {
+            // Whole rows of 8 floats at a time (nr is 8, 16 or 32): no per-row library call.
+            for p in 0..<kc {
+                let src = UnsafeRawPointer(b.base + (rows + p) * b.rowStride + cols)
+                let out = UnsafeMutableRawPointer(dst + p * nr)
+                for v in stride(from: 0, to: nr * 4, by: 32) {
+                    out.storeBytes(of: src.loadUnaligned(fromByteOffset: v, as: SIMD8<Float>.self),
+                                   toByteOffset: v, as: SIMD8<Float>.self)
+                }
+            }
+            return
+        }
+        if b.colStride == 1 {
+            for p in 0..<kc {
+                let src = b.base + (rows + p) * b.rowStride + cols
+                for j in 0..<nr { dst[p * nr + j] = j < width ? src[j] : 0 }
+            }
+            return
+        }
+        // Column j of B is read along the shared dimension (contiguous when B is transposed).
+        for j in 0..<nr {
+            if j < width {
+                let src = b.base + rows * b.rowStride + (cols + j) * b.colStride
+                for p in 0..<kc { dst[p * nr + j] = src[p * b.rowStride] }
+            } else {
+                for p in 0..<kc { dst[p * nr + j] = 0 }
+            }
+        }
+    }
+
+    /// Packs rows `rows..<rows+height` and columns `cols..<cols+kc` of A as kc columns of `mr`
+    /// floats, zero-padding the rows past `height`.
+    @inline(__always)
+    static func packA(_ a: Operand, rows: Int, height: Int, cols: Int, kc: Int, mr: Int,
+                      into dst: UnsafeMutablePointer<Float>) {
+        if a.rowStride == 1 && height == mr {
+            // A transposed: the mr rows of one column are contiguous.
+            for p in 0..<kc { (dst + p * mr).update(from: a.base + rows + (cols + p) * a.colStride, count: mr) }
+            return
+        }
+        for r in 0..<mr {
+            if r < height {
+                let src = a.base + (rows + r) * a.rowStride + cols * a.colStride
+                if a.colStride == 1 {
+                    for p in 0..<kc { dst[p * mr + r] = src[p] }
+                } else {
+                    for p in 0..<kc { dst[p * mr + r] = src[p * a.colStride] }
+                }
+            } else {
+                for p in 0..<kc { dst[p * mr + r] = 0 }
+            }
+        }
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == Float {
+    /// A 64-byte aligned scratch buffer of `count` floats, released with `free`.
+    static func alignedBuffer(_ count: Int) -> UnsafeMutablePointer<Float> {
+        var raw: UnsafeMutableRawPointer?
+        _ = posix_memalign(&raw, 64, Swift.max(count, 16) * MemoryLayout<Float>.stride)
+        guard let raw else { return .allocate(capacity: Swift.max(count, 16)) }
+        return raw.bindMemory(to: Float.self, capacity: count)
+    }
+}

@@ -1,0 +1,79 @@
+// Axon's machine kernels: the few inner loops whose speed depends on the instruction set,
+// compiled once per instruction set and chosen at run time from the CPU's features.
+//
+// Swift has no per-function target attribute, and a package used as a dependency cannot
+// pass `-march` flags, so these loops live in C: each is compiled for AVX-512, for AVX2 +
+// FMA and for baseline x86-64 (SSE2) in the same build, whatever flags the build uses.
+// Everything else (tiling, packing, threading, autodiff) stays in Swift.
+//
+// Paths and results:
+// - "avx512" and "avx2" give bit-identical results: every output element is computed by the
+//   same sequence of fused multiply-adds whatever the register width (the GEMM accumulates
+//   each element over the shared dimension in blocks of 256, in order; dot products keep 16
+//   partial sums, one or two registers wide, and add them in a fixed order).
+// - "baseline" multiplies and adds separately (no FMA on baseline x86-64), so its results may
+//   differ from the other two in the last bits.
+// - "avx512-tiles" runs AVX-512's tile shapes and order of operations with AVX2
+//   instructions. It exists so that a machine without AVX-512 can test that path's logic.
+//
+// The environment variable AXON_KERNELS (one of the names above) forces a path; a path the
+// CPU cannot run is refused and the best available one used instead.
+#ifndef AXON_KERNELS_H
+#define AXON_KERNELS_H
+
+#include <stddef.h>
+
+#if defined(__FMA__) && defined(__AVX2__)
+#define AXON_ISA_FMA 1
+#else
+#define AXON_ISA_FMA 0
+#endif
+
+/// The kernel paths, best first among those that run natively.
+enum {
+    AXON_PATH_BASELINE = 0,
+    AXON_PATH_AVX2 = 1,
+    AXON_PATH_AVX512 = 2,
+    AXON_PATH_AVX512_TILES = 3,
+    AXON_PATH_COUNT = 4
+};
+
+/// C[mr x nr] = A * B (overwrite != 0) or C += A * B, with A packed as kc columns of mr
+/// floats and B as kc rows of nr floats (64-byte aligned), C row-major with leading
+/// dimension ldc. Each element is sum_p a[p] * b[p] accumulated from 0 in order of p, then
+/// stored or added to C.
+typedef void (*axon_gemm_micro_fn)(long kc, const float *a, const float *b, float *c, long ldc,
+                                   int overwrite);
+
+/// Y[m x n] (ldy) = A[m x k] (lda) * W[n x k]^T (ldw): every element a dot product of two
+/// contiguous rows, with 16 partial sums added in a fixed order. For small m (inference).
+typedef void (*axon_dot_rows_fn)(long m, long n, long k, const float *a, long lda, const float *w,
+                                 long ldw, float *y, long ldy);
+
+/// One path's kernels and the tile shape its GEMM packs for.
+typedef struct axon_kernel_table {
+    int path;
+    const char *name;
+    int gemm_mr;
+    int gemm_nr;
+    axon_gemm_micro_fn _Nonnull gemm_micro;
+    axon_dot_rows_fn _Nonnull dot_rows;
+} axon_kernel_table;
+
+/// Whether this CPU runs `path`.
+int axon_kernels_runs(int path);
+
+/// The table of `path` when this CPU runs it, else the table of the best path it runs.
+const axon_kernel_table *_Nonnull axon_kernels_for(int path);
+
+/// The path to use: AXON_KERNELS when it names a path this CPU runs, else the best one.
+int axon_kernels_default_path(void);
+
+/// Bit i set when the CPU running the program has feature i: 1 AVX2, 2 FMA, 4 AVX-512F,
+/// 8 AVX-512VL, 16 AVX-512BW (read from cpuid at run time, whatever the build targets).
+unsigned axon_cpu_feature_bits(void);
+
+/// Prefetch the cache line holding `p` for reading (Swift has no prefetch of its own).
+static inline void axon_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
+
+#endif
