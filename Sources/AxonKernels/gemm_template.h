@@ -9,15 +9,14 @@
 #define AXK_NR (AXK_NV * AXK_W)
 #define AXK_DOT_NV (16 / AXK_W)   // vectors that hold the 16 partial sums of a dot product
 
-static void AXK_NAME(gemm_micro)(long kc, const float *restrict a, const float *restrict b,
+static void AXK_NAME(gemm_micro)(long kc, const float *restrict a, const float *restrict b, long ldb,
                                  float *restrict c, long ldc, int overwrite) {
     AXK_V acc[AXK_MR][AXK_NV];
     for (int i = 0; i < AXK_MR; i++)
         for (int j = 0; j < AXK_NV; j++) acc[i][j] = (AXK_V)0.0f;
     for (long p = 0; p < kc; p++) {
-        const AXK_V *bp = (const AXK_V *)(b + p * AXK_NR);   // packed rows are 64-byte aligned
         AXK_V bv[AXK_NV];
-        for (int j = 0; j < AXK_NV; j++) bv[j] = bp[j];
+        __builtin_memcpy(bv, b + p * ldb, sizeof bv);
         const float *ap = a + p * AXK_MR;
         for (int i = 0; i < AXK_MR; i++) {
             AXK_V s = (AXK_V)ap[i];

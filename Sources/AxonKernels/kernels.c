@@ -22,6 +22,7 @@ typedef float axk_v16 __attribute__((ext_vector_type(16)));
 #define AXK_MR 8
 #define AXK_NV 2
 #include "gemm_template.h"
+#include "vector_template.h"
 #undef AXK_NAME
 #pragma clang attribute pop
 
@@ -29,6 +30,7 @@ typedef float axk_v16 __attribute__((ext_vector_type(16)));
 #pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
 #define AXK_NAME(x) x##_avx512_tiles
 #include "gemm_template.h"
+#include "vector_template.h"
 #undef AXK_NAME
 #undef AXK_V
 #undef AXK_W
@@ -42,6 +44,7 @@ typedef float axk_v16 __attribute__((ext_vector_type(16)));
 #define AXK_MR 6
 #define AXK_NV 2
 #include "gemm_template.h"
+#include "vector_template.h"
 #undef AXK_NAME
 #undef AXK_V
 #undef AXK_W
@@ -58,12 +61,15 @@ typedef float axk_v16 __attribute__((ext_vector_type(16)));
 #define AXK_MR 6
 #define AXK_NV 2
 #include "gemm_template.h"
+#include "vector_template.h"
 
 static const axon_kernel_table tables[AXON_PATH_COUNT] = {
-    {AXON_PATH_BASELINE, "baseline", 6, 8, gemm_micro_baseline, dot_rows_baseline},
-    {AXON_PATH_AVX2, "avx2", 6, 16, gemm_micro_avx2, dot_rows_avx2},
-    {AXON_PATH_AVX512, "avx512", 8, 32, gemm_micro_avx512, dot_rows_avx512},
-    {AXON_PATH_AVX512_TILES, "avx512-tiles", 8, 32, gemm_micro_avx512_tiles, dot_rows_avx512_tiles},
+    {AXON_PATH_BASELINE, "baseline", 6, 8, gemm_micro_baseline, dot_rows_baseline, adam_baseline,
+     pack_transposed_baseline},
+    {AXON_PATH_AVX2, "avx2", 6, 16, gemm_micro_avx2, dot_rows_avx2, adam_avx2, pack_transposed_avx2},
+    {AXON_PATH_AVX512, "avx512", 8, 32, gemm_micro_avx512, dot_rows_avx512, adam_avx512, pack_transposed_avx512},
+    {AXON_PATH_AVX512_TILES, "avx512-tiles", 8, 32, gemm_micro_avx512_tiles, dot_rows_avx512_tiles,
+     adam_avx512_tiles, pack_transposed_avx512_tiles},
 };
 
 unsigned axon_cpu_feature_bits(void) {

@@ -18,6 +18,16 @@ enum Elementwise {
         }
     }
 
+    /// body(lo, hi) over consecutive ranges covering 0..<n, on the threads when n is large.
+    /// The ranges are fixed by n alone.
+    static func chunked(_ n: Int, _ body: (Int, Int) -> Void) {
+        if n <= chunk {
+            if n > 0 { body(0, n) }
+            return
+        }
+        parallelFor((n + chunk - 1) / chunk) { c in body(c * chunk, Swift.min(n, c * chunk + chunk)) }
+    }
+
     /// out = f(a, b) over `shape`, reading a and b through broadcast strides (0 on axes they
     /// are stretched along).
     @inline(__always)

@@ -1,3 +1,4 @@
+import AxonKernels
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -29,27 +30,29 @@ final class PackedMatrix: @unchecked Sendable {
     }
 
     let pointer: UnsafeMutablePointer<Float>
+    let count: Int
     var key: Key?
 
     init(count: Int, key: Key?) {
         pointer = .alignedBuffer(count)
+        self.count = count
         self.key = key
     }
 
-    deinit { free(pointer) }
+    deinit { BufferPool.release(pointer, floats: count) }
 }
 
 extension Gemm {
     /// Packs slivers `slivers` of the whole of B (every block of kc rows) into `dst`, laid
     /// out as `PackedMatrix` describes.
     static func packAll(_ b: Operand, k: Int, n: Int, slivers: Range<Int>, nr: Int, totalSlivers: Int,
-                        into dst: UnsafeMutablePointer<Float>) {
+                        into dst: UnsafeMutablePointer<Float>, kernels: axon_kernel_table) {
         var p0 = 0
         while p0 < k {
             let kcb = min(kc, k - p0)
             for s in slivers {
                 packB(b, rows: p0, kc: kcb, cols: s * nr, width: min(nr, n - s * nr), nr: nr,
-                      into: dst + p0 * totalSlivers * nr + s * kcb * nr)
+                      into: dst + p0 * totalSlivers * nr + s * kcb * nr, kernels: kernels)
             }
             p0 += kcb
         }
@@ -59,7 +62,7 @@ extension Gemm {
     /// floats, zero-padding the columns past `width`.
     @inline(__always)
     static func packB(_ b: Operand, rows: Int, kc: Int, cols: Int, width: Int, nr: Int,
-                      into dst: UnsafeMutablePointer<Float>) {
+                      into dst: UnsafeMutablePointer<Float>, kernels: axon_kernel_table) {
         if b.colStride == 1 && width == nr && nr % 8 == 0 {
             // Whole rows of 8 floats at a time (nr is 8, 16 or 32): no per-row library call.
             for p in 0..<kc {
@@ -79,7 +82,11 @@ extension Gemm {
             }
             return
         }
-        // Column j of B is read along the shared dimension (contiguous when B is transposed).
+        if b.rowStride == 1 {
+            // B is a transposed matrix: its columns are contiguous rows of memory.
+            kernels.pack_transposed(kc, width, b.base + rows + cols * b.colStride, b.colStride, dst, nr)
+            return
+        }
         for j in 0..<nr {
             if j < width {
                 let src = b.base + rows * b.rowStride + (cols + j) * b.colStride
@@ -116,11 +123,10 @@ extension Gemm {
 }
 
 extension UnsafeMutablePointer where Pointee == Float {
-    /// A 64-byte aligned scratch buffer of `count` floats, released with `free`.
+    /// A 64-byte aligned scratch buffer of `count` floats from the `BufferPool`, given back
+    /// with `BufferPool.release(_:floats:)`. Kernels cannot fail halfway, so when memory is
+    /// exhausted this falls back to a plain allocation (which traps only if that fails too).
     static func alignedBuffer(_ count: Int) -> UnsafeMutablePointer<Float> {
-        var raw: UnsafeMutableRawPointer?
-        _ = posix_memalign(&raw, 64, Swift.max(count, 16) * MemoryLayout<Float>.stride)
-        guard let raw else { return .allocate(capacity: Swift.max(count, 16)) }
-        return raw.bindMemory(to: Float.self, capacity: count)
+        BufferPool.allocate(floats: count) ?? .allocate(capacity: Swift.max(count, 16))
     }
 }

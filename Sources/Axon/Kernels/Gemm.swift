@@ -24,6 +24,9 @@ enum Gemm {
     /// dimension (a Linear layer's forward pass) is computed as dot products of rows, with no
     /// packing: the inference path for batches of a few samples.
     static let dotRowsMax = 4
+    /// Up to this many rows, a B that runs contiguously along its columns is read in place
+    /// rather than packed: with few rows to reuse it, packing would cost as much as it saves.
+    static let directRowsMax = 128
     /// Products smaller than this many multiply-adds run on one thread.
     static let parallelMinimum = 1 << 17
 
@@ -64,6 +67,8 @@ enum Gemm {
 
         let (mr, nr) = (Int(kernels.gemm_mr), Int(kernels.gemm_nr))
         let slivers = (n + nr - 1) / nr
+        let direct = b.colStride == 1 && m <= directRowsMax
+        let cache = direct ? nil : cache
         let cached = cache.flatMap { lookUp($0, b, k: k, n: n, path: kernels.path) }
         let packed = cached ?? (cache != nil ? PackedMatrix(count: slivers * nr * k, key: nil) : nil)
         let fresh = cached == nil && packed != nil
@@ -80,10 +85,12 @@ enum Gemm {
             let rows = splitColumns ? 0..<m : u0 * mr..<min(m, u1 * mr)
             let cols = splitColumns ? u0 * nr..<min(n, u1 * nr) : 0..<n
             if let shared, fresh {
-                packAll(b, k: k, n: n, slivers: u0..<u1, nr: nr, totalSlivers: slivers, into: shared.base)
+                packAll(b, k: k, n: n, slivers: u0..<u1, nr: nr, totalSlivers: slivers, into: shared.base,
+                        kernels: kernels)
             }
             block(rows: rows, cols: cols, k: k, a: a, b: b, packedB: shared.map { UnsafePointer($0.base) },
-                  totalSlivers: slivers, c: pc.base, ldc: ldc, accumulate: accumulate, kernels: kernels)
+                  direct: direct, totalSlivers: slivers, c: pc.base, ldc: ldc, accumulate: accumulate,
+                  kernels: kernels)
         }
         if let cache, let packed, fresh {
             packed.key = PackedMatrix.Key(b, k: k, n: n, path: kernels.path, version: cache.version)
@@ -101,15 +108,21 @@ enum Gemm {
         return storage.packs.withLock { list in list.first { $0.key == key } }
     }
 
-    /// One thread's share: C[rows, cols] over the whole shared dimension.
+    /// One thread's share: C[rows, cols] over the whole shared dimension. B comes packed
+    /// whole (`packedB`), is read in place (`direct`: full slivers straight from B, only a
+    /// partial last sliver packed), or is packed panel by panel.
     static func block(rows: Range<Int>, cols: Range<Int>, k: Int, a: Operand, b: Operand,
-                      packedB: UnsafePointer<Float>?, totalSlivers: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
-                      accumulate: Bool, kernels: axon_kernel_table) {
+                      packedB: UnsafePointer<Float>?, direct: Bool, totalSlivers: Int,
+                      c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, kernels: axon_kernel_table) {
         let (mr, nr) = (Int(kernels.gemm_mr), Int(kernels.gemm_nr))
         let mcMax = min(rows.count, mcPack), ncMax = min(cols.count, ncPack)
         let aBuffer = UnsafeMutablePointer<Float>.alignedBuffer((mcMax + mr - 1) / mr * mr * kc)
-        let bBuffer = packedB == nil ? UnsafeMutablePointer<Float>.alignedBuffer((ncMax + nr - 1) / nr * nr * kc) : nil
-        defer { free(aBuffer); if let bBuffer { free(bBuffer) } }
+        let bCount = direct ? nr * kc : (ncMax + nr - 1) / nr * nr * kc
+        let bBuffer = packedB == nil ? UnsafeMutablePointer<Float>.alignedBuffer(bCount) : nil
+        defer {
+            BufferPool.release(aBuffer, floats: (mcMax + mr - 1) / mr * mr * kc)
+            if let bBuffer { BufferPool.release(bBuffer, floats: bCount) }
+        }
         var jc = cols.lowerBound
         while jc < cols.upperBound {
             let nc = min(ncPack, cols.upperBound - jc)
@@ -121,10 +134,17 @@ enum Gemm {
                 if let packedB {
                     // Block p0 / kc of the whole packed B, from sliver jc / nr on.
                     panel = packedB + p0 * totalSlivers * nr + (jc / nr) * kcb * nr
+                } else if let bBuffer, direct {
+                    if nc % nr != 0 {
+                        let s = nc / nr
+                        packB(b, rows: p0, kc: kcb, cols: jc + s * nr, width: nc - s * nr, nr: nr, into: bBuffer,
+                              kernels: kernels)
+                    }
+                    panel = UnsafePointer(bBuffer)
                 } else if let bBuffer {
                     for s in 0..<(nc + nr - 1) / nr {
                         packB(b, rows: p0, kc: kcb, cols: jc + s * nr, width: min(nr, nc - s * nr), nr: nr,
-                              into: bBuffer + s * nr * kcb)
+                              into: bBuffer + s * nr * kcb, kernels: kernels)
                     }
                     panel = UnsafePointer(bBuffer)
                 } else { return }
@@ -137,15 +157,17 @@ enum Gemm {
                     }
                     for sj in 0..<(nc + nr - 1) / nr {
                         let col = jc + sj * nr, width = min(nr, jc + nc - col)
-                        let bSliver = panel + sj * nr * kcb
+                        let inPlace = direct && width == nr
+                        let bSliver = inPlace ? b.base + p0 * b.rowStride + col : direct ? panel : panel + sj * nr * kcb
+                        let ldb = inPlace ? b.rowStride : nr
                         for si in 0..<(mc + mr - 1) / mr {
                             let row = ic + si * mr, height = min(mr, ic + mc - row)
                             let aSliver = UnsafePointer(aBuffer + si * mr * kcb)
                             let tile = c + row * ldc + col
                             if height == mr && width == nr {
-                                kernels.gemm_micro(kcb, aSliver, bSliver, tile, ldc, overwrite ? 1 : 0)
+                                kernels.gemm_micro(kcb, aSliver, bSliver, ldb, tile, ldc, overwrite ? 1 : 0)
                             } else {
-                                edge(kcb, aSliver, bSliver, tile, ldc, height: height, width: width,
+                                edge(kcb, aSliver, bSliver, ldb, tile, ldc, height: height, width: width,
                                      overwrite: overwrite, kernels: kernels)
                             }
                         }
@@ -160,15 +182,16 @@ enum Gemm {
 
     /// A partial tile: the micro-kernel into a scratch tile, then the valid part into C.
     /// The arithmetic per element is the same as in a full tile.
-    static func edge(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                     _ ldc: Int, height: Int, width: Int, overwrite: Bool, kernels: axon_kernel_table) {
+    static func edge(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int,
+                     _ c: UnsafeMutablePointer<Float>, _ ldc: Int, height: Int, width: Int, overwrite: Bool,
+                     kernels: axon_kernel_table) {
         let (mr, nr) = (Int(kernels.gemm_mr), Int(kernels.gemm_nr))
         withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * nr) { scratch in
             guard let t = scratch.baseAddress else { return }
             for i in 0..<mr {
                 for j in 0..<nr { t[i * nr + j] = overwrite || i >= height || j >= width ? 0 : c[i * ldc + j] }
             }
-            kernels.gemm_micro(kc, a, b, t, nr, overwrite ? 1 : 0)
+            kernels.gemm_micro(kc, a, b, ldb, t, nr, overwrite ? 1 : 0)
             for i in 0..<height {
                 for j in 0..<width { c[i * ldc + j] = t[i * nr + j] }
             }

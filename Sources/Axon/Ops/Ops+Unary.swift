@@ -54,7 +54,22 @@ extension Tensor {
     public func pow(_ p: Float) throws -> Tensor {
         guard p.isFinite else { throw AxonError.invalid("pow: exponent \(p) is not finite") }
         if p == 0 { return try unary("pow", { _ in 1 }) { x, _ in try x * 0 } }
-        return try unary("pow", { powf($0, p) }) { x, _ in try x.pow(p - 1) * p }
+        return try unary("pow", Tensor.power(p)) { x, _ in try x.pow(p - 1) * p }
+    }
+
+    /// x^p as multiplications for the small integer exponents (and a square root for 1/2),
+    /// as PyTorch computes them; `powf` otherwise.
+    static func power(_ p: Float) -> (Float) -> Float {
+        switch p {
+        case 1: return { $0 }
+        case 2: return { $0 * $0 }
+        case 3: return { $0 * $0 * $0 }
+        case 4: return { let s = $0 * $0; return s * s }
+        case -1: return { 1 / $0 }
+        case -2: return { 1 / ($0 * $0) }
+        case 0.5: return { $0.squareRoot() }
+        default: return { powf($0, p) }
+        }
     }
 
     /// Limits every element to [min, max] (either bound may be omitted). The gradient is 1

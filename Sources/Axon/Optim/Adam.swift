@@ -78,37 +78,16 @@ public enum AdamRule: UpdateRule {
                             p[j] = Update.addcdiv(p[j], negStepSize, m[j], denom) // theta <- theta - lr m_hat / denom
                         }
                     } else {
-                        // The same operations eight lanes at a time (bit-identical to the
-                        // scalar loop: no fusing beyond lerp's, which both use).
-                        typealias V = SIMD8<Float>
-                        let n = p.count, vectorEnd = n - n % 8
-                        let (vw1, vb2, vw2) = (V(repeating: w1), V(repeating: beta2), V(repeating: w2))
-                        let (vbc2, ve, vstep) = (V(repeating: bc2), V(repeating: e), V(repeating: negStepSize))
-                        let lowWeight = Swift.abs(w1) < 0.5
+                        // The same operations in one vectorized pass (AxonKernels' adam), over
+                        // chunks of the tensor on the threads: each element's update is independent.
                         if let pp = p.baseAddress, let gp = g.baseAddress,
                            let mp = m.baseAddress, let vp = v.baseAddress {
-                            var j = 0
-                            while j < vectorEnd {
-                                let gj = UnsafeRawPointer(gp + j).loadUnaligned(as: V.self)
-                                var mj = UnsafeRawPointer(mp + j).loadUnaligned(as: V.self)
-                                var vj = UnsafeRawPointer(vp + j).loadUnaligned(as: V.self)
-                                var pj = UnsafeRawPointer(pp + j).loadUnaligned(as: V.self)
-                                let d = gj - mj
-                                mj = lowWeight ? mj.addingProduct(vw1, d) : gj.addingProduct(-d, 1 - vw1)
-                                vj = vj * vb2 + vw2 * gj * gj
-                                let denom = vj.squareRoot() / vbc2 + ve
-                                pj = pj + vstep * mj / denom
-                                UnsafeMutableRawPointer(mp + j).storeBytes(of: mj, as: V.self)
-                                UnsafeMutableRawPointer(vp + j).storeBytes(of: vj, as: V.self)
-                                UnsafeMutableRawPointer(pp + j).storeBytes(of: pj, as: V.self)
-                                j += 8
+                            let kernels = Kernels.current
+                            let (sp, sm, sv) = (SharedPointer(pp), SharedPointer(mp), SharedPointer(vp))
+                            Elementwise.chunked(p.count) { lo, hi in
+                                kernels.adam(hi - lo, sp.base + lo, gp + lo, sm.base + lo, sv.base + lo,
+                                             w1, beta2, w2, bc2, e, negStepSize)
                             }
-                        }
-                        for j in vectorEnd..<p.count {
-                            m[j] = Update.lerp(m[j], g[j], w1)                    // m <- beta1 m + (1 - beta1) g
-                            v[j] = Update.addcmul(v[j] * beta2, w2, g[j], g[j])   // v <- beta2 v + (1 - beta2) g^2
-                            let denom = v[j].squareRoot() / bc2 + e               // sqrt(v) / sqrt(1 - beta2^t) + eps
-                            p[j] = Update.addcdiv(p[j], negStepSize, m[j], denom) // theta <- theta - lr m_hat / denom
                         }
                     }
                 }

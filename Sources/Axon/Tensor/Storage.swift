@@ -5,7 +5,7 @@ import Glibc
 import Darwin
 #endif
 
-/// A reference-counted, 64-byte aligned buffer of `Float`s.
+/// A reference-counted, 64-byte aligned buffer of `Float`s, from the `BufferPool`.
 ///
 /// Tensors share a storage when they are views of one another (reshape, detach), so a
 /// parameter updated in place is seen through every view.
@@ -24,13 +24,10 @@ final class Storage: @unchecked Sendable {
     /// allocation fails, because sizes can come from C or Python callers.
     init(uninitializedCount count: Int) throws {
         guard count >= 0 else { throw AxonError.invalid("negative element count \(count)") }
-        let (bytes, overflow) = max(count, 1).multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
-        guard !overflow else { throw AxonError(.outOfMemory, "tensor of \(count) elements is too large") }
-        var raw: UnsafeMutableRawPointer?
-        guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
-            throw AxonError(.outOfMemory, "cannot allocate \(bytes) bytes")
+        guard let pointer = BufferPool.allocate(floats: count) else {
+            throw AxonError(.outOfMemory, "cannot allocate a tensor of \(count) elements")
         }
-        self.pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        self.pointer = pointer
         self.count = count
     }
 
@@ -39,5 +36,5 @@ final class Storage: @unchecked Sendable {
         pointer.initialize(repeating: value, count: count)
     }
 
-    deinit { free(pointer) }
+    deinit { BufferPool.release(pointer, floats: count) }
 }

@@ -23,6 +23,8 @@
 
 #include <stddef.h>
 
+#pragma clang assume_nonnull begin
+
 #if defined(__FMA__) && defined(__AVX2__)
 #define AXON_ISA_FMA 1
 #else
@@ -39,16 +41,24 @@ enum {
 };
 
 /// C[mr x nr] = A * B (overwrite != 0) or C += A * B, with A packed as kc columns of mr
-/// floats and B as kc rows of nr floats (64-byte aligned), C row-major with leading
-/// dimension ldc. Each element is sum_p a[p] * b[p] accumulated from 0 in order of p, then
-/// stored or added to C.
-typedef void (*axon_gemm_micro_fn)(long kc, const float *a, const float *b, float *c, long ldc,
+/// floats and B as kc rows of nr floats, row p at b + p * ldb (ldb = nr when B is packed; B
+/// may also be read in place), C row-major with leading dimension ldc. Each element is
+/// sum_p a[p] * b[p] accumulated from 0 in order of p, then stored or added to C.
+typedef void (*axon_gemm_micro_fn)(long kc, const float *a, const float *b, long ldb, float *c, long ldc,
                                    int overwrite);
 
 /// Y[m x n] (ldy) = A[m x k] (lda) * W[n x k]^T (ldw): every element a dot product of two
 /// contiguous rows, with 16 partial sums added in a fixed order. For small m (inference).
 typedef void (*axon_dot_rows_fn)(long m, long n, long k, const float *a, long lda, const float *w,
                                  long ldw, float *y, long ldy);
+
+/// Adam's update of one tensor in place (see vector_template.h for the exact operations).
+typedef void (*axon_adam_fn)(long n, float *p, const float *g, float *m, float *v, float w1, float beta2,
+                             float w2, float bc2, float eps, float step);
+
+/// dst[p * nr + j] = src[j * ld + p] for p < kc, j < width; zero for width <= j < nr (nr a
+/// multiple of 8): packs a transposed GEMM operand.
+typedef void (*axon_pack_transposed_fn)(long kc, long width, const float *src, long ld, float *dst, long nr);
 
 /// One path's kernels and the tile shape its GEMM packs for.
 typedef struct axon_kernel_table {
@@ -58,6 +68,8 @@ typedef struct axon_kernel_table {
     int gemm_nr;
     axon_gemm_micro_fn _Nonnull gemm_micro;
     axon_dot_rows_fn _Nonnull dot_rows;
+    axon_adam_fn _Nonnull adam;
+    axon_pack_transposed_fn _Nonnull pack_transposed;
 } axon_kernel_table;
 
 /// Whether this CPU runs `path`.
@@ -75,5 +87,7 @@ unsigned axon_cpu_feature_bits(void);
 
 /// Prefetch the cache line holding `p` for reading (Swift has no prefetch of its own).
 static inline void axon_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
+
+#pragma clang assume_nonnull end
 
 #endif

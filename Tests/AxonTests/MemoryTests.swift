@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+@testable import Axon
+
+/// A steady training step takes no tensor buffer from the system: every buffer comes back
+/// from the pool. The count is process-wide, so this runs alone (run_all.sh sets
+/// AXON_MEMORY_TEST=1 for a separate `swift test --filter Memory` run).
+@Suite("Memory", .serialized, .enabled(if: ProcessInfo.processInfo.environment["AXON_MEMORY_TEST"] == "1"))
+struct MemoryTests {
+    @Test(arguments: [1, 2])
+    func aSteadyTrainingStepAllocatesNoBuffers(threads: Int) throws {
+        let saved = Threading.threadCount
+        defer { Threading.threadCount = saved }
+        Threading.threadCount = threads
+        var g = PRNG(seed: 4)
+        let spec = "linear 100 300; batchnorm1d 300; relu; dropout 0.2; linear 300 300; tanh; linear 300 10"
+        let model = try LayerSpec.parse(spec).build(generator: &g)
+        let cnn = try LayerSpec.parse("conv2d 1 4 3 padding=1; batchnorm2d 4; relu; maxpool2d 2; flatten; "
+                                      + "linear 64 10").build(generator: &g)
+        let optimizer = try Adam(groups: [ParameterGroup(model.parameters() + cnn.parameters(), .init())])
+        let x = try Tensor.normal([64, 100], generator: &g), images = try Tensor.normal([8, 1, 8, 8], generator: &g)
+        let y = try Tensor((0..<64).map { Float($0 % 10) }, shape: [64])
+        func step() throws {
+            optimizer.zeroGrad()
+            let loss = try crossEntropy(model(x), y) + crossEntropy(cnn(images), y.slice(axis: 0, start: 0, end: 8))
+            try loss.backward()
+            try optimizer.step()
+        }
+        for _ in 0..<3 { try step() }
+        let before = BufferPool.systemAllocations
+        for _ in 0..<5 { try step() }
+        #expect(BufferPool.systemAllocations == before)
+        #expect(Memory.cachedBytes > 0)
+        Memory.releaseCachedBuffers()
+        #expect(Memory.cachedBytes == 0)
+    }
+}
