@@ -100,19 +100,17 @@ public class BatchNorm: RunningStatsNorm {
     public override func forward(_ input: Tensor) throws -> Tensor {
         try input.expect(name, ranks: ranks, channels: numFeatures)
         if !training, let normalized = try normalizedWithRunningStatistics(input) { return try affine(normalized) }
-        let axes = [0] + Array(2..<input.rank)
         let n = input.count / numFeatures
         guard !training || n > 1 else {
             throw AxonError.shape(
                 "\(name): expected more than 1 value per channel when training, got input of shape \(input.shape)")
         }
-        let mean = try input.mean(axes: axes, keepDims: true)
-        let variance = try input.variance(axes: axes, correction: 0, keepDims: true)
+        let batch = try Tensor.batchNormTraining(input, weight: weight, bias: bias, eps: eps)
         if training {
-            let unbiased = try variance.detached() * (Float(n) / Float(n - 1))
-            try updateRunningStatistics(mean: mean, unbiasedVariance: unbiased, countBatch: true)
+            let unbiased = try batch.variance * (Float(n) / Float(n - 1))
+            try updateRunningStatistics(mean: batch.mean, unbiasedVariance: unbiased, countBatch: true)
         }
-        return try affine((input - mean) / (variance + eps).sqrt())
+        return batch.output
     }
 }
 

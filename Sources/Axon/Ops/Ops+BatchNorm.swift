@@ -1,0 +1,146 @@
+// Batch normalization with batch statistics as one primitive: a two-pass forward kernel and
+// a two-pass backward kernel, instead of a dozen broadcast ops and their pullbacks.
+//
+// The fused kernels run when the gradient is not itself being recorded. Under
+// `createGraph: true` the pullback is the same formula written with differentiable tensor
+// ops (the statistics recomputed from x, so second derivatives are exact), and tangents use
+// the formula's pushforward, also composed.
+
+extension Tensor {
+    /// The result of `batchNormTraining`: the output and the per-channel batch statistics.
+    struct BatchNormResult {
+        let output: Tensor
+        /// The batch mean and the biased batch variance, [C] (not part of the graph).
+        let mean: Tensor, variance: Tensor
+    }
+
+    /// y = (x - mean) / sqrt(var + eps) * gamma + beta per channel (axis 1), with the mean and
+    /// biased variance of x over every other axis. `weight` and `bias` are both given or both nil.
+    static func batchNormTraining(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float) throws -> BatchNormResult {
+        let c = x.shape[1], spatial = x.count / (x.shape[0] * c), n = x.shape[0]
+        let perChannel = n * spatial
+        let mean = try Tensor.uninitialized([c]), variance = try Tensor.uninitialized([c])
+        let invstd = try Tensor.uninitialized([c])
+        let out = try Tensor.uninitialized(x.shape)
+        let (xp, mp, vp, ip, op) = (SharedPointer(x.pointer), SharedPointer(mean.pointer),
+                                    SharedPointer(variance.pointer), SharedPointer(invstd.pointer),
+                                    SharedPointer(out.pointer))
+        let gamma = weight.map { SharedPointer($0.pointer) }, beta = bias.map { SharedPointer($0.pointer) }
+        channelChunks(c, work: x.count) { channels in
+            for ch in channels {
+                var sum = 0.0
+                forEachBlock(n: n, c: c, spatial: spatial, channel: ch) { o in sum += Double(xp.base[o]) }
+                let mu = sum / Double(perChannel)
+                var squares = 0.0
+                forEachBlock(n: n, c: c, spatial: spatial, channel: ch) { o in
+                    let d = Double(xp.base[o]) - mu
+                    squares += d * d
+                }
+                let v = Float(squares / Double(perChannel)), m = Float(mu)
+                let inv = 1 / (v + eps).squareRoot()
+                (mp.base[ch], vp.base[ch], ip.base[ch]) = (m, v, inv)
+                let g = gamma?.base[ch] ?? 1, b = beta?.base[ch] ?? 0
+                forEachBlock(n: n, c: c, spatial: spatial, channel: ch) { o in
+                    op.base[o] = (xp.base[o] - m) * inv * g + b
+                }
+            }
+        }
+        let inputs = [x] + [weight, bias].compactMap { $0 }
+        let y = try primitive("batchNorm", out, inputs: inputs,
+            pullback: { g, _ in
+                if GradMode.isEnabled { return try composedBatchNormPullback(x, weight, g, eps: eps) }
+                return try fusedBatchNormPullback(x, weight, g, mean: mean, invstd: invstd, affine: bias != nil)
+            },
+            pushforward: { t, _ in
+                try composedBatchNormPushforward(x, weight, t, mean: mean, invstd: invstd)
+            })
+        return BatchNormResult(output: y, mean: mean, variance: variance)
+    }
+
+    /// Calls body(offset) for every element of channel `ch`, block by block (n, then space).
+    @inline(__always)
+    private static func forEachBlock(n: Int, c: Int, spatial: Int, channel ch: Int, _ body: (Int) -> Void) {
+        for i in 0..<n {
+            let base = (i * c + ch) * spatial
+            for s in 0..<spatial { body(base + s) }
+        }
+    }
+
+    /// Runs body over ranges of channels, on the threads when the tensor is large. Each
+    /// channel is computed whole by one thread, so the result never depends on the split.
+    private static func channelChunks(_ c: Int, work: Int, _ body: (Range<Int>) -> Void) {
+        let chunks = work < 1 << 15 ? 1 : Swift.min(c, 4 * Threading.threadCount)
+        let per = (c + chunks - 1) / chunks
+        parallelFor(chunks) { t in
+            let lo = t * per, hi = Swift.min(c, lo + per)
+            if lo < hi { body(lo..<hi) }
+        }
+    }
+
+    /// dx = gamma invstd (g - mean(g) - xhat mean(g xhat)), dgamma = sum(g xhat), dbeta = sum(g).
+    private static func fusedBatchNormPullback(_ x: Tensor, _ weight: Tensor?, _ g: Tensor, mean: Tensor,
+                                               invstd: Tensor, affine: Bool) throws -> [Tensor?] {
+        let c = x.shape[1], spatial = x.count / (x.shape[0] * c), n = x.shape[0]
+        let count = Float(n * spatial)
+        let dx = try Tensor.uninitialized(x.shape)
+        let dgamma = try Tensor.uninitialized([c]), dbeta = try Tensor.uninitialized([c])
+        let (xp, gp, dxp) = (SharedPointer(x.pointer), SharedPointer(g.pointer), SharedPointer(dx.pointer))
+        let (mp, ip) = (SharedPointer(mean.pointer), SharedPointer(invstd.pointer))
+        let (dgp, dbp) = (SharedPointer(dgamma.pointer), SharedPointer(dbeta.pointer))
+        let gamma = weight.map { SharedPointer($0.pointer) }
+        channelChunks(c, work: x.count) { channels in
+            for ch in channels {
+                let m = mp.base[ch], inv = ip.base[ch]
+                var sumG = 0.0, sumGX = 0.0
+                forEachBlock(n: n, c: c, spatial: spatial, channel: ch) { o in
+                    let gv = Double(gp.base[o])
+                    sumG += gv
+                    sumGX += gv * Double((xp.base[o] - m) * inv)
+                }
+                (dgp.base[ch], dbp.base[ch]) = (Float(sumGX), Float(sumG))
+                let meanG = Float(sumG) / count, meanGX = Float(sumGX) / count
+                let scale = (gamma?.base[ch] ?? 1) * inv
+                forEachBlock(n: n, c: c, spatial: spatial, channel: ch) { o in
+                    let xhat = (xp.base[o] - m) * inv
+                    dxp.base[o] = scale * (gp.base[o] - meanG - xhat * meanGX)
+                }
+            }
+        }
+        return [x.requiresGrad ? dx : nil] + (affine ? [dgamma, dbeta] : [])
+    }
+
+    /// The same gradients as differentiable ops of x, g and gamma (for higher derivatives).
+    private static func composedBatchNormPullback(_ x: Tensor, _ weight: Tensor?, _ g: Tensor,
+                                                  eps: Float) throws -> [Tensor?] {
+        let axes = [0] + Array(2..<x.rank)
+        let shape = [1, x.shape[1]] + [Int](repeating: 1, count: x.rank - 2)
+        let mean = try x.mean(axes: axes, keepDims: true)
+        let invstd = try 1 / (x.variance(axes: axes, correction: 0, keepDims: true) + eps).sqrt()
+        let xhat = try (x - mean) * invstd
+        let dxhat = try weight.map { try g * $0.reshape(shape) } ?? g
+        let dx = try invstd * (dxhat - dxhat.mean(axes: axes, keepDims: true)
+                               - xhat * (dxhat * xhat).mean(axes: axes, keepDims: true))
+        guard weight != nil else { return [dx] }
+        return [dx, try (g * xhat).sum(axes: axes), try g.sum(axes: axes)]
+    }
+
+    /// dy = t_gamma xhat + gamma invstd (t - mean(t) - xhat mean(t xhat)) + t_beta.
+    private static func composedBatchNormPushforward(_ x: Tensor, _ weight: Tensor?, _ t: [Tensor?],
+                                                     mean: Tensor, invstd: Tensor) throws -> Tensor? {
+        let axes = [0] + Array(2..<x.rank)
+        let shape = [1, x.shape[1]] + [Int](repeating: 1, count: x.rank - 2)
+        let (m, inv) = (try mean.reshape(shape), try invstd.reshape(shape))
+        let xhat = try (x - m) * inv
+        var terms: [Tensor?] = []
+        if let tx = t[0] {
+            let dxhat = try inv * (tx - tx.mean(axes: axes, keepDims: true)
+                                   - xhat * (tx * xhat).mean(axes: axes, keepDims: true))
+            terms.append(try weight.map { try dxhat * $0.reshape(shape) } ?? dxhat)
+        }
+        if t.count == 3 {
+            if let tg = t[1] { terms.append(try xhat * tg.reshape(shape)) }
+            if let tb = t[2] { terms.append(try tb.reshape(shape)) }
+        }
+        return try tangentSum(terms, shape: x.shape)
+    }
+}

@@ -1,0 +1,55 @@
+import Testing
+@testable import Axon
+
+/// The single-pass kernels against the compositions they replace, finite differences, and
+/// the second-order and forward-mode paths that fall back to composed ops.
+@Suite("Fused kernels")
+struct FusedKernelTests {
+    /// Batch normalization written with tensor ops, as the layer computed it before fusion.
+    func composedBatchNorm(_ x: Tensor, _ gamma: Tensor?, _ beta: Tensor?, eps: Float = 1e-5) throws -> Tensor {
+        let axes = [0] + Array(2..<x.rank)
+        let shape = [1, x.shape[1]] + [Int](repeating: 1, count: x.rank - 2)
+        let mean = try x.mean(axes: axes, keepDims: true)
+        let variance = try x.variance(axes: axes, correction: 0, keepDims: true)
+        let normalized = try (x - mean) / (variance + eps).sqrt()
+        guard let gamma, let beta else { return normalized }
+        return try normalized * gamma.reshape(shape) + beta.reshape(shape)
+    }
+
+    func fused(_ p: [Tensor]) throws -> Tensor {
+        try Tensor.batchNormTraining(p[0], weight: p.count > 1 ? p[1] : nil, bias: p.count > 1 ? p[2] : nil,
+                                     eps: 1e-5).output
+    }
+
+    static let shapes: [[Int]] = [[6, 4], [5, 3, 7], [4, 3, 5, 6]]
+
+    @Test(arguments: shapes)
+    func batchNormMatchesItsComposition(_ shape: [Int]) throws {
+        var inputs = Inputs(seed: UInt64(shape.count))
+        for affine in [true, false] {
+            let x = try inputs.normal(shape).requiringGrad()
+            let params = affine ? [try inputs.normal([shape[1]]).requiringGrad(),
+                                   try inputs.normal([shape[1]]).requiringGrad()] : []
+            let cotangent = try inputs.normal(shape)
+            let y = try fused([x] + params), reference = try composedBatchNorm(x, params.first, params.last)
+            #expect(allClose(y.scalars, reference.scalars, rtol: 1e-5, atol: 1e-5))
+            let got = try gradients(of: [y], wrt: [x] + params, seeds: [cotangent])
+            let want = try gradients(of: [reference], wrt: [x] + params, seeds: [cotangent])
+            for (a, b) in zip(got, want) { #expect(allClose(a.scalars, b.scalars, rtol: 1e-4, atol: 1e-5)) }
+        }
+    }
+
+    @Test(arguments: shapes)
+    func batchNormPassesTheGradientChecks(_ shape: [Int]) throws {
+        var inputs = Inputs(seed: 11)
+        let primals = [try inputs.normal(shape), try inputs.normal([shape[1]]), try inputs.normal([shape[1]])]
+        let weights = try inputs.normal(shape)
+        let f: ([Tensor]) throws -> Tensor = { p in try fused(p) }
+        let loss: ([Tensor]) throws -> Tensor = { p in try (fused(p) * weights).tanh().sum() }
+        for report in [try GradientCheck().vjp(of: f, at: primals), try GradientCheck().jvp(of: f, at: primals),
+                       try GradientCheck().dotProduct(of: f, at: primals),
+                       try GradientCheck().secondOrder(of: loss, at: primals)] {
+            #expect(report.passed, "\(shape): \(report)")
+        }
+    }
+}
