@@ -98,6 +98,12 @@ extension Tensor {
             throw AxonError.invalid("\(op): padding \(padding) must be at most half the kernel \(kernel)")
         }
         let (n, c, h, wd) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        if max && h * wd < 1 << 24 {
+            // The window maxima's positions, then a gather: one pass forward, a scatter back,
+            // and differentiable to any order through gather.
+            let index = try argmaxIndex(input, w, oh: oh, ow: ow)
+            return try input.reshape([n * c, h * wd]).gather(axis: 1, index: index).reshape([n, c, oh, ow])
+        }
         let planes = try input.reshape([n * c, 1, h, wd])
         let cols = try planes.im2col(w, oh: oh, ow: ow, padValue: max ? -.infinity : 0)
         let pooled = max ? try cols.max(axes: [1]) : try cols.mean(axes: [1])
@@ -106,6 +112,37 @@ extension Tensor {
 }
 
 extension Tensor {
+    /// [N*C, OH*OW]: the position (within its H x W plane) of each window's maximum, as max
+    /// pooling in PyTorch picks it: the first maximum in window order, or the last NaN.
+    static func argmaxIndex(_ x: Tensor, _ w: Layout.Window, oh: Int, ow: Int) throws -> Tensor {
+        let (planes, h, wd) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
+        let index = try Tensor.uninitialized([planes, oh * ow])
+        let (xp, ip) = (SharedPointer(x.pointer), SharedPointer(index.pointer))
+        let chunk = Swift.max(1, (1 << 14) / Swift.max(1, h * wd))
+        parallelFor((planes + chunk - 1) / chunk) { t in
+            for plane in t * chunk..<Swift.min(planes, t * chunk + chunk) {
+                let src = xp.base + plane * h * wd, dst = ip.base + plane * oh * ow
+                for oy in 0..<oh {
+                    for ox in 0..<ow {
+                        var best = -Float.infinity, at = -1
+                        for ky in 0..<w.kernel.h {
+                            let iy = oy * w.stride.h - w.padding.h + ky * w.dilation.h
+                            guard iy >= 0 && iy < h else { continue }
+                            for kx in 0..<w.kernel.w {
+                                let ix = ox * w.stride.w - w.padding.w + kx * w.dilation.w
+                                guard ix >= 0 && ix < wd else { continue }
+                                let v = src[iy * wd + ix]
+                                if at < 0 || v > best || v.isNaN { (best, at) = (v, iy * wd + ix) }
+                            }
+                        }
+                        dst[oy * ow + ox] = Float(Swift.max(at, 0))
+                    }
+                }
+            }
+        }
+        return index
+    }
+
     /// Adaptive average pooling of [N, C, H, W] (or [C, H, W]) to [..., outH, outW]. A bin's
     /// mean is separable, so the op is P_h x P_w^T with the averaging matrices P (each row
     /// 1 / (bin size) over its bin): differentiable in both modes through matmul.
