@@ -1,0 +1,53 @@
+"""W5 of the side-by-side benchmark through Axon's Python door (bindings/python/axon over the
+shipped libaxon.so; bench.py sets AXON_LIBRARY and PYTHONPATH): the cubic a + b x + c x^2 + d x^3
+fit to sin(x) on 2000 points of [-pi, pi], plain autograd, SGD by hand (lr 1e-6), as torch_bench.py's
+w5 and w5_polyfit.c: 2000 iterations, the first 50 a warm-up, so the coefficients can be compared
+with PyTorch's. Prints microseconds per iteration (median of the timed ones) as one JSON line.
+
+The Python door has no in-place ops (no ``p -= lr * p.grad``), so the hand-written update makes
+a new leaf under no_grad and rebinds the name, as PyTorch code written without in-place ops would.
+
+    AXON_LIBRARY=.../libaxon.so PYTHONPATH=bindings/python python w5_polyfit.py [--threads T]
+"""
+import argparse
+import json
+import math
+import time
+
+import numpy as np
+
+import axon
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--iterations", type=int, default=2000)
+    args = parser.parse_args()
+    if args.threads:
+        axon.set_num_threads(args.threads)
+    xs = np.linspace(-math.pi, math.pi, 2000, dtype=np.float32)
+    x, y = axon.tensor(xs), axon.tensor(np.sin(xs))
+    params = [axon.tensor(v, requires_grad=True) for v in (-0.5, 0.8, 0.3, -0.1)]
+
+    def step():
+        a, b, c, d = params
+        loss = ((a + b * x + c * x ** 2 + d * x ** 3 - y) ** 2).sum()
+        loss.backward()
+        with axon.no_grad():
+            for k, p in enumerate(params):
+                params[k] = (p - p.grad * 1e-6).requires_grad_()
+
+    times = []
+    for i in range(args.iterations):  # the first 50 are the warm-up
+        t0 = time.perf_counter()
+        step()
+        if i >= 50:
+            times.append(time.perf_counter() - t0)
+    print(json.dumps({"workload": "w5", "door": "python", "threads": axon.get_num_threads(),
+                      "us_per_iteration": 1e6 * float(np.median(times)), "iterations": len(times),
+                      "coefficients": [p.item() for p in params]}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
