@@ -118,24 +118,33 @@ extension Tensor {
         let (planes, h, wd) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
         let index = try Tensor.uninitialized([planes, oh * ow])
         let (xp, ip) = (SharedPointer(x.pointer), SharedPointer(index.pointer))
+        let (kh, kw, sh, sw) = (w.kernel.h, w.kernel.w, w.stride.h, w.stride.w)
+        let (ph, pw, dh, dw) = (w.padding.h, w.padding.w, w.dilation.h, w.dilation.w)
         let chunk = Swift.max(1, (1 << 14) / Swift.max(1, h * wd))
         parallelFor((planes + chunk - 1) / chunk) { t in
             for plane in t * chunk..<Swift.min(planes, t * chunk + chunk) {
-                let src = xp.base + plane * h * wd, dst = ip.base + plane * oh * ow
+                let src = UnsafePointer(xp.base + plane * h * wd), dst = ip.base + plane * oh * ow
                 for oy in 0..<oh {
+                    let y0 = oy * sh - ph
                     for ox in 0..<ow {
-                        var best = -Float.infinity, at = -1
-                        for ky in 0..<w.kernel.h {
-                            let iy = oy * w.stride.h - w.padding.h + ky * w.dilation.h
-                            guard iy >= 0 && iy < h else { continue }
-                            for kx in 0..<w.kernel.w {
-                                let ix = ox * w.stride.w - w.padding.w + kx * w.dilation.w
-                                guard ix >= 0 && ix < wd else { continue }
-                                let v = src[iy * wd + ix]
-                                if at < 0 || v > best || v.isNaN { (best, at) = (v, iy * wd + ix) }
+                        let x0 = ox * sw - pw
+                        // Selects, not branches: which element wins is data-dependent.
+                        var best = -Float.infinity, at = -1, first = -1
+                        for ky in 0..<kh {
+                            let iy = y0 &+ ky &* dh
+                            if iy < 0 || iy >= h { continue }
+                            let row = iy &* wd
+                            for kx in 0..<kw {
+                                let ix = x0 &+ kx &* dw
+                                if ix < 0 || ix >= wd { continue }
+                                let v = src[row &+ ix]
+                                if first < 0 { first = row &+ ix }
+                                let better = v > best || v != v
+                                best = better ? v : best
+                                at = better ? row &+ ix : at
                             }
                         }
-                        dst[oy * ow + ox] = Float(Swift.max(at, 0))
+                        dst[oy &* ow &+ ox] = Float(at >= 0 ? at : Swift.max(first, 0))
                     }
                 }
             }

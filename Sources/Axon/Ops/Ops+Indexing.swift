@@ -53,11 +53,15 @@ extension Tensor {
 
     /// Reads integer positions out of a float index tensor, checking each is a whole number in range.
     static func positions(_ index: Tensor, size: Int, op: String) throws -> [Int] {
-        try index.scalars.map { v in
-            guard v.isFinite, v == v.rounded(), v >= 0, v < Float(size) else {
-                throw AxonError.invalid("\(op): index \(v) is not an integer in 0..<\(size)")
+        let limit = Float(size)
+        return try index.withUnsafeBufferPointer { values in
+            try values.map { v in
+                // In range first (which also excludes NaN and infinities), then whole.
+                guard v >= 0, v < limit, Float(Int(v)) == v else {
+                    throw AxonError.invalid("\(op): index \(v) is not an integer in 0..<\(size)")
+                }
+                return Int(v)
             }
-            return Int(v)
         }
     }
 
