@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 threads=${1:-$(nproc)}
 python=${PYTHON:-python3}
-swift build -c release -Xcc -march=x86-64-v3 --product axon-cli >/dev/null
+swift build -c release --product axon-cli >/dev/null
 axon_out=$(.build/release/axon-cli mnist --threads "$threads")
 echo "$axon_out"
 torch_out=$("$python" Tests/Benchmarks/mnist_mlp_torch.py Tests/Data/mnist "$threads")

@@ -27,22 +27,25 @@ extension Tensor {
                                     SharedPointer(out.pointer))
         let gamma = weight.map { SharedPointer($0.pointer) }, beta = bias.map { SharedPointer($0.pointer) }
         channelChunks(c, work: x.count) { channels in
+            let lo = channels.lowerBound, count = channels.count
+            var sums = [Double](repeating: 0, count: count), squares = sums
+            forEachElement(channels, n: n, c: c, spatial: spatial) { ch, o in sums[ch - lo] += Double(xp.base[o]) }
+            let mus = sums.map { $0 / Double(perChannel) }
+            forEachElement(channels, n: n, c: c, spatial: spatial) { ch, o in
+                let d = Double(xp.base[o]) - mus[ch - lo]
+                squares[ch - lo] += d * d
+            }
+            var shift = [Float](repeating: 0, count: count), scale = shift, centre = shift
             for ch in channels {
-                var sum = 0.0
-                forEachBlock(n: n, c: c, spatial: spatial, channel: ch) { o in sum += Double(xp.base[o]) }
-                let mu = sum / Double(perChannel)
-                var squares = 0.0
-                forEachBlock(n: n, c: c, spatial: spatial, channel: ch) { o in
-                    let d = Double(xp.base[o]) - mu
-                    squares += d * d
-                }
-                let v = Float(squares / Double(perChannel)), m = Float(mu)
+                let v = Float(squares[ch - lo] / Double(perChannel)), m = Float(mus[ch - lo])
                 let inv = 1 / (v + eps).squareRoot()
                 (mp.base[ch], vp.base[ch], ip.base[ch]) = (m, v, inv)
-                let g = gamma?.base[ch] ?? 1, b = beta?.base[ch] ?? 0
-                forEachBlock(n: n, c: c, spatial: spatial, channel: ch) { o in
-                    op.base[o] = (xp.base[o] - m) * inv * g + b
-                }
+                (centre[ch - lo], scale[ch - lo]) = (m, inv)
+                shift[ch - lo] = beta?.base[ch] ?? 0
+            }
+            forEachElement(channels, n: n, c: c, spatial: spatial) { ch, o in
+                let j = ch - lo
+                op.base[o] = (xp.base[o] - centre[j]) * scale[j] * (gamma?.base[ch] ?? 1) + shift[j]
             }
         }
         let inputs = [x] + [weight, bias].compactMap { $0 }
@@ -57,12 +60,17 @@ extension Tensor {
         return BatchNormResult(output: y, mean: mean, variance: variance)
     }
 
-    /// Calls body(offset) for every element of channel `ch`, block by block (n, then space).
+    /// Calls body(channel, offset) for every element of the channels in `channels`: sample by
+    /// sample, then channel, then space, so each channel's elements come in the same order
+    /// whatever the range, and memory is read in runs (along channels when there is no space).
     @inline(__always)
-    private static func forEachBlock(n: Int, c: Int, spatial: Int, channel ch: Int, _ body: (Int) -> Void) {
+    private static func forEachElement(_ channels: Range<Int>, n: Int, c: Int, spatial: Int,
+                                       _ body: (Int, Int) -> Void) {
         for i in 0..<n {
-            let base = (i * c + ch) * spatial
-            for s in 0..<spatial { body(base + s) }
+            for ch in channels {
+                let base = (i * c + ch) * spatial
+                for s in 0..<spatial { body(ch, base + s) }
+            }
         }
     }
 
@@ -89,21 +97,24 @@ extension Tensor {
         let (dgp, dbp) = (SharedPointer(dgamma.pointer), SharedPointer(dbeta.pointer))
         let gamma = weight.map { SharedPointer($0.pointer) }
         channelChunks(c, work: x.count) { channels in
+            let lo = channels.lowerBound
+            var sumG = [Double](repeating: 0, count: channels.count), sumGX = sumG
+            forEachElement(channels, n: n, c: c, spatial: spatial) { ch, o in
+                let gv = Double(gp.base[o])
+                sumG[ch - lo] += gv
+                sumGX[ch - lo] += gv * Double((xp.base[o] - mp.base[ch]) * ip.base[ch])
+            }
+            var meanG = [Float](repeating: 0, count: channels.count), meanGX = meanG, scale = meanG
             for ch in channels {
-                let m = mp.base[ch], inv = ip.base[ch]
-                var sumG = 0.0, sumGX = 0.0
-                forEachBlock(n: n, c: c, spatial: spatial, channel: ch) { o in
-                    let gv = Double(gp.base[o])
-                    sumG += gv
-                    sumGX += gv * Double((xp.base[o] - m) * inv)
-                }
-                (dgp.base[ch], dbp.base[ch]) = (Float(sumGX), Float(sumG))
-                let meanG = Float(sumG) / count, meanGX = Float(sumGX) / count
-                let scale = (gamma?.base[ch] ?? 1) * inv
-                forEachBlock(n: n, c: c, spatial: spatial, channel: ch) { o in
-                    let xhat = (xp.base[o] - m) * inv
-                    dxp.base[o] = scale * (gp.base[o] - meanG - xhat * meanGX)
-                }
+                (dgp.base[ch], dbp.base[ch]) = (Float(sumGX[ch - lo]), Float(sumG[ch - lo]))
+                meanG[ch - lo] = Float(sumG[ch - lo]) / count
+                meanGX[ch - lo] = Float(sumGX[ch - lo]) / count
+                scale[ch - lo] = (gamma?.base[ch] ?? 1) * ip.base[ch]
+            }
+            forEachElement(channels, n: n, c: c, spatial: spatial) { ch, o in
+                let j = ch - lo
+                let xhat = (xp.base[o] - mp.base[ch]) * ip.base[ch]
+                dxp.base[o] = scale[j] * (gp.base[o] - meanG[j] - xhat * meanGX[j])
             }
         }
         return [x.requiresGrad ? dx : nil] + (affine ? [dgamma, dbeta] : [])
