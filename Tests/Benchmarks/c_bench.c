@@ -10,7 +10,8 @@
 **                                      text spec, adam lr 1e-3, axon_train_step; ms per step (median)
 */
 #define _POSIX_C_SOURCE 199309L
-#include "axon.h"
+#define BENCH_PROGRAM "c_bench"
+#include "bench_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,23 +23,6 @@
 static const char *MLP_SPEC =
     "linear 784 512; batchnorm1d 512; relu; dropout 0.2; "
     "linear 512 512; batchnorm1d 512; relu; dropout 0.2; linear 512 10";
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static void check(axon_status status, const char *what) {
-    if (status == AXON_OK) return;
-    fprintf(stderr, "c_bench: %s failed: %s (%s)\n", what, axon_status_string(status), axon_last_error());
-    exit(1);
-}
-
-static int compare(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static double median(double *values, size_t n) {
     qsort(values, n, sizeof *values, compare);

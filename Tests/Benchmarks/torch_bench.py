@@ -20,6 +20,7 @@ import sys
 import time
 
 import numpy as np
+from w5_timing import time_iterations
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -144,12 +145,7 @@ def cmd_w5(args):
                 p -= 1e-6 * p.grad
                 p.grad = None
 
-    times = []
-    for i in range(args.iterations):  # the first 50 are the warm-up
-        t0 = time.perf_counter()
-        step()
-        if i >= 50:
-            times.append(time.perf_counter() - t0)
+    times = time_iterations(step, args.iterations)  # the first 50 are the warm-up
     emit(workload="w5", door="torch", threads=torch.get_num_threads(),
          us_per_iteration=1e6 * float(np.median(times)), iterations=len(times),
          coefficients=[p.item() for p in params])

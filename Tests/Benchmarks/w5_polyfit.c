@@ -8,7 +8,8 @@
 **   w5_polyfit [--threads T] [--iterations N]
 */
 #define _POSIX_C_SOURCE 199309L
-#include "axon.h"
+#define BENCH_PROGRAM "w5_polyfit"
+#include "bench_util.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -19,23 +20,6 @@
 #define POINTS 2000
 #define PI 3.14159265358979323846
 #define MAX_TIMES 1000000
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static void check(axon_status status, const char *what) {
-    if (status == AXON_OK) return;
-    fprintf(stderr, "w5_polyfit: %s failed: %s (%s)\n", what, axon_status_string(status), axon_last_error());
-    exit(1);
-}
-
-static int compare(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static axon_tensor *x, *y, *p[4];
 

@@ -12,9 +12,9 @@ a new leaf under no_grad and rebinds the name, as PyTorch code written without i
 import argparse
 import json
 import math
-import time
 
 import numpy as np
+from w5_timing import time_iterations
 
 import axon
 
@@ -38,12 +38,7 @@ def main():
             for k, p in enumerate(params):
                 params[k] = (p - p.grad * 1e-6).requires_grad_()
 
-    times = []
-    for i in range(args.iterations):  # the first 50 are the warm-up
-        t0 = time.perf_counter()
-        step()
-        if i >= 50:
-            times.append(time.perf_counter() - t0)
+    times = time_iterations(step, args.iterations)  # the first 50 are the warm-up
     print(json.dumps({"workload": "w5", "door": "python", "threads": axon.get_num_threads(),
                       "us_per_iteration": 1e6 * float(np.median(times)), "iterations": len(times),
                       "coefficients": [p.item() for p in params]}), flush=True)

@@ -25,6 +25,9 @@
 
 #pragma clang assume_nonnull begin
 
+/// Internal to the library: never exported from libaxon.so, whose exports are include/axon.h.
+#define AXON_KERNELS_INTERNAL __attribute__((visibility("hidden")))
+
 #if defined(__FMA__) && defined(__AVX2__)
 #define AXON_ISA_FMA 1
 #else
@@ -73,17 +76,17 @@ typedef struct axon_kernel_table {
 } axon_kernel_table;
 
 /// Whether this CPU runs `path`.
-int axon_kernels_runs(int path);
+AXON_KERNELS_INTERNAL int axon_kernels_runs(int path);
 
 /// The table of `path` when this CPU runs it, else the table of the best path it runs.
-const axon_kernel_table *_Nonnull axon_kernels_for(int path);
+AXON_KERNELS_INTERNAL const axon_kernel_table *_Nonnull axon_kernels_for(int path);
 
 /// The path to use: AXON_KERNELS when it names a path this CPU runs, else the best one.
-int axon_kernels_default_path(void);
+AXON_KERNELS_INTERNAL int axon_kernels_default_path(void);
 
 /// Bit i set when the CPU running the program has feature i: 1 AVX2, 2 FMA, 4 AVX-512F,
 /// 8 AVX-512VL, 16 AVX-512BW (read from cpuid at run time, whatever the build targets).
-unsigned axon_cpu_feature_bits(void);
+AXON_KERNELS_INTERNAL unsigned axon_cpu_feature_bits(void);
 
 /// Prefetch the cache line holding `p` for reading (Swift has no prefetch of its own).
 static inline void axon_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
