@@ -13,11 +13,11 @@ swift test -c release
 
 echo "== Swift tests again on the other kernel paths this CPU runs (AXON_KERNELS forces one)"
 for path in baseline avx2 avx512-tiles; do
-    AXON_KERNELS=$path swift test -c release --skip-build | tail -n 1
+    AXON_KERNELS=$path swift test -c release --skip-build | grep -E "✘|Test run with"
 done
 
 echo "== a steady training step takes no buffer from the system (alone: the count is process-wide)"
-AXON_MEMORY_TEST=1 swift test -c release --skip-build --filter Memory | tail -n 1
+AXON_MEMORY_TEST=1 swift test -c release --skip-build --filter Memory | grep -E "✘|Test run with"
 
 echo "== libaxon.so (release, Swift runtime linked in statically)"
 swift build -c release -Xswiftc -static-stdlib -Xcc -march=x86-64-v3 -Xlinker -soname=libaxon.so.1 --product axon

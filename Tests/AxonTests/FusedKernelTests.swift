@@ -52,4 +52,19 @@ struct FusedKernelTests {
             #expect(report.passed, "\(shape): \(report)")
         }
     }
+
+    /// Eval-mode BatchNorm under no-grad is one pass with the composed ops' bits.
+    @Test func evalBatchNormPassHasTheComposedBits() throws {
+        var g = PRNG(seed: 5)
+        let layers: [(RunningStatsNorm, [Int])] = [(try BatchNorm1d(6), [5, 6]), (try BatchNorm1d(6), [4, 6, 3]),
+                                                   (try BatchNorm2d(6, affine: false), [3, 6, 4, 5])]
+        for (bn, shape) in layers {
+            _ = try bn(Tensor.normal(shape, mean: 1, std: 2, generator: &g))   // non-trivial running statistics
+            if let w = bn.weight { try w.assign(Tensor.normal([6], generator: &g)) }
+            bn.eval()
+            let x = try Tensor.normal(shape, generator: &g)
+            let fast = try withNoGrad { try bn(x) }, composed = try bn(x)
+            #expect(fast.scalars.map(\.bitPattern) == composed.scalars.map(\.bitPattern))
+        }
+    }
 }

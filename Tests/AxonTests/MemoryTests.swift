@@ -3,7 +3,8 @@ import Testing
 @testable import Axon
 
 /// A steady training step takes no tensor buffer from the system: every buffer comes back
-/// from the pool. The count is process-wide, so this runs alone (run_all.sh sets
+/// from the pool (on one thread from the fourth step on; with worker threads once the pool has
+/// seen the largest overlap of their scratch buffers). The count is process-wide, so this runs alone (run_all.sh sets
 /// AXON_MEMORY_TEST=1 for a separate `swift test --filter Memory` run).
 @Suite("Memory", .serialized, .enabled(if: ProcessInfo.processInfo.environment["AXON_MEMORY_TEST"] == "1"))
 struct MemoryTests {
@@ -27,9 +28,22 @@ struct MemoryTests {
             try optimizer.step()
         }
         for _ in 0..<3 { try step() }
-        let before = BufferPool.systemAllocations
-        for _ in 0..<5 { try step() }
-        #expect(BufferPool.systemAllocations == before)
+        if threads == 1 {
+            let before = BufferPool.systemAllocations
+            for _ in 0..<5 { try step() }
+            #expect(BufferPool.systemAllocations == before)
+        } else {
+            // Worker threads allocate scratch concurrently, so how many buffers of one size are
+            // in use at once depends on scheduling: the pool grows to the largest such overlap
+            // seen so far. It must still settle: 5 steps in a row with no new buffer, within 50.
+            var quiet = 0
+            for _ in 0..<50 where quiet < 5 {
+                let before = BufferPool.systemAllocations
+                try step()
+                quiet = BufferPool.systemAllocations == before ? quiet + 1 : 0
+            }
+            #expect(quiet == 5)
+        }
         #expect(Memory.cachedBytes > 0)
         Memory.releaseCachedBuffers()
         #expect(Memory.cachedBytes == 0)

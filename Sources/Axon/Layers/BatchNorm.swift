@@ -64,6 +64,30 @@ public class RunningStatsNorm: Layer {
         return try (x - runningMean.reshape(shape)) / (runningVar.reshape(shape) + eps).sqrt()
     }
 
+    /// Inference (nothing recorded, no tangents): the eval-mode normalization and the affine map
+    /// in one pass, with the same operations per element as the composed ops, so the same bits.
+    /// nil when the composed ops must run (recording, tangents, or no running statistics).
+    func runningStatisticsPass(_ x: Tensor) throws -> Tensor? {
+        guard let runningMean, let runningVar, !GradMode.isEnabled,
+              x.tangent == nil, weight?.tangent == nil, bias?.tangent == nil else { return nil }
+        let c = numFeatures, spatial = x.count / Swift.max(1, x.shape[0] * c)
+        let out = try Tensor.uninitialized(x.shape)
+        let (xp, op) = (x.pointer, out.pointer)
+        for i in 0..<x.shape[0] {
+            for ch in 0..<c {
+                let m = runningMean.pointer[ch], s = (runningVar.pointer[ch] + eps).squareRoot()
+                let base = (i * c + ch) * spatial
+                if let weight, let bias {
+                    let (g, b) = (weight.pointer[ch], bias.pointer[ch])
+                    for j in base..<base + spatial { op[j] = (xp[j] - m) / s * g + b }
+                } else {
+                    for j in base..<base + spatial { op[j] = (xp[j] - m) / s }
+                }
+            }
+        }
+        return out
+    }
+
     /// running = (1 - m) running + m batch, for the batch mean and unbiased variance [C].
     func updateRunningStatistics(mean: Tensor, unbiasedVariance: Tensor, countBatch: Bool) throws {
         guard let runningMean, let runningVar else { return }
@@ -99,6 +123,7 @@ public class BatchNorm: RunningStatsNorm {
 
     public override func forward(_ input: Tensor) throws -> Tensor {
         try input.expect(name, ranks: ranks, channels: numFeatures)
+        if !training, let out = try runningStatisticsPass(input) { return out }
         if !training, let normalized = try normalizedWithRunningStatistics(input) { return try affine(normalized) }
         let n = input.count / numFeatures
         guard !training || n > 1 else {
