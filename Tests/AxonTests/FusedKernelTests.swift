@@ -67,4 +67,16 @@ struct FusedKernelTests {
             #expect(fast.scalars.map(\.bitPattern) == composed.scalars.map(\.bitPattern))
         }
     }
+
+    /// An empty batch is refused in training and gives an empty result in eval mode without
+    /// running statistics (batch statistics of nothing), never a trap.
+    @Test func anEmptyBatchDoesNotTrap() throws {
+        let bn = try BatchNorm1d(3, trackRunningStats: false)
+        let empty = try Tensor.zeros([0, 3])
+        #expect(throws: AxonError.self) { try bn(empty) }
+        bn.eval()
+        #expect(try bn(empty).shape == [0, 3])
+        let none = try Tensor.batchNormTraining(Tensor.zeros([0, 3, 4]), weight: nil, bias: nil, eps: 1e-5)
+        #expect(none.output.count == 0)
+    }
 }

@@ -17,7 +17,7 @@ extension Tensor {
     /// y = (x - mean) / sqrt(var + eps) * gamma + beta per channel (axis 1), with the mean and
     /// biased variance of x over every other axis. `weight` and `bias` are both given or both nil.
     static func batchNormTraining(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float) throws -> BatchNormResult {
-        let c = x.shape[1], spatial = x.count / (x.shape[0] * c), n = x.shape[0]
+        let c = x.shape[1], n = x.shape[0], spatial = n * c == 0 ? 0 : x.count / (n * c)
         let perChannel = n * spatial
         let mean = try Tensor.uninitialized([c]), variance = try Tensor.uninitialized([c])
         let invstd = try Tensor.uninitialized([c])
@@ -110,7 +110,7 @@ extension Tensor {
     /// dx = gamma invstd (g - mean(g) - xhat mean(g xhat)), dgamma = sum(g xhat), dbeta = sum(g).
     private static func fusedBatchNormPullback(_ x: Tensor, _ weight: Tensor?, _ g: Tensor, mean: Tensor,
                                                invstd: Tensor, affine: Bool) throws -> [Tensor?] {
-        let c = x.shape[1], spatial = x.count / (x.shape[0] * c), n = x.shape[0]
+        let c = x.shape[1], n = x.shape[0], spatial = n * c == 0 ? 0 : x.count / (n * c)
         let count = Float(n * spatial)
         let dx = try Tensor.uninitialized(x.shape)
         let dgamma = try Tensor.uninitialized([c]), dbeta = try Tensor.uninitialized([c])
