@@ -39,12 +39,11 @@ enum Kernels {
     /// the name is unknown or this CPU cannot run it.
     @discardableResult
     static func select(_ name: String) -> Bool {
-        for path in 0..<Int32(AXON_PATH_COUNT) where axon_kernels_runs(path) != 0 {
-            if String(cString: axon_kernels_for(path).pointee.name) == name {
-                selected.store(path, ordering: .relaxed)
-                return true
-            }
+        let runnable = (0..<Int32(AXON_PATH_COUNT)).filter { axon_kernels_runs($0) != 0 }
+        guard let path = runnable.first(where: { String(cString: axon_kernels_for($0).pointee.name) == name }) else {
+            return false
         }
-        return false
+        selected.store(path, ordering: .relaxed)
+        return true
     }
 }

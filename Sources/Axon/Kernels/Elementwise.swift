@@ -7,13 +7,8 @@ enum Elementwise {
     @inline(__always)
     static func map(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                     _ f: (Float) -> Float) {
-        if n <= chunk {
-            for i in 0..<n { y[i] = f(x[i]) }
-            return
-        }
         let yy = SharedPointer(y)
-        parallelFor((n + chunk - 1) / chunk) { c in
-            let lo = c * chunk, hi = min(n, lo + chunk)
+        chunked(n) { lo, hi in
             for i in lo..<hi { yy.base[i] = f(x[i]) }
         }
     }
