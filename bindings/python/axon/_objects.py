@@ -15,7 +15,7 @@ from ctypes import byref, c_char_p, c_double, c_float, c_size_t
 
 from . import _lib
 from ._owned import _handle_or_null, _options, _Owned, _path, _read_string, _tensor_array
-from .tensor import Tensor
+from .tensor import Tensor, wrap
 
 __all__ = ["Model", "Optimizer", "Scheduler", "EpochRecord"]
 
@@ -80,9 +80,31 @@ class Model(_Owned):
         _lib.axon_checkpoint_restore(_path(path), self._h, *_checkpoint_handles(optimizer, scheduler))
 
     def forward(self, x: Tensor) -> Tensor:
-        out = _lib.tensor_p()
-        _lib.axon_model_forward(byref(out), self._h, x._h)
-        return Tensor._adopt(out)
+        return wrap(_lib.axon_model_forward, self._h, x._h)
+
+    @classmethod
+    def sequential(cls, layers: list[Model]) -> Model:
+        """A sequential sharing the models ``layers`` (parameters included)."""
+        handles = [m._h for m in layers]
+        array = (_lib.model_p * max(len(handles), 1))(*handles)
+        out = _lib.model_p()
+        _lib.axon_model_sequential(byref(out), array, len(handles))
+        return cls._adopt(out)
+
+    @property
+    def kind(self) -> str:
+        """The layer kind ("linear", "sequential", ...)."""
+        return _read_string(_lib.axon_model_kind, self._h)
+
+    def children(self) -> list[tuple[str, Model]]:
+        """The children by name, each a handle to the very layer inside this model."""
+        handle = self._h
+        result = []
+        for i in range(_lib.axon_model_child_count(handle)):
+            out = _lib.model_p()
+            _lib.axon_model_child(byref(out), handle, i)
+            result.append((_read_string(_lib.axon_model_child_name, handle, i), Model._adopt(out)))
+        return result
 
     def train(self, training: bool = True) -> None:
         _lib.axon_model_train(self._h, 1 if training else 0)

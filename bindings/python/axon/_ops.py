@@ -8,14 +8,14 @@ The PyTorch-shaped API (:mod:`axon.nn.functional`, :mod:`axon.nn.utils`,
 
 from __future__ import annotations
 
-from ctypes import byref, c_float, c_size_t
+from ctypes import byref, c_char_p, c_double, c_float, c_int64, c_size_t
 
 from . import _lib
 from ._owned import _tensor_array
-from .tensor import Tensor
+from .tensor import Tensor, wrap
 
 __all__ = ["version", "set_num_threads", "get_num_threads", "cpu_features", "live_handles",
-           "is_grad_enabled", "set_grad_enabled", "loss", "clip_grad_norm", "clip_grad_value"]
+           "is_grad_enabled", "set_grad_enabled", "loss", "clip_grad_norm", "clip_grad_value", "grad"]
 
 
 def version() -> str:
@@ -76,3 +76,63 @@ def clip_grad_value(tensors, clip_value: float) -> None:
     """Clamps every gradient element of ``tensors`` to [-clip_value, clip_value]."""
     array, n = _tensor_array(tensors)
     _lib.axon_clip_grad_value(array, n, float(clip_value))
+
+
+def loss_with_options(name: str, input: Tensor, target: Tensor, reduction: str, weight: Tensor | None = None,
+                      options: dict | None = None) -> Tensor:
+    """The loss ``name`` with PyTorch's keyword options (``label_smoothing``, ``ignore_index``,
+    ``beta``, ``delta``) and per-class ``weight``."""
+    items = list((options or {}).items())
+    keys = (c_char_p * max(len(items), 1))(*(k.encode() for k, _ in items))
+    values = (c_double * max(len(items), 1))(*(float(v) for _, v in items))
+    out = _lib.tensor_p()
+    _lib.axon_loss_with_options(byref(out), name.encode(), input._h, target._h, reduction.encode(),
+                                weight._h if weight is not None else None, keys, values, len(items))
+    return _wrap_result(out)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph: bool = False, create_graph: bool = False) -> list:
+    """d sum_j <grad_outputs[j], outputs[j]> / d inputs[i] for every input, without touching any
+    ``.grad`` (torch.autograd.grad). Inputs the outputs do not depend on get zeros."""
+    outs, n_out = _tensor_array(outputs)
+    ins, n_in = _tensor_array(inputs)
+    seeds = None
+    if grad_outputs is not None:
+        handles = [g._h if g is not None else None for g in grad_outputs]
+        seeds = (_lib.tensor_p * max(len(handles), 1))(*handles)
+    result = (_lib.tensor_p * max(n_in, 1))()
+    _lib.axon_grad(result, n_in, outs, n_out, seeds, ins, n_in, int(bool(retain_graph)), int(bool(create_graph)))
+    return [_wrap_result(result[i]) for i in range(n_in)]
+
+
+def _wrap_result(handle) -> Tensor:
+    t = Tensor._adopt(handle)
+    t._op = True
+    return t
+
+
+def _window(v):
+    """A window pair (an int or two) as the C door's int64_t[2]; None stays NULL (the default)."""
+    if v is None:
+        return None
+    a, b = (v, v) if isinstance(v, int) else (v[0], v[1])
+    return (c_int64 * 2)(int(a), int(b))
+
+
+def conv2d(input: Tensor, weight: Tensor, bias, stride, padding, dilation, groups: int) -> Tensor:
+    """2-d cross-correlation (torch.nn.functional.conv2d)."""
+    return wrap(_lib.axon_tensor_conv2d, input._h, weight._h, bias._h if bias is not None else None,
+                _window(stride), _window(padding), _window(dilation), int(groups))
+
+
+def max_pool2d(input: Tensor, kernel, stride, padding, dilation) -> Tensor:
+    return wrap(_lib.axon_tensor_max_pool2d, input._h, _window(kernel), _window(stride), _window(padding),
+                _window(dilation))
+
+
+def avg_pool2d(input: Tensor, kernel, stride, padding) -> Tensor:
+    return wrap(_lib.axon_tensor_avg_pool2d, input._h, _window(kernel), _window(stride), _window(padding))
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
+    return wrap(_lib.axon_tensor_adaptive_avg_pool2d, input._h, _window(output_size))

@@ -5,29 +5,30 @@ scheduler's state), over the methods of :class:`axon._objects.Model`."""
 from __future__ import annotations
 
 from ._objects import Model
-from .nn.modules import Module, Spec
+from .nn.module import Module
+from .nn.native import from_native, native_of
 
 __all__ = ["save", "load", "save_checkpoint", "load_checkpoint"]
 
 
-def save(model: Module, path) -> None:
-    """Writes ``model`` (architecture and state) to ``path``. Unlike ``torch.save``, only
-    modules can be saved."""
-    if not isinstance(model, Module):
-        raise TypeError(f"axon.save: expected an axon.nn.Module, got {type(model).__name__}")
-    model.model.save(path)
+def save(obj, f, *args, **kwargs) -> None:
+    """Writes a module made of built-in layers (architecture and state) to the model file ``f``."""
+    if not isinstance(obj, Module):
+        raise TypeError(f"axon.save: saving a {type(obj).__name__} is not supported; "
+                        "save an axon.nn.Module made of built-in layers")
+    native_of(obj).save(f)
 
 
-def load(path) -> Module:
-    """The module saved at ``path``, in the training mode it was saved in."""
-    return Spec._wrap(Model.load(path))
+def load(f, *args, map_location=None, weights_only=None, **kwargs):
+    """The module saved at ``f``: a tree of views of the loaded layers (Sequential, Linear, ...),
+    in the training mode it was saved in."""
+    return from_native(Model.load(f))
 
 
 def _model(module: Module) -> Model:
-    """The layer-2 model behind ``module``."""
     if not isinstance(module, Module):
         raise TypeError(f"expected an axon.nn.Module, got {type(module).__name__}")
-    return module.model
+    return native_of(module)
 
 
 def _native(obj):

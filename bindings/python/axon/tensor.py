@@ -1,9 +1,15 @@
-"""Layer 2: :class:`Tensor`, the owning wrapper of one ``axon_tensor`` handle, and the
-functions that make tensors (:func:`tensor`, :func:`make_dual`).
+"""Layer 2: :class:`Tensor`, the owning wrapper of one ``axon_tensor`` handle.
 
 ``Tensor`` is both a wrapper of the C door (it derives from :class:`axon._owned._Owned`, like
-every handle's wrapper) and the tensor of the PyTorch-shaped API, which re-exports it as
-``axon.Tensor``.
+every handle's wrapper) and the tensor of the PyTorch-shaped API, re-exported as
+``axon.Tensor``. Its operations are in :mod:`axon._tensor_ops` (a base class), indexing in
+:mod:`axon._indexing`; this module holds the object itself: construction, properties,
+conversions, gradients and the in-place protocol.
+
+How it differs from ``torch.Tensor``: float32 storage only (``dtype`` may say ``bool`` or
+``int64`` for comparison results and indices, held as whole-number floats); CPU only; basic
+indexing and ``transpose`` give copies, but an in-place update of an indexing result writes
+through to the tensor it came from (as a view would); ``numpy()`` returns a copy.
 """
 
 from __future__ import annotations
@@ -12,67 +18,108 @@ from ctypes import POINTER, byref, c_float, c_int64
 
 import numpy as np
 
-from . import _lib
+from . import _dtype, _lib
 from ._owned import _Owned
+from . import _tensor_ops
+from ._tensor_ops import TensorOps, is_recording, wrap
+from ._tensor_shape import TensorShape
 
-__all__ = ["Tensor", "tensor", "make_dual"]
+__all__ = ["Tensor", "tensor", "make_dual", "wrap"]
 
-
-def _axes(dim) -> tuple:
-    """``dim`` (None, an int or a sequence of ints) as a C array and its length."""
-    if dim is None:
-        return None, 0
-    dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    return (c_int64 * max(len(dims), 1))(*dims), len(dims)
+_tensor_p = _lib.tensor_p
+_INTEGRAL = frozenset({"int64", "int32", "int16", "int8", "uint8", "bool"})
 
 
-class Tensor(_Owned):
+def _new_from_array(array: np.ndarray, requires_grad: bool):
+    """A new handle holding a float32 copy of ``array``."""
+    array = np.ascontiguousarray(array, dtype=np.float32)
+    shape = (c_int64 * max(array.ndim, 1))(*array.shape)
+    out = _tensor_p()
+    _lib.axon_tensor_new(byref(out), array.ctypes.data_as(POINTER(c_float)), array.size, shape, array.ndim,
+                         1 if requires_grad else 0)
+    return out
+
+
+class Tensor(TensorShape, TensorOps, _Owned):
     """An n-dimensional float32 array that can take part in automatic differentiation.
 
-    A ``Tensor`` owns one reference to a tensor of the library. It is released by
-    :meth:`close`, on leaving a ``with`` block, or when the object is garbage collected;
-    closing twice is harmless. Results of operations keep what they depend on alive in the
-    library, so inputs may be closed before results.
-
-    A tensor is not synchronized: do not use one from two threads at the same time.
+    A ``Tensor`` owns one reference to a tensor of the library, released by :meth:`close`, on
+    leaving a ``with`` block, or when the object is garbage collected. Results of operations
+    keep what they depend on alive in the library. Not synchronized: do not use one tensor
+    from two threads at the same time.
     """
 
-    __slots__ = ()
+    __slots__ = ("_dt", "_op", "_base")
     _kind = "tensor"
     _free = staticmethod(_lib.axon_tensor_free)
 
-    def __init__(self, data, requires_grad: bool = False) -> None:
+    def __init__(self, data=None, requires_grad: bool = False, dtype=None) -> None:
         self._handle = None
-        array = np.asarray(data, dtype=np.float32, order="C")  # keeps 0-d
-        shape = (c_int64 * max(array.ndim, 1))(*array.shape)
-        out = _lib.tensor_p()
-        _lib.axon_tensor_new(
-            byref(out),
-            array.ctypes.data_as(POINTER(c_float)),
-            array.size,
-            shape,
-            array.ndim,
-            1 if requires_grad else 0,
-        )
-        self._handle = out
+        if data is None:
+            data = []
+        if isinstance(data, Tensor):
+            array, dt = data.numpy(), data.dtype
+        else:
+            array = np.asarray(data)
+            if array.dtype == object:
+                array = np.asarray([float(v) for v in array.ravel()]).reshape(array.shape)
+            dt = _dtype.from_numpy_dtype(array.dtype)
+        wanted = _dtype.check_dtype(dtype, "tensor")
+        if wanted is not None:
+            dt = wanted
+        if dt.name in _INTEGRAL:
+            array = np.trunc(array.astype(np.float64)) if dt.name != "bool" else (array != 0)
+            if requires_grad:
+                raise RuntimeError("only tensors of floating point dtype can require gradients")
+        self._handle = _new_from_array(array, requires_grad)
+        if dt is not _dtype.float32:
+            self._dt = dt
 
     # ---- Properties ---------------------------------------------------------------------------
 
     @property
-    def shape(self) -> tuple[int, ...]:
+    def shape(self) -> _dtype.Size:
         handle = self._h
         rank = _lib.axon_tensor_rank(handle)
         dims = (c_int64 * max(rank, 1))()
         _lib.axon_tensor_shape(handle, dims, rank)
-        return tuple(dims[:rank])
+        return _dtype.Size(dims[:rank])
 
     @property
     def ndim(self) -> int:
         return _lib.axon_tensor_rank(self._h)
 
+    def dim(self) -> int:
+        return self.ndim
+
+    ndimension = dim
+
     def numel(self) -> int:
         """The number of elements."""
         return _lib.axon_tensor_numel(self._h)
+
+    nelement = numel
+
+    def size(self, dim: int | None = None):
+        """The shape (a :class:`Size`), or its length along ``dim``."""
+        return self.shape if dim is None else self.shape[dim]
+
+    def element_size(self) -> int:
+        return 4
+
+    @property
+    def dtype(self) -> _dtype.dtype:
+        """float32, or the logical dtype of a comparison result (bool) or of indices (int64)."""
+        return getattr(self, "_dt", _dtype.float32)
+
+    @property
+    def device(self) -> _dtype.device:
+        return _dtype.cpu
+
+    is_cuda = False
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.is_floating_point
 
     @property
     def requires_grad(self) -> bool:
@@ -80,19 +127,27 @@ class Tensor(_Owned):
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
+        if value and not self.dtype.is_floating_point:
+            raise RuntimeError("only tensors of floating point dtype can require gradients")
+        if not self.is_leaf:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables")
         _lib.axon_tensor_set_requires_grad(self._h, 1 if value else 0)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Sets ``requires_grad`` in place and returns this tensor (as PyTorch's)."""
+        """Sets ``requires_grad`` in place and returns this tensor."""
         self.requires_grad = requires_grad
         return self
 
-    def dim(self) -> int:
-        return self.ndim
+    @property
+    def is_leaf(self) -> bool:
+        """True unless this tensor is an operation's result that requires grad."""
+        return not getattr(self, "_op", False) or not self.requires_grad
 
-    def size(self, dim: int | None = None):
-        """The shape, or its length along ``dim``."""
-        return self.shape if dim is None else self.shape[dim]
+    @property
+    def grad_fn(self):
+        """None for a leaf; for an operation's result, an opaque marker (Axon does not expose
+        its graph nodes)."""
+        return None if self.is_leaf else _GradFn()
 
     def __len__(self) -> int:
         shape = self.shape
@@ -100,15 +155,25 @@ class Tensor(_Owned):
             raise TypeError("len() of a 0-d tensor")
         return shape[0]
 
+    def __iter__(self):
+        if not self.shape:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.shape[0]))
+
+    __hash__ = object.__hash__
+
     # ---- Conversions --------------------------------------------------------------------------
 
-    def numpy(self) -> np.ndarray:
-        """A float32 NumPy copy of the elements, in this tensor's shape."""
+    def numpy(self, force: bool = False) -> np.ndarray:
+        """A NumPy copy of the elements in this tensor's shape (float32; int64 or bool arrays for
+        those logical dtypes). Unlike PyTorch's, it does not share memory with the tensor."""
         handle = self._h
-        shape = self.shape
-        array = np.empty(shape, dtype=np.float32)
+        array = np.empty(self.shape, dtype=np.float32)
         _lib.axon_tensor_copy_data(handle, array.ctypes.data_as(POINTER(c_float)), array.size)
-        return array
+        dt = self.dtype
+        if dt is _dtype.float32:
+            return array
+        return array != 0 if dt is _dtype.bool_ else array.astype(np.int64)
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         if copy is False:
@@ -117,196 +182,168 @@ class Tensor(_Owned):
         return array if dtype is None else array.astype(dtype, copy=False)
 
     def tolist(self):
-        """Nested lists of floats (a float for a 0-d tensor), as ``ndarray.tolist``."""
+        """Nested lists of Python numbers (a number for a 0-d tensor)."""
         return self.numpy().tolist()
 
-    def item(self) -> float:
-        """The value of a one-element tensor."""
-        array = self.numpy()
-        if array.size != 1:
-            raise ValueError(f"item: tensor of shape {array.shape} has {array.size} elements, not 1")
-        return float(array.reshape(()))
+    def item(self):
+        """The value of a one-element tensor: a float, or an int / bool for those dtypes."""
+        if self.numel() != 1:
+            raise ValueError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
+        return self.numpy().reshape(()).item()
 
     def __float__(self) -> float:
-        return self.item()
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.dtype.is_floating_point:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.numel() != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {self.numel()} values is ambiguous")
+        return bool(self.item())
+
+    def __format__(self, spec: str) -> str:
+        if self.numel() == 1 and self.ndim == 0:
+            return format(self.item(), spec)
+        return format(repr(self), spec)
 
     def __repr__(self) -> str:
         if self.closed:
             return "tensor(<closed>)"
-        grad = ", requires_grad=True" if self.requires_grad else ""
-        return f"tensor({self.tolist()!r}{grad})"
+        array = self.numpy()
+        body = np.array2string(array, separator=", ", prefix="tensor(", precision=4,
+                               floatmode="maxprec_equal" if array.size else "maxprec")
+        extras = ""
+        if self.dtype not in (_dtype.float32, _dtype.int64, _dtype.bool_):
+            extras += f", dtype={self.dtype!r}"
+        if self.requires_grad:
+            extras += ", requires_grad=True" if self.is_leaf else ", grad_fn=<AxonBackward>"
+        return f"tensor({body}{extras})"
 
-    # ---- Operations ---------------------------------------------------------------------------
-
-    def _apply(self, fn, *others) -> Tensor:
-        out = _lib.tensor_p()
-        fn(byref(out), self._h, *(o._h for o in others))
-        return Tensor._adopt(out)
-
-    def _binary(self, fn, other, reflected: bool = False) -> Tensor:
-        if isinstance(other, Tensor):
-            return other._apply(fn, self) if reflected else self._apply(fn, other)
-        with Tensor(other) as converted:  # the result keeps what it needs alive
-            return converted._apply(fn, self) if reflected else self._apply(fn, converted)
-
-    def __add__(self, other) -> Tensor:
-        return self._binary(_lib.axon_tensor_add, other)
-
-    def __radd__(self, other) -> Tensor:
-        return self._binary(_lib.axon_tensor_add, other, reflected=True)
-
-    def __sub__(self, other) -> Tensor:
-        return self._binary(_lib.axon_tensor_sub, other)
-
-    def __rsub__(self, other) -> Tensor:
-        return self._binary(_lib.axon_tensor_sub, other, reflected=True)
-
-    def __mul__(self, other) -> Tensor:
-        return self._binary(_lib.axon_tensor_mul, other)
-
-    def __rmul__(self, other) -> Tensor:
-        return self._binary(_lib.axon_tensor_mul, other, reflected=True)
-
-    def __matmul__(self, other) -> Tensor:
-        return self._binary(_lib.axon_tensor_matmul, other)
-
-    def __rmatmul__(self, other) -> Tensor:
-        return self._binary(_lib.axon_tensor_matmul, other, reflected=True)
-
-    def matmul(self, other) -> Tensor:
-        return self @ other
-
-    def __truediv__(self, other) -> Tensor:
-        return self._binary(_lib.axon_tensor_div, other)
-
-    def __rtruediv__(self, other) -> Tensor:
-        return self._binary(_lib.axon_tensor_div, other, reflected=True)
-
-    def __neg__(self) -> Tensor:
-        return self._apply(_lib.axon_tensor_neg)
-
-    def __pow__(self, exponent) -> Tensor:
-        if isinstance(exponent, Tensor):
-            return NotImplemented
-        return self.pow(exponent)
-
-    def div(self, other) -> Tensor:
-        return self / other
-
-    def neg(self) -> Tensor:
-        return -self
-
-    def exp(self) -> Tensor:
-        return self._apply(_lib.axon_tensor_exp)
-
-    def log(self) -> Tensor:
-        return self._apply(_lib.axon_tensor_log)
-
-    def tanh(self) -> Tensor:
-        return self._apply(_lib.axon_tensor_tanh)
-
-    def sigmoid(self) -> Tensor:
-        return self._apply(_lib.axon_tensor_sigmoid)
-
-    def relu(self) -> Tensor:
-        return self._apply(_lib.axon_tensor_relu)
-
-    def sqrt(self) -> Tensor:
-        return self._apply(_lib.axon_tensor_sqrt)
-
-    def pow(self, exponent: float) -> Tensor:
-        """Elementwise ``self ** exponent`` for a number ``exponent``."""
-        out = _lib.tensor_p()
-        _lib.axon_tensor_pow(byref(out), self._h, float(exponent))
-        return Tensor._adopt(out)
-
-    def _reduce(self, fn, dim, keepdim: bool) -> Tensor:
-        axes, n = _axes(dim)
-        out = _lib.tensor_p()
-        fn(byref(out), self._h, axes, n, 1 if keepdim else 0)
-        return Tensor._adopt(out)
-
-    def sum(self, dim=None, keepdim: bool = False) -> Tensor:
-        """The sum over ``dim`` (an int, a tuple, or None for all axes)."""
-        if dim is None and not keepdim:
-            return self._apply(_lib.axon_tensor_sum)
-        return self._reduce(_lib.axon_tensor_sum_axes, dim, keepdim)
-
-    def mean(self, dim=None, keepdim: bool = False) -> Tensor:
-        """The mean over ``dim`` (an int, a tuple, or None for all axes)."""
-        return self._reduce(_lib.axon_tensor_mean, dim, keepdim)
-
-    def reshape(self, *shape) -> Tensor:
-        """The elements in a new shape (``t.reshape(2, -1)`` or ``t.reshape((2, -1))``)."""
-        if len(shape) == 1 and not isinstance(shape[0], int):
-            shape = tuple(shape[0])
+    def _retag(self, dt) -> Tensor:
+        """A tensor of the same values (sharing storage, in the same graph) tagged ``dt``."""
+        shape = self.shape
         dims = (c_int64 * max(len(shape), 1))(*shape)
-        out = _lib.tensor_p()
-        _lib.axon_tensor_reshape(byref(out), self._h, dims, len(shape))
-        return Tensor._adopt(out)
-
-    view = reshape
-
-    def transpose(self, dim0: int, dim1: int) -> Tensor:
-        out = _lib.tensor_p()
-        _lib.axon_tensor_transpose(byref(out), self._h, dim0, dim1)
-        return Tensor._adopt(out)
-
-    @property
-    def T(self) -> Tensor:
-        """The axes in reverse order (a transposed matrix)."""
-        n = self.ndim
-        if n < 2:
-            return self.reshape(self.shape)
-        result = self.transpose(0, n - 1)
-        for i in range(1, n // 2):
-            result = result.transpose(i, n - 1 - i)
+        result = wrap(_lib.axon_tensor_reshape, self._h, dims, len(shape),
+                      dt=None if dt is _dtype.float32 else dt)
         return result
 
-    def softmax(self, dim: int = -1) -> Tensor:
-        out = _lib.tensor_p()
-        _lib.axon_tensor_softmax(byref(out), self._h, dim)
-        return Tensor._adopt(out)
+    def _cast(self, dt) -> Tensor:
+        """These values as dtype ``dt`` (integers truncate toward zero, bool is != 0)."""
+        if dt is self.dtype:
+            return self
+        if dt.is_floating_point:
+            return self._retag(dt)
+        if dt is _dtype.bool_:
+            return self.ne(0)
+        array = np.trunc(self.numpy().astype(np.float64))
+        return Tensor(array, dtype=dt)
 
-    def log_softmax(self, dim: int = -1) -> Tensor:
-        out = _lib.tensor_p()
-        _lib.axon_tensor_log_softmax(byref(out), self._h, dim)
-        return Tensor._adopt(out)
+    def float(self) -> Tensor:
+        return self._cast(_dtype.float32)
 
-    def detach(self) -> Tensor:
-        """The same values, cut off from the graph (does not require grad)."""
-        return self._apply(_lib.axon_tensor_detach)
+    def long(self) -> Tensor:
+        return self._cast(_dtype.int64)
+
+    def int(self) -> Tensor:
+        return self._cast(_dtype.int32)
+
+    def bool(self) -> Tensor:
+        return self._cast(_dtype.bool_)
+
+    def double(self) -> Tensor:
+        raise TypeError("double(): float64 is not supported; Axon computes in float32 only")
+
+    def half(self) -> Tensor:
+        raise TypeError("half(): float16 is not supported; Axon computes in float32 only")
+
+    def type(self, dtype=None):
+        """With no argument, the type's name ('torch.FloatTensor', ...); else :meth:`to`."""
+        if dtype is None:
+            return {"float32": "torch.FloatTensor", "int64": "torch.LongTensor", "bool": "torch.BoolTensor"}.get(
+                self.dtype.name, "torch.FloatTensor")
+        return self._cast(_dtype.check_dtype(dtype, "type"))
+
+    def type_as(self, other: Tensor) -> Tensor:
+        return self._cast(other.dtype)
+
+    def to(self, *args, **kwargs) -> Tensor:
+        """``to(dtype)``, ``to(device)``, ``to(other)``, ``to(device, dtype)``: float32 and the
+        CPU are accepted (other supported dtypes convert); other devices are refused."""
+        dt = kwargs.pop("dtype", None)
+        _dtype.check_device(kwargs.pop("device", None), "to")
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("copy", None)
+        if kwargs:
+            raise TypeError(f"to(): unexpected arguments {sorted(kwargs)}")
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dt = arg.dtype
+            elif isinstance(arg, _dtype.dtype) or arg in (float, int, bool):
+                dt = arg
+            else:
+                _dtype.check_device(arg, "to")
+        return self if dt is None else self._cast(_dtype.check_dtype(dt, "to"))
+
+    def cpu(self) -> Tensor:
+        return self
+
+    def cuda(self, *args, **kwargs) -> Tensor:
+        raise RuntimeError("cuda(): Axon runs on the CPU only")
+
+    def contiguous(self, *args, **kwargs) -> Tensor:
+        return self
+
+    def is_contiguous(self, *args, **kwargs) -> bool:
+        return True
 
     # ---- Gradients ----------------------------------------------------------------------------
 
-    def backward(self, gradient=None, retain_graph: bool = False, create_graph: bool = False) -> None:
+    def backward(self, gradient=None, retain_graph: bool | None = None, create_graph: bool = False,
+                 inputs=None) -> None:
         """Accumulates d self / d leaf into every leaf that requires grad.
 
         ``gradient`` is the seed (needed unless this tensor has one element); ``retain_graph``
-        keeps the graph for another pass; ``create_graph`` records the pass itself for
-        higher-order derivatives.
+        keeps the graph for another pass (default: ``create_graph``); ``create_graph`` records
+        the pass for higher-order derivatives. ``inputs`` is not supported.
         """
-        if gradient is None and not retain_graph and not create_graph:
+        if inputs is not None:
+            raise NotImplementedError("backward(inputs=...) is not supported; use axon.autograd.grad")
+        if not self.requires_grad:
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        retain = bool(create_graph if retain_graph is None else retain_graph)
+        if gradient is None and not retain and not create_graph:
             _lib.axon_tensor_backward(self._h)
             return
         seed = None
         if gradient is not None:
             seed = gradient if isinstance(gradient, Tensor) else Tensor(gradient)
-        _lib.axon_tensor_backward_seed(
-            self._h, seed._h if seed is not None else None, int(retain_graph), int(create_graph)
-        )
+        _lib.axon_tensor_backward_seed(self._h, seed._h if seed is not None else None, int(retain),
+                                       int(bool(create_graph)))
 
     @property
     def grad(self) -> Tensor | None:
-        """The accumulated gradient as a new tensor (a snapshot), or None if there is none."""
-        out = _lib.tensor_p()
+        """The accumulated gradient, or None. It shares storage with the gradient the library
+        keeps, so ``x.grad.zero_()`` clears it; a later backward makes a new gradient."""
+        out = _tensor_p()
         _lib.axon_tensor_grad(byref(out), self._h)
         return Tensor._adopt(out) if out else None
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            raise NotImplementedError("setting .grad to a tensor is not supported; only `.grad = None`")
+        _lib.axon_tensor_zero_grad(self._h)
 
     @property
     def tangent(self) -> Tensor | None:
         """The forward-mode tangent this tensor carries (see :func:`make_dual`), or None."""
-        out = _lib.tensor_p()
+        out = _tensor_p()
         _lib.axon_tensor_tangent(byref(out), self._h)
         return Tensor._adopt(out) if out else None
 
@@ -314,10 +351,110 @@ class Tensor(_Owned):
         """Drops the accumulated gradient (``grad`` becomes None)."""
         _lib.axon_tensor_zero_grad(self._h)
 
+    def retain_grad(self) -> None:
+        raise NotImplementedError("retain_grad() is not supported; use axon.autograd.grad(out, intermediate)")
 
-def tensor(data, requires_grad: bool = False) -> Tensor:
-    """A tensor holding a float32 copy of ``data`` (a number, nested lists, or a NumPy array)."""
-    return Tensor(data, requires_grad=requires_grad)
+    def register_hook(self, hook):
+        raise NotImplementedError("tensor hooks are not supported")
+
+    @property
+    def data(self) -> Tensor:
+        """The values cut off from the graph, sharing storage (updates through it change this
+        tensor, as PyTorch's ``.data``)."""
+        return self.detach()
+
+    @data.setter
+    def data(self, value) -> None:
+        with _no_recording():
+            self.copy_(value)
+
+    def detach(self) -> Tensor:
+        """The same values, sharing storage, cut off from the graph (does not require grad)."""
+        return wrap(_lib.axon_tensor_detach, self._h, dt=getattr(self, "_dt", None), op=False)
+
+    def detach_(self) -> Tensor:
+        self._take(self.detach())
+        return self
+
+    # ---- The in-place protocol ----------------------------------------------------------------
+
+    def _take(self, other: Tensor) -> None:
+        """Makes this object refer to ``other``'s tensor (``other`` gives its handle up)."""
+        old, self._handle, other._handle = getattr(self, "_handle", None), other._handle, None
+        self._op = getattr(other, "_op", False)
+        if old:
+            Tensor._free(old)
+
+    def _assign(self, result) -> Tensor:
+        """Stores ``result`` (broadcast to this shape) into this tensor, as an in-place op.
+
+        With no gradient involved (or outside recording) the values are copied into this very
+        storage, so every holder of the tensor (a model, an optimizer) sees them. While recording
+        a graph through a tensor that requires grad, this object takes the result's place in the
+        graph, as PyTorch's in-place ops do; a leaf that requires grad is refused."""
+        if not isinstance(result, Tensor):
+            result = Tensor(result)
+        if is_recording() and (self.requires_grad or result.requires_grad):
+            if self.requires_grad and self.is_leaf:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation")
+            if tuple(result.shape) != tuple(self.shape):
+                result = result.expand(self.shape)
+            self._take(result * 1.0)
+        else:
+            _lib.axon_tensor_copy_(self._h, result._h)
+        base = getattr(self, "_base", None)
+        if base is not None:
+            parent, key = base
+            parent[key] = self
+        return self
+
+    def copy_(self, src, non_blocking: bool = False) -> Tensor:
+        return self._assign(src if isinstance(src, Tensor) else Tensor(src))
+
+    def zero_(self) -> Tensor:
+        if not is_recording() or not self.requires_grad:
+            _lib.axon_tensor_zero_(self._h)
+            return self._write_through()
+        return self._assign(self * 0.0)
+
+    def fill_(self, value) -> Tensor:
+        if not isinstance(value, Tensor) and (not is_recording() or not self.requires_grad):
+            _lib.axon_tensor_fill_(self._h, float(value))
+            return self._write_through()
+        return self._assign(self * 0.0 + value)
+
+    def _write_through(self) -> Tensor:
+        base = getattr(self, "_base", None)
+        if base is not None:
+            parent, key = base
+            parent[key] = self
+        return self
+
+
+class _GradFn:
+    """What ``grad_fn`` returns for an operation's result: Axon keeps its graph internal."""
+
+    def __repr__(self) -> str:
+        return "<AxonBackward>"
+
+    def name(self) -> str:
+        return "AxonBackward"
+
+
+class _no_recording:
+    def __enter__(self):
+        self._previous = _lib.axon_set_grad_enabled(0)
+
+    def __exit__(self, *exc) -> None:
+        _lib.axon_set_grad_enabled(self._previous)
+
+
+def tensor(data, dtype=None, device=None, requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
+    """A tensor holding a copy of ``data`` (a number, nested lists, a NumPy array or a tensor).
+    Integer data gives an int64 tensor, booleans a bool one, floats float32 (also float64
+    data: Axon has no float64)."""
+    _dtype.check_device(device, "tensor")
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
 def make_dual(primal: Tensor, tangent) -> Tensor:
@@ -325,4 +462,7 @@ def make_dual(primal: Tensor, tangent) -> Tensor:
     ``torch.autograd.forward_ad.make_dual``). Operations on the result propagate tangents;
     read them from the results' ``tangent``."""
     tangent = tangent if isinstance(tangent, Tensor) else Tensor(tangent)
-    return primal._apply(_lib.axon_tensor_dual, tangent)
+    return wrap(_lib.axon_tensor_dual, primal._h, tangent._h)
+
+
+_tensor_ops.bind(Tensor)

@@ -1,7 +1,15 @@
-"""Layer 3: ``axon.nn``, layers (as ``torch.nn``), :mod:`axon.nn.functional` and :mod:`axon.nn.utils`."""
+"""Layer 3: ``axon.nn``, as ``torch.nn``: :class:`Module` and :class:`Parameter`, the built-in
+layers, containers and losses, :mod:`axon.nn.functional`, :mod:`axon.nn.init` and
+:mod:`axon.nn.utils`."""
 
-from . import functional, utils
-from .modules import *  # noqa: F401,F403
-from .modules import __all__ as _modules_all
+from .module import Buffer, Module, Parameter
+from .layers import *  # noqa: F401,F403
+from .layers import __all__ as _layers_all
+from .containers import *  # noqa: F401,F403
+from .containers import __all__ as _containers_all
+from .loss import *  # noqa: F401,F403
+from .loss import __all__ as _loss_all
+from . import functional, init, utils
 
-__all__ = ["functional", "utils", *_modules_all]
+__all__ = ["Module", "Parameter", "Buffer", "functional", "init", "utils", *_layers_all, *_containers_all,
+           *_loss_all]
