@@ -48,11 +48,6 @@ class Idiom:
     fn: object
     source: str
 
-    @property
-    def digest(self) -> str:
-        """A short hash of the idiom's code: the fixture is stale when it changes."""
-        return hashlib.sha256(self.source.encode()).hexdigest()[:12]
-
     def run(self, torch):
         return self.fn(torch)
 
@@ -80,6 +75,16 @@ def _load() -> list[Idiom]:
 
 IDIOMS: list[Idiom] = _load()
 BY_NAME: dict[str, Idiom] = {idiom.name: idiom for idiom in IDIOMS}
+
+
+def digests() -> dict[str, str]:
+    """Per module, a short hash of its idioms' names and code: the fixture is stale for the
+    idioms of a module whose hash changed."""
+    found = {}
+    for module in MODULES:
+        text = "".join(idiom.name + "\n" + idiom.source for idiom in IDIOMS if idiom.module == module)
+        found[module] = hashlib.sha256(text.encode()).hexdigest()[:12]
+    return found
 
 
 # ---- Normalizing a result (under PyTorch, for the fixture) -----------------------------------
