@@ -65,6 +65,9 @@ def _load() -> list[Idiom]:
             if fn_name in seen:
                 raise ValueError(f"idiom {fn_name!r} is defined in both {seen[fn_name]} and {name}")
             seen[fn_name] = name
+            node = next(node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == fn_name)
+            if any(isinstance(inner, (ast.Import, ast.ImportFrom)) for inner in ast.walk(node)):
+                raise ValueError(f"idiom {name}.{fn_name} imports: it may use only its argument torch")
             fn = getattr(module, fn_name)
             params = list(inspect.signature(fn).parameters)
             if params != ["torch"]:
@@ -142,7 +145,7 @@ def normalize(value, torch):
 
 
 def _dtype_name(value) -> str:
-    text = str(value)
+    text = value.__name__ if isinstance(value, type) else str(value)
     return text[len("torch."):] if text.startswith("torch.") else text
 
 

@@ -230,7 +230,7 @@ def t_and_T(torch):
     return x.t(), x.T
 
 
-def mT(torch):
+def batched_mT(torch):
     return torch.arange(12.).reshape(2, 2, 3).mT.shape
 
 
