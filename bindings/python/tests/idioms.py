@@ -58,14 +58,13 @@ def _load() -> list[Idiom]:
     for name in MODULES:
         module = importlib.import_module(name)
         tree = ast.parse(Path(module.__file__).read_text())
-        defs = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
-        for fn_name in defs:
-            if fn_name.startswith("_"):
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
                 continue
+            fn_name = node.name
             if fn_name in seen:
                 raise ValueError(f"idiom {fn_name!r} is defined in both {seen[fn_name]} and {name}")
             seen[fn_name] = name
-            node = next(node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == fn_name)
             if any(isinstance(inner, (ast.Import, ast.ImportFrom)) for inner in ast.walk(node)):
                 raise ValueError(f"idiom {name}.{fn_name} imports: it may use only its argument torch")
             fn = getattr(module, fn_name)
@@ -192,7 +191,7 @@ def _compare_values(shape: list[int], values, want_shape: list[int], nested, whe
         index = [int(i) for i in np.unravel_index(first, shape)] if shape else []
         raise Mismatch(
             f"{where}: {bad.size} of {want.size} values differ; the first at index {index}: "
-            f"got {got[first]!r}, expected {want[first]!r}"
+            f"got {float(got[first])!r}, expected {float(want[first])!r}"
         )
 
 
