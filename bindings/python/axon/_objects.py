@@ -17,7 +17,7 @@ from . import _lib
 from ._owned import _handle_or_null, _options, _Owned, _path, _read_string, _tensor_array
 from .tensor import Tensor, wrap
 
-__all__ = ["Model", "Optimizer", "Scheduler", "EpochRecord"]
+__all__ = ["Model", "Optimizer", "Scheduler", "EpochRecord", "TensorFile"]
 
 
 class EpochRecord:
@@ -233,3 +233,36 @@ def _checkpoint_handles(optimizer: Optimizer | None, scheduler: Scheduler | None
             raise TypeError(f"checkpoint: expected an {cls.__module__}.{cls.__name__} or None, "
                             f"got {type(obj).__name__}")
     return _handle_or_null(optimizer), _handle_or_null(scheduler)
+
+
+class TensorFile(_Owned):
+    """An ``axon_tensor_file``: named tensors and a text read from a tensor file."""
+
+    __slots__ = ()
+    _kind = "tensor file"
+    _free = staticmethod(_lib.axon_tensor_file_free)
+
+    @staticmethod
+    def save(path, named: list[tuple[str, Tensor]], text: str) -> None:
+        """Writes ``named`` tensors and ``text`` to ``path`` atomically."""
+        names = (c_char_p * max(len(named), 1))(*(name.encode() for name, _ in named))
+        tensors, n = _tensor_array([t for _, t in named])
+        _lib.axon_tensors_save(_path(path), names, tensors, n, text.encode())
+
+    @classmethod
+    def load(cls, path) -> TensorFile:
+        out = _lib.tensor_file_p()
+        _lib.axon_tensors_load(byref(out), _path(path))
+        return cls._adopt(out)
+
+    @property
+    def text(self) -> str:
+        return _read_string(_lib.axon_tensor_file_text, self._h)
+
+    def tensors(self) -> list[tuple[str, Tensor]]:
+        handle = self._h
+        result = []
+        for i in range(_lib.axon_tensor_file_count(handle)):
+            result.append((_read_string(_lib.axon_tensor_file_name, handle, i),
+                           wrap(_lib.axon_tensor_file_tensor, handle, i, op=False)))
+        return result
