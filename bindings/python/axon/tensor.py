@@ -32,7 +32,7 @@ _INTEGRAL = frozenset({"int64", "int32", "int16", "int8", "uint8", "bool"})
 
 def _new_from_array(array: np.ndarray, requires_grad: bool):
     """A new handle holding a float32 copy of ``array``."""
-    array = np.ascontiguousarray(array, dtype=np.float32)
+    array = np.require(array, dtype=np.float32, requirements="C")  # keeps 0-d arrays 0-d
     shape = (c_int64 * max(array.ndim, 1))(*array.shape)
     out = _tensor_p()
     _lib.axon_tensor_new(byref(out), array.ctypes.data_as(POINTER(c_float)), array.size, shape, array.ndim,
@@ -336,9 +336,21 @@ class Tensor(TensorShape, TensorOps, _Owned):
 
     @grad.setter
     def grad(self, value) -> None:
-        if value is not None:
-            raise NotImplementedError("setting .grad to a tensor is not supported; only `.grad = None`")
+        """``x.grad = None`` drops the gradient; ``x.grad = g`` makes ``g``'s values the gradient
+        (by a backward pass seeded with them; ``x`` must require grad)."""
         _lib.axon_tensor_zero_grad(self._h)
+        if value is None:
+            return
+        value = value if isinstance(value, Tensor) else Tensor(value)
+        if tuple(value.shape) != tuple(self.shape):
+            raise RuntimeError(f"assigned grad has data of a different size ({value.shape} vs {self.shape})")
+        if not self.requires_grad:
+            raise RuntimeError("assigning .grad is supported only for tensors that require grad")
+        previous = _lib.axon_set_grad_enabled(1)
+        try:
+            (self * value.detach()).sum().backward()
+        finally:
+            _lib.axon_set_grad_enabled(previous)
 
     @property
     def tangent(self) -> Tensor | None:
