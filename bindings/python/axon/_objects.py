@@ -183,7 +183,8 @@ class Optimizer(_Owned):
 
     def __init__(self, kind: str, params, options: dict | None = None) -> None:
         self._handle = None
-        tensors, n = _tensor_array(list(params))
+        params = list(params)  # keeps the wrappers (and so the handles) alive during the call
+        tensors, n = _tensor_array(params)
         keys, values, n_options = _options(options or {})
         out = _lib.optimizer_p()
         _lib.axon_optimizer_new(byref(out), kind.encode(), tensors, n, keys, values, n_options)

@@ -75,7 +75,8 @@ def _handle_or_null(obj: _Owned | None):
 
 
 def _tensor_array(tensors) -> tuple:
-    """A C array of the handles of ``tensors`` (wrappers) and its length."""
+    """A C array of the handles of ``tensors`` (wrappers) and its length. The caller must keep
+    the wrappers alive while the array is used: the array holds raw handles."""
     handles = [t._h for t in tensors]
     return (_lib.tensor_p * max(len(handles), 1))(*handles), len(handles)
 

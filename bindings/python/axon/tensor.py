@@ -314,8 +314,6 @@ class Tensor(TensorShape, TensorOps, _Owned):
         """
         if inputs is not None:
             raise NotImplementedError("backward(inputs=...) is not supported; use axon.autograd.grad")
-        if not self.requires_grad:
-            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
         retain = bool(create_graph if retain_graph is None else retain_graph)
         if gradient is None and not retain and not create_graph:
             _lib.axon_tensor_backward(self._h)

@@ -344,8 +344,10 @@ class _SpecContainer(NativeModule):
                 raise TypeError(f"{type(self).__name__}: {type(m).__name__} is not a built-in layer")
         self._build("{ " + "; ".join(m.spec for m in modules) + " }")
         from ..grad_mode import no_grad
+        body = self._modules.get("body")
+        children = body._modules.values() if body is not None else self._modules.values()
         with no_grad():
-            for child, given in zip(self._modules.values(), modules):
+            for child, given in zip(children, modules):
                 child.load_state_dict(given.state_dict())
 
 
@@ -366,6 +368,19 @@ class WeightNorm(_SpecContainer):
         if not isinstance(module, (Linear, Conv2d)):
             raise TypeError(f"WeightNorm: expected an axon.nn.Linear or Conv2d, got {type(module).__name__}")
         self._build("{ " + module.spec + " }")
+        object.__setattr__(self, "_wrapped", module)
+        from ..grad_mode import no_grad
+        with no_grad():  # g = ||v|| per output unit: the layer starts computing what ``module`` did
+            weight = module.weight
+            self.weight_v.copy_(weight)
+            self.weight_g.copy_(weight.reshape(weight.shape[0], -1).norm(2, 1).reshape(self.weight_g.shape))
+            if module.bias is not None:
+                self.bias.copy_(module.bias)
+
+    @property
+    def module(self) -> Module:
+        """The layer this one was made from (its own, separate weights)."""
+        return self.__dict__.get("_wrapped")
 
 
 def Spec(text: str) -> Module:
