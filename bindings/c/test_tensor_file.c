@@ -64,7 +64,7 @@ int main(void) {
     file = (axon_tensor_file *)1;
     CHECK_STATUS(axon_tensors_load(&file, model_path), AXON_ERR_FORMAT);
     CHECK(file == NULL);
-    CHECK_ERROR_MENTIONS("no tensor section");
+    CHECK_ERROR_MENTIONS("ARCH"); /* the model file's required section */
     axon_model_free(m);
     m = NULL;
     CHECK_OK(axon_tensors_save(path, names, tensors, 2, NULL));
