@@ -20,7 +20,9 @@ public enum TensorFile {
     public static func encode(_ tensors: [(name: String, tensor: Tensor)], text: String = "") throws -> [UInt8] {
         var names = Set<String>()
         for (name, _) in tensors {
-            guard names.insert(name).inserted else { throw AxonError.invalid("TensorFile: the name '\(name)' is given twice") }
+            guard names.insert(name).inserted else {
+                throw AxonError.invalid("TensorFile: the name '\(name)' is given twice")
+            }
         }
         var meta = ByteWriter()
         meta.u32(1)
