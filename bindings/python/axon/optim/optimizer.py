@@ -252,14 +252,10 @@ class Optimizer:
         """Drops every parameter's gradient (``grad`` becomes None). With ``set_to_none=False``,
         a parameter that has a gradient gets a gradient of zeros instead, as in PyTorch (and is
         then stepped with it: momentum and moments move), one without keeps none."""
+        having = [] if set_to_none else [p for g in self.param_groups for p in g["params"] if p.grad is not None]
         self._native.zero_grad()
-        if set_to_none:
-            return
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is not None:
-                    p.zero_grad()
-                    p.backward(np.zeros(p.shape, dtype=np.float32))
+        for p in having:
+            p.backward(np.zeros(p.shape, dtype=np.float32))  # a leaf's backward adds the seed to its grad
 
     def step(self, closure: Callable[[], Any] | None = None):
         """One update from the current gradients. With ``closure`` (a callable that zeroes the
