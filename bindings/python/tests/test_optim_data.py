@@ -262,14 +262,20 @@ def test_param_groups_read_and_write_the_library():
     lambda p: optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True),
     lambda p: optim.RMSprop(p, lr=0.01, centered=True, momentum=0.3),
     lambda p: optim.NAdam([{"params": p[:1]}, {"params": p[1:], "lr": 0.01}], lr=0.05),
+    lambda p: optim.LBFGS(p, lr=0.5, max_iter=3, history_size=4),
 ])
 def test_state_dict_of_a_fresh_optimizer_reproduces_the_next_steps(make):
     x, y, w, b = regression()
+
+    def step(o, pw, pb):
+        def closure():
+            o.zero_grad()
+            return backward(x, y, pw, pb)
+        o.step(closure)
+
     opt = make([w, b])
     for _ in range(3):
-        opt.zero_grad()
-        backward(x, y, w, b)
-        opt.step()
+        step(opt, w, b)
     state = opt.state_dict()
     assert set(state) == {"state", "param_groups"}
     assert sum((g["params"] for g in state["param_groups"]), []) == [0, 1]
@@ -278,10 +284,8 @@ def test_state_dict_of_a_fresh_optimizer_reproduces_the_next_steps(make):
     other = make([w2, b2])
     other.load_state_dict(state)
     for _ in range(3):
-        for o, pw, pb in ((opt, w, b), (other, w2, b2)):
-            o.zero_grad()
-            backward(x, y, pw, pb)
-            o.step()
+        step(opt, w, b)
+        step(other, w2, b2)
         np.testing.assert_array_equal(w2.numpy(), w.numpy())
         np.testing.assert_array_equal(b2.numpy(), b.numpy())
 

@@ -10,7 +10,8 @@ PyTorch). Where Axon differs from PyTorch:
 - a rate written into ``param_groups`` between steps is overwritten by the next step (PyTorch's
   recursive forms would carry it on); :class:`ChainedScheduler` multiplies the factors of its
   schedules, which equals PyTorch's result for every schedule here except
-  :class:`CosineAnnealingLR` with ``eta_min`` > 0;
+  :class:`CosineAnnealingLR` past ``T_max`` or with ``eta_min`` > 0 (PyTorch's recursive cosine
+  is not a product of factors there);
 - ``step(epoch)`` and ``last_epoch`` other than -1 are refused (both are deprecated or resume
   paths in PyTorch; resume with ``load_state_dict``);
 - OneCycleLR, CyclicLR and CosineAnnealingWarmRestarts raise ``NotImplementedError`` (the library
@@ -27,6 +28,7 @@ from collections.abc import Callable, Sequence
 
 from .._optim import Plateau as _NativePlateau
 from .._optim import Scheduler as _NativeScheduler
+from .optimizer import Optimizer
 
 __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR", "PolynomialLR",
            "CosineAnnealingLR", "InverseTimeLR", "SequentialLR", "ChainedScheduler", "LambdaLR", "MultiplicativeLR",
@@ -62,8 +64,6 @@ class LRScheduler:
     _milestones: Sequence[int] = ()
 
     def __init__(self, optimizer, last_epoch: int = -1) -> None:
-        from . import Optimizer  # the package imports this module first
-
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(self).__name__}: {type(optimizer).__name__} is not an axon.optim.Optimizer")
         if last_epoch != -1:
@@ -123,8 +123,6 @@ class LRScheduler:
 
     def _absorb(self, owner: LRScheduler) -> None:
         """Makes this schedule a part of ``owner``: its own library schedule is released."""
-        if self._owner is not None:
-            raise ValueError(f"this {type(self).__name__} is already part of a {type(self._owner).__name__}")
         self._owner = owner
         if self._native is not None:
             self._native.close()
@@ -270,6 +268,8 @@ def _children(owner: str, optimizer, schedulers) -> list[LRScheduler]:
                              f"kwargs to be specified when calling `step`, but got one at index {i}")
         if not isinstance(s, LRScheduler):
             raise TypeError(f"{owner}: scheduler at index {i} is a {type(s).__name__}, not an LRScheduler")
+        if s._owner is not None:
+            raise ValueError(f"{owner}: the scheduler at index {i} is already part of a {type(s._owner).__name__}")
         if optimizer is not None and s.optimizer is not optimizer:
             raise ValueError(f"{owner} expects all schedulers to belong to the same optimizer, but got scheduler "
                              f"{type(s).__name__} at index {i} with another one")
@@ -305,7 +305,7 @@ class SequentialLR(LRScheduler):
                 starts.append(at)
         for child in children:
             child._absorb(self)
-        self._schedulers, self._milestones_given = children, milestones
+        self._schedulers = children
         self._composition, self._parts, self._milestones = "sequential", parts, starts[1:]
         super().__init__(optimizer, last_epoch)
 
@@ -316,9 +316,10 @@ class ChainedScheduler(LRScheduler):
     become parts of it (stepping them alone is an error)."""
 
     def __init__(self, schedulers, optimizer=None) -> None:
+        schedulers = list(schedulers)
+        if optimizer is None and schedulers:
+            optimizer = getattr(schedulers[0], "optimizer", None)
         children = _children("ChainedScheduler", optimizer, schedulers)
-        optimizer = children[0].optimizer if optimizer is None else optimizer
-        _children("ChainedScheduler", optimizer, children)
         parts: list[_Part] = []
         for child in children:
             sub_parts, _, composition = child._embedded("chained")
@@ -407,8 +408,6 @@ class ReduceLROnPlateau(LRScheduler):
     def __init__(self, optimizer, mode: str = "min", factor: float = 0.1, patience: int = 10,
                  threshold: float = 1e-4, threshold_mode: str = "rel", cooldown: int = 0,
                  min_lr: float | Sequence[float] = 0, eps: float = 1e-8) -> None:
-        from . import Optimizer
-
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"ReduceLROnPlateau: {type(optimizer).__name__} is not an axon.optim.Optimizer")
         if factor >= 1.0:

@@ -43,7 +43,7 @@ def _number(name: str, value) -> float:
 
 def _whole(name: str, value) -> float:
     number = _number(name, value)
-    if number != math.floor(number):
+    if math.isfinite(number) and number != math.floor(number):  # the library refuses non-finite values
         raise TypeError(f"option {name!r} must be a whole number, not {value!r}")
     return number
 
@@ -136,6 +136,10 @@ class ParamGroup(MutableMapping):
 
     def __len__(self) -> int:
         return len(self._entries) + len(self._optimizer._codecs)
+
+    def copy(self) -> dict:
+        """A plain dict of the group's current values."""
+        return dict(self)
 
     def __repr__(self) -> str:
         return repr(dict(self))
