@@ -17,7 +17,7 @@ import os
 import tempfile
 from collections import OrderedDict
 
-from . import _dtype
+from . import _dtype, _optim
 from ._objects import Model, TensorFile
 from .errors import FormatError
 from .nn.module import Module, Parameter
@@ -138,21 +138,29 @@ def _model(module: Module) -> Model:
     return native_of(module)
 
 
-def _native(obj):
+def _native(obj, what: str):
     """The layer-2 object an :mod:`axon.optim` optimizer or scheduler drives (None stays None)."""
-    return None if obj is None else obj._native
+    if obj is None:
+        return None
+    native = getattr(obj, "_native", None)
+    if native is None:
+        raise NotImplementedError(f"a {type(obj).__name__} {what} has no library state to checkpoint (it is driven "
+                                  "from Python or is part of a composed schedule); save its state_dict() instead")
+    return native
 
 
 def save_checkpoint(path, model: Module, optimizer=None, scheduler=None) -> None:
     """Saves ``model`` with the state of ``optimizer`` (moments, step count) and ``scheduler``
-    (position), atomically, for an exact resume with :func:`load_checkpoint`."""
-    _model(model).save_checkpoint(path, _native(optimizer), _native(scheduler))
+    (an :mod:`axon.optim.lr_scheduler` schedule's position, or a ReduceLROnPlateau's counters and
+    rates), atomically, for an exact resume with :func:`load_checkpoint`."""
+    _optim.save_checkpoint(path, _model(model), _native(optimizer, "optimizer"), _native(scheduler, "scheduler"))
 
 
 def load_checkpoint(path, model: Module, optimizer=None, scheduler=None) -> None:
     """Restores a checkpoint into ``model``, ``optimizer`` and ``scheduler`` built the same way
-    as the saved ones; training on continues exactly as if it had not stopped."""
-    _model(model).restore_checkpoint(path, _native(optimizer), _native(scheduler))
-
-
-
+    as the saved ones; training on continues exactly as if it had not stopped. Unlike PyTorch's
+    ``load_state_dict``, the schedule's ``last_epoch`` is not restored (the C door has no getter
+    of a schedule's position); its rates are."""
+    _optim.restore_checkpoint(path, _model(model), _native(optimizer, "optimizer"), _native(scheduler, "scheduler"))
+    if scheduler is not None and hasattr(scheduler, "_rates"):
+        scheduler._last_lr = scheduler._rates()
