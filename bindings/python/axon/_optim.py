@@ -43,7 +43,8 @@ class Optimizer(_Owned):
 
     def __init__(self, kind: str, params: Iterable, options: dict | None = None) -> None:
         self._handle = None
-        tensors, n = _tensor_array(list(params))
+        params = list(params)  # keeps the wrappers (and so the handles) alive during the call
+        tensors, n = _tensor_array(params)
         keys, values, n_options = _options(options or {})
         out = _lib.optimizer_p()
         _lib.axon_optimizer_new(byref(out), kind.encode(), tensors, n, keys, values, n_options)
@@ -52,7 +53,8 @@ class Optimizer(_Owned):
     @classmethod
     def lbfgs(cls, params: Iterable, options: dict | None = None) -> Optimizer:
         """An L-BFGS optimizer (``axon_optimizer_new_lbfgs``), stepped with :meth:`step_closure`."""
-        tensors, n = _tensor_array(list(params))
+        params = list(params)  # keeps the wrappers (and so the handles) alive during the call
+        tensors, n = _tensor_array(params)
         keys, values, n_options = _options(options or {})
         out = _lib.optimizer_p()
         _lib.axon_optimizer_new_lbfgs(byref(out), tensors, n, keys, values, n_options)
@@ -108,7 +110,8 @@ class Optimizer(_Owned):
 
     def add_param_group(self, params: Iterable, options: dict | None = None) -> None:
         """Appends a group over ``params`` with the construction options, ``options`` overriding."""
-        tensors, n = _tensor_array(list(params))
+        params = list(params)  # keeps the wrappers (and so the handles) alive during the call
+        tensors, n = _tensor_array(params)
         keys, values, n_options = _options(options or {})
         _lib.axon_optimizer_add_param_group(self._h, tensors, n, keys, values, n_options)
 

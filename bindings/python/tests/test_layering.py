@@ -19,7 +19,8 @@ import pytest
 import axon
 from axon import _lib, errors
 from axon import _optim
-from axon._objects import Model, Optimizer, Scheduler
+from axon._objects import Model
+from axon._optim import Optimizer, Scheduler
 from axon._owned import _Owned
 
 PACKAGE = Path(axon.__file__).resolve().parent

@@ -13,7 +13,8 @@ import pytest
 import axon
 import axon.nn.functional as F
 from axon import _lib, nn, optim
-from axon._objects import Model, Optimizer, Scheduler
+from axon._objects import Model
+from axon._optim import Optimizer, Scheduler
 
 
 def separable(n=200, seed=0):
