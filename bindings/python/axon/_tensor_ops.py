@@ -49,12 +49,21 @@ def is_recording() -> bool:
     return bool(_lib.axon_is_grad_enabled())
 
 
+_SCALARS: dict = {}
+
+
 def scalar(value: float):
-    """A 0-d tensor holding ``value``."""
+    """A 0-d tensor holding ``value`` that does not require grad. The tensors of the most used
+    values are kept and shared: they are constants that no caller updates (operands of ops)."""
+    cached = _SCALARS.get(value)
+    if cached is not None:
+        return cached
     out = _tensor_p()
     _lib.axon_tensor_new(byref(out), byref(c_float(value)), 1, None, 0, 0)
     t = _cls.__new__(_cls)
     t._handle = out
+    if len(_SCALARS) < 256 and value == value:
+        _SCALARS[value] = t
     return t
 
 
@@ -100,7 +109,7 @@ class TensorOps:
     # ---- Elementwise binary -------------------------------------------------------------------
 
     def _binary(self, fn, other, reflected: bool = False, dt=None):
-        other = operand(other)
+        other = other if isinstance(other, _cls) else operand(other)
         a, b = (other, self) if reflected else (self, other)
         return wrap(fn, a._h, b._h, dt=dt)
 
