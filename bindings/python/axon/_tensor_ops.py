@@ -15,6 +15,7 @@ from ctypes import byref, c_float, c_int64
 import numpy as np
 
 from . import _dtype, _lib
+from .errors import StateError
 
 _tensor_p = _lib.tensor_p
 _cls = None  # Tensor, bound by axon.tensor
@@ -109,11 +110,24 @@ class TensorOps:
     # ---- Elementwise binary -------------------------------------------------------------------
 
     def _binary(self, fn, other, reflected: bool = False, dt=None):
+        # The hot path of every operator, so ``_h`` is inlined.
         other = other if isinstance(other, _cls) else operand(other)
         a, b = (other, self) if reflected else (self, other)
-        return wrap(fn, a._h, b._h, dt=dt)
+        ha, hb = a._handle, b._handle
+        if not ha or not hb:
+            raise StateError("tensor is closed")
+        out = _tensor_p()
+        fn(byref(out), ha, hb)
+        t = _cls.__new__(_cls)
+        t._handle = out
+        t._op = True
+        if dt is not None:
+            t._dt = dt
+        return t
 
     def _arith(self, fn, other, reflected=False):
+        if getattr(self, "_dt", None) is None:  # float32: the common case
+            return self._binary(fn, other, reflected)
         dt = _dtype.int64 if _intlike(self) and _intlike(other) else None
         return self._binary(fn, other, reflected, dt)
 
