@@ -15,6 +15,7 @@ enum Elementwise {
 
     /// body(lo, hi) over consecutive ranges covering 0..<n, on the threads when n is large.
     /// The ranges are fixed by n alone.
+    @inline(__always)
     static func chunked(_ n: Int, _ body: (Int, Int) -> Void) {
         if n <= chunk {
             if n > 0 { body(0, n) }

@@ -9,7 +9,9 @@ import Darwin
 // differentiable for higher orders.
 
 extension Tensor {
-    /// Builds the primitive y = f(x) whose derivative is `derivative(x, y)`.
+    /// Builds the primitive y = f(x) whose derivative is `derivative(x, y)`. Inlined, so that
+    /// each caller's `f` is compiled into its own loop (no call through a closure per element).
+    @inline(__always)
     func unary(_ op: String, _ f: (Float) -> Float,
                derivative: @escaping (_ x: Tensor, _ y: Tensor) throws -> Tensor) throws -> Tensor {
         let x = self
@@ -53,22 +55,19 @@ extension Tensor {
     /// x^p for a scalar exponent p.
     public func pow(_ p: Float) throws -> Tensor {
         guard p.isFinite else { throw AxonError.invalid("pow: exponent \(p) is not finite") }
-        if p == 0 { return try unary("pow", { _ in 1 }) { x, _ in try x * 0 } }
-        return try unary("pow", Tensor.power(p)) { x, _ in try x.pow(p - 1) * p }
-    }
-
-    /// x^p as multiplications for the small integer exponents (and a square root for 1/2),
-    /// as PyTorch computes them; `powf` otherwise.
-    static func power(_ p: Float) -> (Float) -> Float {
+        let derivative: (Tensor, Tensor) throws -> Tensor = { x, _ in try x.pow(p - 1) * p }
+        // x^p as multiplications for the small integer exponents (and a square root for 1/2),
+        // as PyTorch computes them, each its own loop; powf otherwise.
         switch p {
-        case 1: return { $0 }
-        case 2: return { $0 * $0 }
-        case 3: return { $0 * $0 * $0 }
-        case 4: return { let s = $0 * $0; return s * s }
-        case -1: return { 1 / $0 }
-        case -2: return { 1 / ($0 * $0) }
-        case 0.5: return { $0.squareRoot() }
-        default: return { powf($0, p) }
+        case 0: return try unary("pow", { _ in 1 }) { x, _ in try x * 0 }
+        case 1: return try unary("pow", { $0 }, derivative: derivative)
+        case 2: return try unary("pow", { $0 * $0 }, derivative: derivative)
+        case 3: return try unary("pow", { $0 * $0 * $0 }, derivative: derivative)
+        case 4: return try unary("pow", { let s = $0 * $0; return s * s }, derivative: derivative)
+        case -1: return try unary("pow", { 1 / $0 }, derivative: derivative)
+        case -2: return try unary("pow", { 1 / ($0 * $0) }, derivative: derivative)
+        case 0.5: return try unary("pow", { $0.squareRoot() }, derivative: derivative)
+        default: return try unary("pow", { powf($0, p) }, derivative: derivative)
         }
     }
 
