@@ -4,8 +4,8 @@ fit to sin(x) on 2000 points of [-pi, pi], plain autograd, SGD by hand (lr 1e-6)
 w5 and w5_polyfit.c: 2000 iterations, the first 50 a warm-up, so the coefficients can be compared
 with PyTorch's. Prints microseconds per iteration (median of the timed ones) as one JSON line.
 
-The Python door has no in-place ops (no ``p -= lr * p.grad``), so the hand-written update makes
-a new leaf under no_grad and rebinds the name, as PyTorch code written without in-place ops would.
+The loop is torch_bench.py's w5 with ``torch`` replaced by ``axon``: the update is in place
+(``p -= 1e-6 * p.grad`` under no_grad, then ``p.grad = None``).
 
     AXON_LIBRARY=.../libaxon.so PYTHONPATH=bindings/python python w5_polyfit.py [--threads T]
 """
@@ -26,17 +26,18 @@ def main():
     args = parser.parse_args()
     if args.threads:
         axon.set_num_threads(args.threads)
-    xs = np.linspace(-math.pi, math.pi, 2000, dtype=np.float32)
-    x, y = axon.tensor(xs), axon.tensor(np.sin(xs))
+    x = axon.linspace(-math.pi, math.pi, 2000)
+    y = axon.sin(x)
     params = [axon.tensor(v, requires_grad=True) for v in (-0.5, 0.8, 0.3, -0.1)]
+    a, b, c, d = params
 
     def step():
-        a, b, c, d = params
-        loss = ((a + b * x + c * x ** 2 + d * x ** 3 - y) ** 2).sum()
+        loss = (a + b * x + c * x ** 2 + d * x ** 3 - y).pow(2).sum()
         loss.backward()
         with axon.no_grad():
-            for k, p in enumerate(params):
-                params[k] = (p - p.grad * 1e-6).requires_grad_()
+            for p in params:
+                p -= 1e-6 * p.grad
+                p.grad = None
 
     times = time_iterations(step, args.iterations)  # the first 50 are the warm-up
     print(json.dumps({"workload": "w5", "door": "python", "threads": axon.get_num_threads(),
