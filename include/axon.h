@@ -154,7 +154,8 @@ const char *axon_cpu_features(void);
 /*
 ** Writes to `*out` the number of live handles of the type named `type` ("axon_tensor",
 ** "axon_model", "axon_optimizer", "axon_scheduler", "axon_generator", "axon_plateau",
-** "axon_dataset", "axon_loader", "axon_standardizer", "axon_pca"), or of every type when `type`
+** "axon_dataset", "axon_loader", "axon_standardizer", "axon_pca", "axon_tensor_file"), or of
+** every type when `type`
 ** is NULL: a binding or a test can check that it released everything. An unknown name is
 ** AXON_ERR_INVALID_ARGUMENT. Thread-safe.
 */
@@ -1616,6 +1617,61 @@ axon_status axon_pca_apply(axon_tensor **out, const axon_pca *p, const axon_tens
 ** not valid gzip. Writes a new handle, owned by the caller, to `*out`; `path` is borrowed.
 */
 axon_status axon_tensor_load_idx(axon_tensor **out, const char *path, float scale);
+
+/* ---------------------------------------------------------------------------------------
+** TENSOR FILES
+**
+** Named tensors and one free text saved without a model (a state dict or a checkpoint of the
+** caller's own making; the Python door's torch.save of a dict), in an .axon file with a tensor
+** section instead of an architecture (see FORMAT.md, "Tensor files"). A model loader refuses
+** such a file and axon_tensors_load() refuses a model file, both with AXON_ERR_FORMAT.
+*/
+
+typedef struct axon_tensor_file axon_tensor_file;
+
+/*
+** Writes the `count` tensors `tensors[0..count)` under the NUL-terminated names
+** `names[0..count)` (unique; a name given twice is AXON_ERR_INVALID_ARGUMENT), and the
+** NUL-terminated `text` (NULL for none), to `path`, atomically. Everything is borrowed.
+** AXON_ERR_IO when the file cannot be written.
+*/
+axon_status axon_tensors_save(const char *path, const char *const *names, axon_tensor *const *tensors,
+                              size_t count, const char *text);
+
+/*
+** CONSTRUCTOR: axon_tensor_file
+**
+** Reads a file written by axon_tensors_save(). Writes a new handle, owned by the caller, to
+** `*out`. AXON_ERR_IO when the file cannot be read, AXON_ERR_FORMAT when it is not a tensor
+** file or is damaged.
+*/
+axon_status axon_tensors_load(axon_tensor_file **out, const char *path);
+
+/* DESTRUCTOR: axon_tensor_file - releases the caller's reference `file`. NULL is a no-op. */
+void axon_tensor_file_free(axon_tensor_file *file);
+
+/* METHOD: axon_tensor_file - the number of tensors in `file` (0 for NULL). */
+size_t axon_tensor_file_count(const axon_tensor_file *file);
+
+/*
+** METHOD: axon_tensor_file
+**
+** The name of tensor `i` (from 0, in the saved order), written as axon_model_spec() writes.
+** AXON_ERR_INVALID_ARGUMENT when `i` is out of range.
+*/
+axon_status axon_tensor_file_name(const axon_tensor_file *file, size_t i, char *out, size_t capacity,
+                                  size_t *out_length);
+
+/*
+** CONSTRUCTOR: axon_tensor
+**
+** Tensor `i` of `file`: a new handle owned by the caller (a fresh tensor that does not
+** require grad). AXON_ERR_INVALID_ARGUMENT when `i` is out of range.
+*/
+axon_status axon_tensor_file_tensor(axon_tensor **out, const axon_tensor_file *file, size_t i);
+
+/* METHOD: axon_tensor_file - the saved text ("" when none), written as axon_model_spec() writes. */
+axon_status axon_tensor_file_text(const axon_tensor_file *file, char *out, size_t capacity, size_t *out_length);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -82,7 +82,7 @@ let plateauHandles = HandleTable<ReduceLROnPlateau>("axon_plateau")
 /// Every handle table, for `axon_live_handles`.
 let allHandleTables: [any LiveHandleCount] = [tensorHandles, modelHandles, optimizerHandles, schedulerHandles,
                                               generatorHandles, plateauHandles, datasetHandles, loaderHandles,
-                                              standardizerHandles, pcaHandles]
+                                              standardizerHandles, pcaHandles, tensorFileHandles]
 
 // MARK: - Argument conversions
 

@@ -6,8 +6,9 @@ The package has three layers:
 1. :mod:`axon._lib` loads the library and declares its C functions, nothing else;
 2. the owning wrappers -- :mod:`axon._owned` (the base class of every handle's wrapper),
    :mod:`axon.tensor` (``Tensor``, with :mod:`axon._tensor_ops` and :mod:`axon._tensor_shape`),
-   :mod:`axon._creation` (factories, ``Generator``), :mod:`axon._objects` (``Model``,
-   ``Optimizer``, ``Scheduler``) and :mod:`axon._ops` -- the only modules that import layer 1;
+   :mod:`axon._creation` (factories), :mod:`axon._objects` (``Model``, tensor files),
+   :mod:`axon._optim` (``Optimizer``, ``Scheduler``, ``Plateau``, ``Generator``) and
+   :mod:`axon._ops` -- the only modules that import layer 1;
 3. the API on top (this module, :mod:`axon.nn`, :mod:`axon.optim`, :mod:`axon.autograd`,
    :mod:`axon.utils`, :mod:`axon.grad_mode`, :mod:`axon.serialization`), which uses only the
    wrappers' methods, never a raw handle.
@@ -32,7 +33,7 @@ from ._creation import *  # noqa: F401,F403
 from ._creation import __all__ as _creation_all
 from ._functions import FUNCTIONS as _FUNCTIONS
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from . import autograd, nn, optim
+from . import autograd, linalg, nn, optim, utils
 from .nn.module import Parameter as _Parameter  # noqa: F401
 from .serialization import load, load_checkpoint, save, save_checkpoint
 

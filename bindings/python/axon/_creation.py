@@ -14,7 +14,8 @@ from ctypes import byref, c_int64
 import numpy as np
 
 from . import _dtype, _lib, _seed
-from ._owned import _Owned, _tensor_array
+from ._optim import Generator
+from ._owned import _tensor_array
 from ._tensor_ops import _shape_args, operand, wrap
 from .tensor import Tensor
 
@@ -127,41 +128,6 @@ def eye(n: int, m: int | None = None, *, dtype=None, device=None, requires_grad:
 
 
 # ---- Random ------------------------------------------------------------------------------------
-
-class Generator(_Owned):
-    """``torch.Generator``: a seeded random stream of Axon's (xoshiro256**). ``manual_seed``
-    restarts it; the values differ from PyTorch's for the same seed."""
-
-    __slots__ = ("_seed",)
-    _kind = "generator"
-    _free = staticmethod(_lib.axon_generator_free)
-
-    def __init__(self, device="cpu") -> None:
-        self._handle = None
-        _dtype.check_device(device, "Generator")
-        self.manual_seed(67280421310721)
-
-    def manual_seed(self, seed: int) -> Generator:
-        """Restarts the stream from ``seed``; returns this generator."""
-        seed = int(seed) % 2**64
-        handle = _lib.generator_p()
-        _lib.axon_generator_new(byref(handle), seed)
-        self.close()
-        self._handle, self._seed = handle, seed
-        return self
-
-    def initial_seed(self) -> int:
-        return self._seed
-
-    def seed(self) -> int:
-        fresh = int.from_bytes(np.random.default_rng().bytes(8), "little")
-        self.manual_seed(fresh)
-        return fresh
-
-    def randperm(self, n: int) -> list[int]:
-        """A random permutation of ``range(n)`` as a list (what data loaders shuffle with)."""
-        return randperm(n, generator=self).numpy().tolist()
-
 
 _lock = threading.Lock()
 default_generator = Generator()

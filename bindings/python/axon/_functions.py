@@ -14,7 +14,8 @@ METHODS = (
     "square reciprocal log1p expm1 log2 log10 exp2 sign sgn floor ceil round trunc fix frac clamp clip "
     "clamp_min clamp_max softmax log_softmax sum mean amax amin logsumexp argmax argmin max min var std prod "
     "norm reshape flatten unflatten unsqueeze squeeze permute transpose swapaxes swapdims t narrow select "
-    "split chunk unbind flip index_select gather take broadcast_to clone detach numel silu"
+    "split chunk unbind flip index_select gather take broadcast_to clone detach numel silu nonzero argwhere tril triu "
+    "movedim moveaxis cumsum sort argsort topk"
 ).split()
 
 

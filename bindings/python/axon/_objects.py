@@ -1,5 +1,6 @@
-"""Layer 2: owning wrappers of the ``axon_model``, ``axon_optimizer`` and ``axon_scheduler``
-handles, one Python object per handle (see :mod:`axon.tensor` for ``axon_tensor``).
+"""Layer 2: owning wrappers of the ``axon_model`` and ``axon_tensor_file`` handles, one Python
+object per handle (see :mod:`axon.tensor` for ``axon_tensor``, :mod:`axon._optim` for
+optimizers, schedules and generators).
 
 Each wrapper derives from :class:`axon._owned._Owned`: it releases its handle in
 :meth:`~axon._owned._Owned.close`, on leaving a ``with`` block and when it is garbage
@@ -17,7 +18,7 @@ from . import _lib
 from ._owned import _handle_or_null, _options, _Owned, _path, _read_string, _tensor_array
 from .tensor import Tensor, wrap
 
-__all__ = ["Model", "Optimizer", "Scheduler", "EpochRecord"]
+__all__ = ["Model", "EpochRecord", "TensorFile"]
 
 
 class EpochRecord:
@@ -65,19 +66,6 @@ class Model(_Owned):
     def save(self, path) -> None:
         """Writes the architecture and the state to ``path`` (read back by :meth:`load`)."""
         _lib.axon_model_save(self._h, _path(path))
-
-    def save_checkpoint(self, path, optimizer: Optimizer | None = None,
-                        scheduler: Scheduler | None = None) -> None:
-        """Writes this model with the state of ``optimizer`` (moments, step count) and
-        ``scheduler`` (position), atomically, for an exact resume with
-        :meth:`restore_checkpoint`."""
-        _lib.axon_checkpoint_save(_path(path), self._h, *_checkpoint_handles(optimizer, scheduler))
-
-    def restore_checkpoint(self, path, optimizer: Optimizer | None = None,
-                           scheduler: Scheduler | None = None) -> None:
-        """Restores a checkpoint written by :meth:`save_checkpoint` into this model,
-        ``optimizer`` and ``scheduler``, which must be built the same way as the saved ones."""
-        _lib.axon_checkpoint_restore(_path(path), self._h, *_checkpoint_handles(optimizer, scheduler))
 
     def forward(self, x: Tensor) -> Tensor:
         return wrap(_lib.axon_model_forward, self._h, x._h)
@@ -174,62 +162,34 @@ class Model(_Owned):
         return [EpochRecord(records[i]) for i in range(count.value)]
 
 
-class Optimizer(_Owned):
-    """An ``axon_optimizer`` of ``kind`` over ``params`` with options by the C door's names."""
+class TensorFile(_Owned):
+    """An ``axon_tensor_file``: named tensors and a text read from a tensor file."""
 
     __slots__ = ()
-    _kind = "optimizer"
-    _free = staticmethod(_lib.axon_optimizer_free)
+    _kind = "tensor file"
+    _free = staticmethod(_lib.axon_tensor_file_free)
 
-    def __init__(self, kind: str, params, options: dict | None = None) -> None:
-        self._handle = None
-        tensors, n = _tensor_array(list(params))
-        keys, values, n_options = _options(options or {})
-        out = _lib.optimizer_p()
-        _lib.axon_optimizer_new(byref(out), kind.encode(), tensors, n, keys, values, n_options)
-        self._handle = out
+    @staticmethod
+    def save(path, named: list[tuple[str, Tensor]], text: str) -> None:
+        """Writes ``named`` tensors and ``text`` to ``path`` atomically."""
+        names = (c_char_p * max(len(named), 1))(*(name.encode() for name, _ in named))
+        tensors, n = _tensor_array([t for _, t in named])
+        _lib.axon_tensors_save(_path(path), names, tensors, n, text.encode())
 
-    def step(self) -> None:
-        _lib.axon_optimizer_step(self._h)
-
-    def zero_grad(self) -> None:
-        _lib.axon_optimizer_zero_grad(self._h)
+    @classmethod
+    def load(cls, path) -> TensorFile:
+        out = _lib.tensor_file_p()
+        _lib.axon_tensors_load(byref(out), _path(path))
+        return cls._adopt(out)
 
     @property
-    def group_count(self) -> int:
-        return _lib.axon_optimizer_group_count(self._h)
+    def text(self) -> str:
+        return _read_string(_lib.axon_tensor_file_text, self._h)
 
-    def get_lr(self, group: int = 0) -> float:
-        out = c_double()
-        _lib.axon_optimizer_get_lr(byref(out), self._h, group)
-        return out.value
-
-    def set_lr(self, lr: float, group: int = 0) -> None:
-        _lib.axon_optimizer_set_lr(self._h, group, lr)
-
-
-class Scheduler(_Owned):
-    """An ``axon_scheduler`` of ``kind`` driving ``optimizer`` (which it keeps alive)."""
-
-    __slots__ = ()
-    _kind = "scheduler"
-    _free = staticmethod(_lib.axon_scheduler_free)
-
-    def __init__(self, optimizer: Optimizer, kind: str, options: dict | None = None) -> None:
-        self._handle = None
-        keys, values, n = _options(options or {})
-        out = _lib.scheduler_p()
-        _lib.axon_scheduler_new(byref(out), optimizer._h, kind.encode(), keys, values, n)
-        self._handle = out
-
-    def step(self) -> None:
-        _lib.axon_scheduler_step(self._h)
-
-
-def _checkpoint_handles(optimizer: Optimizer | None, scheduler: Scheduler | None) -> tuple:
-    """The optimizer's and the scheduler's handles (NULL for None) for a checkpoint call."""
-    for obj, cls in ((optimizer, Optimizer), (scheduler, Scheduler)):
-        if obj is not None and not isinstance(obj, cls):
-            raise TypeError(f"checkpoint: expected an {cls.__module__}.{cls.__name__} or None, "
-                            f"got {type(obj).__name__}")
-    return _handle_or_null(optimizer), _handle_or_null(scheduler)
+    def tensors(self) -> list[tuple[str, Tensor]]:
+        handle = self._h
+        result = []
+        for i in range(_lib.axon_tensor_file_count(handle)):
+            result.append((_read_string(_lib.axon_tensor_file_name, handle, i),
+                           wrap(_lib.axon_tensor_file_tensor, handle, i, op=False)))
+        return result

@@ -2,11 +2,12 @@
 Python values to the C door.
 
 Every handle of the library (``axon_tensor``, ``axon_model``, ``axon_optimizer``,
-``axon_scheduler``) is owned by exactly one Python object derived from :class:`_Owned`. The
-wrapper releases its handle in :meth:`_Owned.close`, on leaving a ``with`` block and when it
-is garbage collected; closing twice is harmless. Only layer 2 (this module,
-:mod:`axon.tensor`, :mod:`axon._objects` and :mod:`axon._ops`) imports :mod:`axon._lib` or
-reads a raw handle (``_h``); the PyTorch-shaped API above uses the wrappers' methods.
+``axon_scheduler``, ``axon_plateau``, ``axon_generator``) is owned by exactly one Python object
+derived from :class:`_Owned`. The wrapper releases its handle in :meth:`_Owned.close`, on
+leaving a ``with`` block and when it is garbage collected; closing twice is harmless. Only
+layer 2 (this module, :mod:`axon.tensor`, :mod:`axon._objects`, :mod:`axon._optim` and
+:mod:`axon._ops`) imports :mod:`axon._lib` or reads a raw handle (``_h``); the PyTorch-shaped
+API above uses the wrappers' methods.
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ def _handle_or_null(obj: _Owned | None):
 
 
 def _tensor_array(tensors) -> tuple:
-    """A C array of the handles of ``tensors`` (wrappers) and its length."""
+    """A C array of the handles of ``tensors`` (wrappers) and its length. The caller must keep
+    the wrappers alive while the array is used: the array holds raw handles."""
     handles = [t._h for t in tensors]
     return (_lib.tensor_p * max(len(handles), 1))(*handles), len(handles)
 

@@ -21,6 +21,8 @@ _cls = None  # Tensor, bound by axon.tensor
 
 return_types_max = namedtuple("max", ["values", "indices"])
 return_types_min = namedtuple("min", ["values", "indices"])
+return_types_sort = namedtuple("sort", ["values", "indices"])
+return_types_topk = namedtuple("topk", ["values", "indices"])
 
 
 def bind(cls) -> None:

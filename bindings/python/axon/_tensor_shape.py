@@ -218,6 +218,57 @@ class TensorShape:
     def gather(self, dim: int, index):
         return _wrap(_lib.axon_tensor_gather, self._h, int(dim), ops.operand(index)._h, dt=getattr(self, "_dt", None))
 
+    def nonzero(self, as_tuple: bool = False):
+        """The indices of the non-zero elements: an int64 tensor [n, ndim], or a tuple of them."""
+        found = np.nonzero(self.numpy())
+        if as_tuple:
+            return tuple(ops._cls(i, dtype="int64") for i in found)
+        return ops._cls(np.stack(found, axis=1) if found else np.zeros((0, 0)), dtype="int64")
+
+    def argwhere(self):
+        return self.nonzero()
+
+    def _triangle(self, diagonal: int, lower: bool):
+        rows, cols = self.shape[-2], self.shape[-1]
+        keep = np.tri(rows, cols, diagonal, dtype=bool) if lower else ~np.tri(rows, cols, diagonal - 1, dtype=bool)
+        from ._creation import where
+        return where(ops._cls(keep), self, ops.scalar(0.0))
+
+    def tril(self, diagonal: int = 0):
+        return self._triangle(diagonal, True)
+
+    def triu(self, diagonal: int = 0):
+        return self._triangle(diagonal, False)
+
+    def movedim(self, source: int, destination: int):
+        n = self.ndim
+        order = [d for d in range(n) if d != source % n]
+        order.insert(destination % n, source % n)
+        return self.permute(order)
+
+    moveaxis = movedim
+
+    def cumsum(self, dim: int, dtype=None):
+        """Running sums along ``dim`` (a product with a triangular matrix of ones)."""
+        n = self.shape[dim]
+        ones = ops._cls(np.triu(np.ones((n, n), dtype=np.float32)))
+        moved = self.movedim(dim, -1)
+        result = (moved @ ones).movedim(-1, dim)
+        return result._retag(self.dtype) if ops._intlike(self) else result
+
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False):
+        """``(values, indices)``; the values are gathered, so gradients flow to them."""
+        order = np.argsort(-self.numpy() if descending else self.numpy(), axis=dim, kind="stable")
+        indices = ops._cls(order, dtype="int64")
+        return ops.return_types_sort(self.gather(dim, indices), indices)
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False):
+        return self.sort(dim, descending)[1]
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
+        values, indices = self.sort(dim, descending=largest)
+        return ops.return_types_topk(values.narrow(dim, 0, k), indices.narrow(dim, 0, k))
+
     def take(self, index):
         return self.reshape(-1)[index]
 

@@ -39,31 +39,31 @@ class AxonError(Exception):
             self.status = status
 
 
-class InvalidArgumentError(AxonError, ValueError):
+class InvalidArgumentError(AxonError, ValueError, RuntimeError):
     """AXON_ERR_INVALID_ARGUMENT: an argument is out of its domain."""
 
 
-class ShapeError(AxonError, ValueError):
+class ShapeError(AxonError, ValueError, RuntimeError):
     """AXON_ERR_SHAPE: shapes do not agree."""
 
 
-class StateError(AxonError, ValueError):
+class StateError(AxonError, ValueError, RuntimeError):
     """AXON_ERR_STATE: the call is not valid in the object's current state."""
 
 
-class OutOfMemoryError(AxonError, ValueError):
+class OutOfMemoryError(AxonError, ValueError, RuntimeError):
     """AXON_ERR_MEMORY: an allocation failed or a size overflowed."""
 
 
-class AxonIOError(AxonError, ValueError):
+class AxonIOError(AxonError, ValueError, RuntimeError):
     """AXON_ERR_IO: a file could not be read or written."""
 
 
-class FormatError(AxonError, ValueError):
+class FormatError(AxonError, ValueError, RuntimeError):
     """AXON_ERR_FORMAT: a file is truncated, corrupt or of an unsupported version."""
 
 
-class InternalError(AxonError, ValueError):
+class InternalError(AxonError, ValueError, RuntimeError):
     """AXON_ERR_INTERNAL: a bug in axon."""
 
 

@@ -14,6 +14,7 @@ through to the tensor it came from (as a view would); ``numpy()`` returns a copy
 
 from __future__ import annotations
 
+import weakref
 from ctypes import POINTER, byref, c_float, c_int64
 
 import numpy as np
@@ -32,7 +33,7 @@ _INTEGRAL = frozenset({"int64", "int32", "int16", "int8", "uint8", "bool"})
 
 def _new_from_array(array: np.ndarray, requires_grad: bool):
     """A new handle holding a float32 copy of ``array``."""
-    array = np.ascontiguousarray(array, dtype=np.float32)
+    array = np.require(array, dtype=np.float32, requirements="C")  # keeps 0-d arrays 0-d
     shape = (c_int64 * max(array.ndim, 1))(*array.shape)
     out = _tensor_p()
     _lib.axon_tensor_new(byref(out), array.ctypes.data_as(POINTER(c_float)), array.size, shape, array.ndim,
@@ -49,7 +50,7 @@ class Tensor(TensorShape, TensorOps, _Owned):
     from two threads at the same time.
     """
 
-    __slots__ = ("_dt", "_op", "_base")
+    __slots__ = ("_dt", "_op", "_base", "_retained")
     _kind = "tensor"
     _free = staticmethod(_lib.axon_tensor_free)
 
@@ -314,31 +315,49 @@ class Tensor(TensorShape, TensorOps, _Owned):
         """
         if inputs is not None:
             raise NotImplementedError("backward(inputs=...) is not supported; use axon.autograd.grad")
-        if not self.requires_grad:
-            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
         retain = bool(create_graph if retain_graph is None else retain_graph)
-        if gradient is None and not retain and not create_graph:
-            _lib.axon_tensor_backward(self._h)
-            return
         seed = None
         if gradient is not None:
             seed = gradient if isinstance(gradient, Tensor) else Tensor(gradient)
+        _accumulate_retained(self, seed, create_graph)
+        if gradient is None and not retain and not create_graph:
+            _lib.axon_tensor_backward(self._h)
+            return
         _lib.axon_tensor_backward_seed(self._h, seed._h if seed is not None else None, int(retain),
                                        int(bool(create_graph)))
 
     @property
     def grad(self) -> Tensor | None:
         """The accumulated gradient, or None. It shares storage with the gradient the library
-        keeps, so ``x.grad.zero_()`` clears it; a later backward makes a new gradient."""
+        keeps, so ``x.grad.zero_()`` clears it; a later backward makes a new gradient. For an
+        operation's result it is None unless :meth:`retain_grad` was called."""
+        retained = getattr(self, "_retained", None)
+        if retained is not None:
+            return retained[0]
         out = _tensor_p()
         _lib.axon_tensor_grad(byref(out), self._h)
         return Tensor._adopt(out) if out else None
 
     @grad.setter
     def grad(self, value) -> None:
-        if value is not None:
-            raise NotImplementedError("setting .grad to a tensor is not supported; only `.grad = None`")
+        """``x.grad = None`` drops the gradient; ``x.grad = g`` makes ``g``'s values the gradient
+        (by a backward pass seeded with them; ``x`` must require grad)."""
+        if getattr(self, "_retained", None) is not None:
+            self._retained[0] = None if value is None else (value if isinstance(value, Tensor) else Tensor(value))
+            return
         _lib.axon_tensor_zero_grad(self._h)
+        if value is None:
+            return
+        value = value if isinstance(value, Tensor) else Tensor(value)
+        if tuple(value.shape) != tuple(self.shape):
+            raise RuntimeError(f"assigned grad has data of a different size ({value.shape} vs {self.shape})")
+        if not self.requires_grad:
+            raise RuntimeError("assigning .grad is supported only for tensors that require grad")
+        previous = _lib.axon_set_grad_enabled(1)
+        try:
+            (self * value.detach()).sum().backward()
+        finally:
+            _lib.axon_set_grad_enabled(previous)
 
     @property
     def tangent(self) -> Tensor | None:
@@ -349,10 +368,21 @@ class Tensor(TensorShape, TensorOps, _Owned):
 
     def zero_grad(self) -> None:
         """Drops the accumulated gradient (``grad`` becomes None)."""
+        if getattr(self, "_retained", None) is not None:
+            self._retained[0] = None
         _lib.axon_tensor_zero_grad(self._h)
 
     def retain_grad(self) -> None:
-        raise NotImplementedError("retain_grad() is not supported; use axon.autograd.grad(out, intermediate)")
+        """Makes later backward passes through this operation's result fill its ``grad``."""
+        if self.is_leaf:
+            return
+        if getattr(self, "_retained", None) is None:
+            self._retained = [None]
+            _RETAINED.add(self)
+
+    @property
+    def retains_grad(self) -> bool:
+        return getattr(self, "_retained", None) is not None
 
     def register_hook(self, hook):
         raise NotImplementedError("tensor hooks are not supported")
@@ -429,6 +459,27 @@ class Tensor(TensorShape, TensorOps, _Owned):
             parent, key = base
             parent[key] = self
         return self
+
+
+_RETAINED = weakref.WeakSet()
+
+
+def _accumulate_retained(output: Tensor, seed, create_graph: bool) -> None:
+    """Before a backward pass from ``output``: adds d output / d t into ``t.grad`` for every
+    live result ``t`` that asked for :meth:`Tensor.retain_grad` (one extra pass of
+    ``axon_grad`` over the kept graph, only when such tensors exist)."""
+    targets = [t for t in list(_RETAINED) if not t.closed and t.requires_grad and t is not output]
+    if not targets:
+        return
+    outs = (_tensor_p * 1)(output._h)
+    ins = (_tensor_p * len(targets))(*(t._h for t in targets))
+    seeds = (_tensor_p * 1)(seed._h) if seed is not None else None
+    result = (_tensor_p * len(targets))()
+    _lib.axon_grad(result, len(targets), outs, 1, seeds, ins, len(targets), 1, int(bool(create_graph)))
+    for t, handle in zip(targets, result):
+        g = Tensor._adopt(handle)
+        previous = t._retained[0]
+        t._retained[0] = g if previous is None else previous + g
 
 
 class _GradFn:

@@ -18,13 +18,16 @@ import pytest
 
 import axon
 from axon import _lib, errors
-from axon._objects import Model, Optimizer, Scheduler
+from axon import _optim
+from axon._objects import Model
+from axon._optim import Optimizer, Scheduler
 from axon._owned import _Owned
 
 PACKAGE = Path(axon.__file__).resolve().parent
 HEADER = PACKAGE.parents[2] / "include" / "axon.h"
 LAYER_1 = {path.relative_to(PACKAGE).as_posix() for path in (PACKAGE / "_lib").glob("*.py")}
-LAYER_2 = {"_owned.py", "tensor.py", "_tensor_ops.py", "_tensor_shape.py", "_creation.py", "_objects.py", "_ops.py"}
+LAYER_2 = {"_owned.py", "tensor.py", "_tensor_ops.py", "_tensor_shape.py", "_creation.py", "_objects.py", "_ops.py",
+           "_optim.py"}
 SHARED = {"errors.py"}  # imports nothing of axon; raised by every layer
 RAW_NAMES = {"_h", "_handle", "_lib"}
 
@@ -71,8 +74,9 @@ def test_the_layers_cover_every_module():
     modules = set(_modules())
     assert LAYER_1 | LAYER_2 | SHARED <= modules
     api = modules - LAYER_1 - LAYER_2 - SHARED
-    assert {"__init__.py", "serialization.py", "grad_mode.py", "nn/modules.py", "nn/functional.py",
-            "nn/utils.py", "optim/__init__.py", "optim/lr_scheduler.py"} <= api
+    assert {"__init__.py", "serialization.py", "grad_mode.py", "nn/module.py", "nn/layers.py", "nn/functional.py",
+            "nn/utils.py", "optim/__init__.py", "optim/optimizer.py", "optim/lr_scheduler.py",
+            "utils/__init__.py", "utils/data.py"} <= api
 
 
 def test_the_api_never_touches_layer_1_or_a_raw_handle():
@@ -131,7 +135,8 @@ def test_every_declaration_has_its_c_prototype_above():
 
 
 def test_every_handle_wrapper_derives_from_owned():
-    for cls in (axon.Tensor, Model, Optimizer, Scheduler):
+    for cls in (axon.Tensor, Model, Optimizer, Scheduler, _optim.Optimizer, _optim.Scheduler, _optim.Plateau,
+                _optim.Generator):
         assert issubclass(cls, _Owned)
         assert cls._kind != _Owned._kind and cls._free is not _Owned._free
         for name in ("close", "__del__", "__enter__", "__exit__", "closed", "_h", "_adopt"):

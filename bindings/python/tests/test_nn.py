@@ -13,7 +13,8 @@ import pytest
 import axon
 import axon.nn.functional as F
 from axon import _lib, nn, optim
-from axon._objects import Model, Optimizer, Scheduler
+from axon._objects import Model
+from axon._optim import Optimizer, Scheduler
 
 
 def separable(n=200, seed=0):
@@ -176,7 +177,7 @@ def test_sequential_names_parameters_and_state_dict_like_pytorch():
     axon.manual_seed(3)
     model = nn.Sequential(nn.Linear(3, 5), nn.BatchNorm1d(5), nn.ReLU(), nn.Linear(5, 2))
     assert len(model) == 4 and isinstance(model[0], nn.Linear)
-    assert model.spec.startswith("sequential { linear 3 5 bias=true; batchnorm1d 5")
+    assert model.spec.startswith("sequential { linear in=3 out=5 bias=true; batchnorm1d features=5")
     names = [name for name, _ in model.named_parameters()]
     assert names == ["0.weight", "0.bias", "1.weight", "1.bias", "3.weight", "3.bias"]
     state = model.state_dict()
@@ -185,8 +186,8 @@ def test_sequential_names_parameters_and_state_dict_like_pytorch():
         "1.num_batches_tracked", "3.weight", "3.bias",
     ]
     assert state["0.weight"].shape == (5, 3)
-    assert all(isinstance(v, np.ndarray) for v in state.values())
-    params = model.parameters()
+    assert all(isinstance(v, axon.Tensor) for v in state.values())
+    params = list(model.parameters())
     assert len(params) == 6 and all(p.requires_grad for p in params)
     assert model.num_parameters() == 15 + 5 + 5 + 5 + 10 + 2
     # manual_seed makes initialization reproducible.
@@ -207,10 +208,16 @@ def test_load_state_dict():
     assert not np.allclose(a(x).numpy(), b(x).numpy())
     b.load_state_dict(a.state_dict())
     np.testing.assert_array_equal(a(x).numpy(), b(x).numpy())
-    with pytest.raises(axon.InvalidArgumentError, match="missing keys"):
+    # PyTorch's errors: missing keys with strict, a size mismatch always; nothing changes then.
+    before = b.state_dict()["0.weight"].numpy()
+    with pytest.raises(RuntimeError, match='Missing key\\(s\\) in state_dict: "0.bias"'):
         b.load_state_dict({"0.weight": np.zeros((4, 3))})
-    with pytest.raises(axon.ShapeError, match="0.weight"):
+    with pytest.raises(RuntimeError, match="size mismatch for 0.weight"):
         b.load_state_dict({"0.weight": np.zeros((3, 3))}, strict=False)
+    np.testing.assert_array_equal(b.state_dict()["0.weight"].numpy(), before)
+    result = b.load_state_dict({"0.weight": np.zeros((4, 3)), "extra": np.zeros(1)}, strict=False)
+    assert result.missing_keys == ["0.bias"] and result.unexpected_keys == ["extra"]
+    assert not b.state_dict()["0.weight"].numpy().any()
 
 
 # ---- Training -------------------------------------------------------------------------------
@@ -388,8 +395,8 @@ def test_save_load_round_trip(tmp_path):
     (tmp_path / "junk.axon").write_bytes(b"definitely not a model")
     with pytest.raises(axon.FormatError):
         axon.load(tmp_path / "junk.axon")
-    with pytest.raises(TypeError):
-        axon.save(axon.tensor([1.0]), path)
+    with pytest.raises(TypeError, match="cannot be saved"):
+        axon.save(object(), path)
 
 
 # ---- Errors ---------------------------------------------------------------------------------
@@ -457,9 +464,6 @@ def test_handles_closed_twice_are_safe():
 def test_module_close_rebuilds_and_gc():
     layer = nn.Linear(2, 2)
     layer(np.zeros((1, 2)))
-    layer.close()
-    layer.close()
-    assert layer(np.zeros((1, 2))).shape == (1, 2)  # a fresh model
     with Model("tanh", 0) as m:
         assert m.spec == "tanh"
     assert m.closed

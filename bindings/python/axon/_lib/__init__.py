@@ -13,8 +13,9 @@ wrappers of layer 2 (:mod:`axon._owned`, :mod:`axon.tensor`, :mod:`axon._objects
 The library is looked up in this order:
 
 1. the path in the environment variable ``AXON_LIBRARY`` (used alone when set);
-2. ``.build/release/libaxon.so`` of the Axon checkout this package lives in;
-3. the system's library path (``ctypes.util.find_library("axon")``, then ``libaxon.so``).
+2. ``libaxon.so`` beside this module (what ``pip install ./bindings/python`` bundles);
+3. ``.build/release/libaxon.so`` of the Axon checkout this package lives in;
+4. the system's library path (``ctypes.util.find_library("axon")``, then ``libaxon.so``).
 """
 
 from .loader import *  # noqa: F401,F403

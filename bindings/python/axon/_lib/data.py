@@ -98,3 +98,38 @@ axon_pca_apply = _declare(
 axon_tensor_load_idx = _declare(
     "axon_tensor_load_idx", c_int, [POINTER(tensor_p), c_char_p, c_float], status=True
 )
+
+# ---- Tensor files ---------------------------------------------------------------------------
+
+class axon_tensor_file(ctypes.Structure):
+    """The opaque ``struct axon_tensor_file``."""
+
+
+tensor_file_p = POINTER(axon_tensor_file)
+
+# axon_status axon_tensors_save(const char *path, const char *const *names, axon_tensor *const *tensors,
+#                               size_t count, const char *text);
+axon_tensors_save = _declare(
+    "axon_tensors_save", c_int, [c_char_p, POINTER(c_char_p), POINTER(tensor_p), c_size_t, c_char_p], status=True
+)
+# axon_status axon_tensors_load(axon_tensor_file **out, const char *path);
+axon_tensors_load = _declare("axon_tensors_load", c_int, [POINTER(tensor_file_p), c_char_p], status=True)
+# void axon_tensor_file_free(axon_tensor_file *file);
+axon_tensor_file_free = _declare("axon_tensor_file_free", None, [tensor_file_p])
+# size_t axon_tensor_file_count(const axon_tensor_file *file);
+axon_tensor_file_count = _declare("axon_tensor_file_count", c_size_t, [tensor_file_p])
+# axon_status axon_tensor_file_name(const axon_tensor_file *file, size_t i, char *out, size_t capacity,
+#                                   size_t *out_length);
+axon_tensor_file_name = _declare(
+    "axon_tensor_file_name", c_int, [tensor_file_p, c_size_t, POINTER(c_char), c_size_t, POINTER(c_size_t)],
+    status=True,
+)
+# axon_status axon_tensor_file_tensor(axon_tensor **out, const axon_tensor_file *file, size_t i);
+axon_tensor_file_tensor = _declare(
+    "axon_tensor_file_tensor", c_int, [POINTER(tensor_p), tensor_file_p, c_size_t], status=True
+)
+# axon_status axon_tensor_file_text(const axon_tensor_file *file, char *out, size_t capacity,
+#                                   size_t *out_length);
+axon_tensor_file_text = _declare(
+    "axon_tensor_file_text", c_int, [tensor_file_p, POINTER(c_char), c_size_t, POINTER(c_size_t)], status=True
+)

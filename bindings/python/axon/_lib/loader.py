@@ -22,6 +22,10 @@ def _candidates() -> list[str]:
     if override:
         return [override]
     paths = []
+    # Installed with pip: the library is bundled beside this file.
+    bundled = Path(__file__).resolve().parent / "libaxon.so"
+    if bundled.exists():
+        paths.append(str(bundled))
     # bindings/python/axon/_lib/loader.py -> the checkout root is three levels above the package.
     checkout = Path(__file__).resolve().parents[4]
     built = checkout / ".build" / "release" / "libaxon.so"

@@ -75,6 +75,8 @@ class Sequential(_Indexed):
     (children named by the keys). When every child is a built-in layer, the forward pass is one
     call of the library over a sequential sharing them."""
 
+    _kind = "sequential"
+
     def __init__(self, *args) -> None:
         super().__init__()
         self.__dict__["_cache"] = None
@@ -107,8 +109,17 @@ class Sequential(_Indexed):
             if native is None:
                 return None
             natives.append(native)
-        self.__dict__["_cache"] = Model.sequential(natives)
-        return self.__dict__["_cache"]
+        cache = Model.sequential(natives)
+        cache.train(self.training)
+        self.__dict__["_cache"] = cache
+        return cache
+
+    def train(self, mode: bool = True) -> Module:
+        super().train(mode)
+        cache = self.__dict__.get("_cache")
+        if cache is not None and not cache.closed:
+            cache.train(mode)
+        return self
 
     def forward(self, input):
         native = self._native_model() if self._modules else None
@@ -118,6 +129,14 @@ class Sequential(_Indexed):
         for module in self._modules.values():
             input = module(input)
         return input
+
+    @property
+    def model(self) -> Model:
+        """The library model of this sequential (every child a built-in layer), sharing them."""
+        native = self._native_model()
+        if native is None:
+            raise TypeError("Sequential.model: a child is not a built-in layer")
+        return native
 
     @property
     def spec(self) -> str:

@@ -63,9 +63,12 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction: str = "mean", pos_weight=None) -> Tensor:
-    if pos_weight is not None:
-        raise NotImplementedError("binary_cross_entropy_with_logits: pos_weight is not supported")
     reduction = _reduction(reduction, size_average, reduce)
+    if pos_weight is not None:  # -(p y log s(x) + (1 - y) log s(-x)), log s(x) = -softplus(-x)
+        target = operand(target)
+        loss = (-input).softplus() * target * pos_weight + input.softplus() * (1.0 - target)
+        return _weighted(loss, weight, reduction) if weight is not None else (
+            loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss)
     loss = _loss("bce_with_logits", input, target, "none" if weight is not None else reduction)
     return _weighted(loss, weight, reduction)
 
@@ -77,18 +80,31 @@ def _weighted(loss, weight, reduction):
     return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
 
 
+def _class_loss(name, input, target, reduction, weight, ignore_index, **options):
+    """A loss over class indices with PyTorch's ignore_index default (-100) and K-dimensional
+    input [N, C, d1, ...] (moved to [N * d1 * ..., C])."""
+    target = operand(target)
+    indices = target.ndim == input.ndim - 1
+    if indices and input.ndim > 2:
+        classes = input.shape[1]
+        flat = input.movedim(1, -1).reshape(-1, classes)
+        loss = _class_loss(name, flat, target.reshape(-1), "none" if reduction == "none" else reduction,
+                           weight, ignore_index, **options)
+        return loss.reshape(target.shape) if reduction == "none" else loss
+    return _loss(name, input, target, reduction, weight, ignore_index=ignore_index if indices else None,
+                 **options)
+
+
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
                   reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
-    """Cross entropy of logits (N, C) against class indices (N,) or probabilities (N, C)."""
-    return _loss("cross_entropy", input, target, _reduction(reduction, size_average, reduce), weight,
-                 ignore_index=None if ignore_index == -100 else ignore_index,
-                 label_smoothing=None if label_smoothing == 0.0 else label_smoothing)
+    """Cross entropy of logits (N, C) or (N, C, d1, ...) against class indices or probabilities."""
+    return _class_loss("cross_entropy", input, target, _reduction(reduction, size_average, reduce), weight,
+                       ignore_index, label_smoothing=None if label_smoothing == 0.0 else label_smoothing)
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
              reduction: str = "mean") -> Tensor:
-    return _loss("nll", input, target, _reduction(reduction, size_average, reduce), weight,
-                 ignore_index=None if ignore_index == -100 else ignore_index)
+    return _class_loss("nll", input, target, _reduction(reduction, size_average, reduce), weight, ignore_index)
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction: str = "mean",

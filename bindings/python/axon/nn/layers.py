@@ -47,6 +47,7 @@ class Linear(NativeModule):
     """``y = x W^T + b``."""
 
     _kind = "linear"
+    _optional = ("bias",)
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, device=None, dtype=None) -> None:
         self._build(f"{int(in_features)} {int(out_features)} bias={_bool(bias)}")
@@ -64,6 +65,7 @@ class Conv2d(NativeModule):
     kernels) / "valid"; only ``padding_mode="zeros"``."""
 
     _kind = "conv2d"
+    _optional = ("bias",)
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
                  groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device=None, dtype=None) -> None:
@@ -262,8 +264,16 @@ class Dropout(NativeModule):
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-        self._build(f"p={_float(p)}")
+        self._build(f"p={_float(min(p, 0.5))}")  # p = 1 (all dropped) is handled in forward
         self.p, self.inplace = p, inplace
+
+    def _native_model(self):
+        return None if self.p == 1.0 else self._native
+
+    def forward(self, input):
+        if self.p == 1.0:
+            return operand(input) * 0.0 if self.training else operand(input)
+        return super().forward(input)
 
 
 class Dropout2d(Dropout):
@@ -277,6 +287,8 @@ def _norm(features: int, eps: float, momentum, affine: bool, track: bool) -> str
 
 
 class _BatchNorm(NativeModule):
+    _optional = ("weight", "bias", "running_mean", "running_var")
+
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
                  track_running_stats: bool = True, device=None, dtype=None) -> None:
         self._build(_norm(num_features, eps, momentum, affine, track_running_stats))
@@ -302,6 +314,7 @@ class InstanceNorm2d(_BatchNorm):
 
 class LayerNorm(NativeModule):
     _kind = "layernorm"
+    _optional = ("weight", "bias")
 
     def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True, bias: bool = True,
                  device=None, dtype=None) -> None:
@@ -313,6 +326,7 @@ class LayerNorm(NativeModule):
 
 class GroupNorm(NativeModule):
     _kind = "groupnorm"
+    _optional = ("weight", "bias")
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
                  device=None, dtype=None) -> None:
@@ -330,8 +344,10 @@ class _SpecContainer(NativeModule):
                 raise TypeError(f"{type(self).__name__}: {type(m).__name__} is not a built-in layer")
         self._build("{ " + "; ".join(m.spec for m in modules) + " }")
         from ..grad_mode import no_grad
+        body = self._modules.get("body")
+        children = body._modules.values() if body is not None else self._modules.values()
         with no_grad():
-            for child, given in zip(self._modules.values(), modules):
+            for child, given in zip(children, modules):
                 child.load_state_dict(given.state_dict())
 
 
@@ -352,6 +368,19 @@ class WeightNorm(_SpecContainer):
         if not isinstance(module, (Linear, Conv2d)):
             raise TypeError(f"WeightNorm: expected an axon.nn.Linear or Conv2d, got {type(module).__name__}")
         self._build("{ " + module.spec + " }")
+        object.__setattr__(self, "_wrapped", module)
+        from ..grad_mode import no_grad
+        with no_grad():  # g = ||v|| per output unit: the layer starts computing what ``module`` did
+            weight = module.weight
+            self.weight_v.copy_(weight)
+            self.weight_g.copy_(weight.reshape(weight.shape[0], -1).norm(2, 1).reshape(self.weight_g.shape))
+            if module.bias is not None:
+                self.bias.copy_(module.bias)
+
+    @property
+    def module(self) -> Module:
+        """The layer this one was made from (its own, separate weights)."""
+        return self.__dict__.get("_wrapped")
 
 
 def Spec(text: str) -> Module:

@@ -54,6 +54,8 @@ class Module:
     ``forward``). Forward code composes tensor operations; the library differentiates them."""
 
     training: bool
+    #: The library's layer kind a built-in layer stands for ("" for the others).
+    _kind = ""
 
     def __init__(self, *args, **kwargs) -> None:
         object.__setattr__(self, "training", True)
@@ -251,6 +253,11 @@ class Module:
                 grad = param.grad
                 if grad is not None:
                     grad.zero_()
+
+    def num_parameters(self) -> int:
+        """The number of trainable scalars (Axon's; PyTorch users write
+        ``sum(p.numel() for p in model.parameters())``)."""
+        return sum(p.numel() for p in self.parameters() if p.requires_grad)
 
     # ---- State --------------------------------------------------------------------------------
 

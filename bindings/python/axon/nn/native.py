@@ -28,6 +28,8 @@ class NativeModule(Module):
     calls :meth:`_build` with the spec arguments after the kind."""
 
     _kind = ""
+    #: Parameters and buffers PyTorch sets to None when an option leaves them out (bias=False, ...).
+    _optional: tuple[str, ...] = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -55,6 +57,10 @@ class NativeModule(Module):
                 self._buffers[name] = tensor
         for name, child in native.children():
             self._modules[name] = from_native(child)
+        for name in self._optional:
+            if name not in self._parameters and name not in self._buffers:
+                registry = self._buffers if name.startswith("running_") else self._parameters
+                registry[name] = None
         object.__setattr__(self, "training", native.training)
 
     def _native_model(self) -> Model:
