@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import re
 import sys
 import time
@@ -30,8 +31,11 @@ FIXTURE = HERE.parent / "fixtures" / "lecture.json"
 
 POLYNOMIALS = ("polynomial_tensor", "polynomial_autograd", "polynomial_nn", "polynomial_optim", "polynomial_module")
 
-#: The quickstart's epochs for a test run (the script's own line says 5).
-QUICKSTART_EPOCHS = 1
+#: The quickstart's epochs in a test run: the script's own 5 unless AXON_QUICKSTART_EPOCHS says
+#: fewer (then its line ``epochs = 5`` is rewritten, to fit a short CI run).
+QUICKSTART_EPOCHS = int(os.environ.get("AXON_QUICKSTART_EPOCHS", "5"))
+#: The seed of the quickstart's initial weights (see drawn_linear_weights).
+QUICKSTART_SEED = 0
 #: The MNIST example's command line for a test run (its defaults: 14 epochs, no saving).
 MNIST_ARGV = ("--epochs", "1", "--save-model")
 #: The parts of MNIST a test run uses: the first images of the training and test splits.
@@ -181,6 +185,35 @@ def replaying(axon, record):
         axon.randn, axon.nn.Linear.__init__ = randn, init
     if draws or layers:
         raise AssertionError(f"{len(draws)} randn draws and {len(layers)} Linear layers of torch's run unused")
+
+
+@contextlib.contextmanager
+def drawn_linear_weights(lib, seed: int):
+    """Gives every new ``lib.nn.Linear`` (torch or axon) initial weights drawn by NumPy from
+    ``seed`` -- the k-th layer built from ``default_rng([seed, k])`` -- with PyTorch's default
+    distribution, uniform in +-1/sqrt(in_features) for the weight and the bias: the same start
+    on both sides without storing the weights."""
+    import numpy as np
+
+    init, built = lib.nn.Linear.__init__, [0]
+
+    def drawn_init(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        rng = np.random.default_rng([seed, built[0]])
+        built[0] += 1
+        out_features, in_features = self.weight.shape
+        bound = 1 / np.sqrt(in_features)
+        with lib.no_grad():
+            weight = rng.uniform(-bound, bound, (out_features, in_features)).astype(np.float32)
+            self.weight.copy_(lib.tensor(weight))
+            if self.bias is not None:
+                self.bias.copy_(lib.tensor(rng.uniform(-bound, bound, out_features).astype(np.float32)))
+
+    lib.nn.Linear.__init__ = drawn_init
+    try:
+        yield built
+    finally:
+        lib.nn.Linear.__init__ = init
 
 
 # ---- Results --------------------------------------------------------------------------------
