@@ -29,4 +29,7 @@ echo "== Python tests"
 python3 -c "import numpy, pytest" 2>/dev/null || python3 -m pip install --quiet numpy pytest
 (cd bindings/python && AXON_LIBRARY="$root/.build/release/libaxon.so" python3 -m pytest -q tests)
 
+echo "== pip install ./bindings/python (the wheel bundles libaxon.so)"
+bash bindings/python/test_install.sh
+
 echo "== all tests passed"

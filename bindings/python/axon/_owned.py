@@ -48,8 +48,11 @@ class _Owned:
 
     def __del__(self) -> None:
         try:
-            self.close()
-        except Exception:  # interpreter shutdown: the module may already be gone
+            handle = self._handle
+            if handle:
+                self._handle = None
+                type(self)._free(handle)
+        except Exception:  # a half-made object, or interpreter shutdown
             pass
 
     def __enter__(self):

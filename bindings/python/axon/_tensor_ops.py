@@ -15,6 +15,7 @@ from ctypes import byref, c_float, c_int64
 import numpy as np
 
 from . import _dtype, _lib
+from .errors import StateError
 
 _tensor_p = _lib.tensor_p
 _cls = None  # Tensor, bound by axon.tensor
@@ -49,12 +50,21 @@ def is_recording() -> bool:
     return bool(_lib.axon_is_grad_enabled())
 
 
+_SCALARS: dict = {}
+
+
 def scalar(value: float):
-    """A 0-d tensor holding ``value``."""
+    """A 0-d tensor holding ``value`` that does not require grad. The tensors of the most used
+    values are kept and shared: they are constants that no caller updates (operands of ops)."""
+    cached = _SCALARS.get(value)
+    if cached is not None:
+        return cached
     out = _tensor_p()
     _lib.axon_tensor_new(byref(out), byref(c_float(value)), 1, None, 0, 0)
     t = _cls.__new__(_cls)
     t._handle = out
+    if len(_SCALARS) < 256 and value == value:
+        _SCALARS[value] = t
     return t
 
 
@@ -100,11 +110,24 @@ class TensorOps:
     # ---- Elementwise binary -------------------------------------------------------------------
 
     def _binary(self, fn, other, reflected: bool = False, dt=None):
-        other = operand(other)
+        # The hot path of every operator, so ``_h`` is inlined.
+        other = other if isinstance(other, _cls) else operand(other)
         a, b = (other, self) if reflected else (self, other)
-        return wrap(fn, a._h, b._h, dt=dt)
+        ha, hb = a._handle, b._handle
+        if not ha or not hb:
+            raise StateError("tensor is closed")
+        out = _tensor_p()
+        fn(byref(out), ha, hb)
+        t = _cls.__new__(_cls)
+        t._handle = out
+        t._op = True
+        if dt is not None:
+            t._dt = dt
+        return t
 
     def _arith(self, fn, other, reflected=False):
+        if getattr(self, "_dt", None) is None:  # float32: the common case
+            return self._binary(fn, other, reflected)
         dt = _dtype.int64 if _intlike(self) and _intlike(other) else None
         return self._binary(fn, other, reflected, dt)
 

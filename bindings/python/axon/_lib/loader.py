@@ -54,12 +54,14 @@ def _load() -> ctypes.CDLL:
 lib = _load()
 
 
-class axon_tensor(ctypes.Structure):
-    """The opaque ``struct axon_tensor``; only pointers to it are used."""
+class tensor_p(ctypes.c_void_p):
+    """``axon_tensor *``, the opaque handle of a tensor. A ``c_void_p`` rather than a pointer to
+    a structure: ctypes converts it faster, and tensors cross the door on every op. The library
+    checks every handle it is given, so a wrong one is an error, never a crash."""
 
 
-#: ``axon_tensor *``
-tensor_p = POINTER(axon_tensor)
+#: The opaque ``struct axon_tensor`` (for reference; handles are :class:`tensor_p`).
+axon_tensor = tensor_p
 
 
 class axon_model(ctypes.Structure):
