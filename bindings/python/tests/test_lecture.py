@@ -79,7 +79,8 @@ def _in(directory: Path, fn):
 
 @pytest.fixture(scope="module")
 def quickstart(tmp_path_factory):
-    """The quickstart's run, and what its model predicted on 100 test images when saved."""
+    """The quickstart's run (its variables dropped) and, as NumPy arrays: what its model predicted
+    on 100 test images when saved, and what the model it loaded back predicts on them."""
     text = harness.to_axon(harness.source("quickstart"))
     if harness.QUICKSTART_EPOCHS != 5:
         text = harness.with_line(text, "epochs = 5", f"epochs = {harness.QUICKSTART_EPOCHS}")
@@ -91,7 +92,7 @@ def quickstart(tmp_path_factory):
         training = model.training
         model.eval()
         with axon.no_grad():
-            saved.update(model=model, images=images, logits=model(images).numpy(),
+            saved.update(model=id(model), images=images.numpy(), logits=model(images).numpy(),
                          first=model(data[0][0]).numpy(), state={k: v.numpy() for k, v in obj.items()})
         model.train(training)
         return save(obj, f, *args, **kwargs)
@@ -104,18 +105,27 @@ def quickstart(tmp_path_factory):
                       lambda: harness.run(text, "quickstart.py", modules=VISION, namespace=namespace))
     finally:
         axon.save = save
-    return run, saved
+    loaded = {}
+    if run.error is None:
+        model = namespace["model"]
+        model.eval()
+        with axon.no_grad():
+            loaded.update(model=id(model), state={k: v.numpy() for k, v in model.state_dict().items()},
+                          logits=model(axon.tensor(saved["images"])).numpy(), pred=namespace["pred"].numpy(),
+                          predicted=namespace["predicted"], classes=namespace["classes"])
+        del model
+    return run.forget(), saved, loaded
 
 
 def test_quickstart_runs_to_the_end(quickstart):
-    run, _ = quickstart
+    run, _, _ = quickstart
     run.check()
     assert "Done!" in run.output and 'Predicted: "' in run.output
     assert "Shape of X [N, C, H, W]: torch.Size([64, 1, 28, 28])" in run.output
 
 
 def test_quickstart_accuracy_is_pytorchs(quickstart):
-    run, _ = quickstart
+    run, _, _ = quickstart
     got, want = harness.quickstart_results(run.output), FIXTURE["quickstart"]
     epochs = harness.QUICKSTART_EPOCHS
     print(f"\nquickstart, {epochs} epochs: Axon accuracy {got['accuracy']} in {run.seconds:.1f} s; "
@@ -129,24 +139,20 @@ def test_quickstart_accuracy_is_pytorchs(quickstart):
 
 
 def test_quickstart_loaded_model_predicts_as_the_saved_one(quickstart):
-    run, saved = quickstart
+    run, saved, loaded = quickstart
     run.check()
-    loaded = run.namespace["model"]
-    assert saved and loaded is not saved["model"]
-    state = loaded.state_dict()
-    assert set(state) == set(saved["state"]) and len(state) == 6
-    for key, value in state.items():
-        np.testing.assert_array_equal(value.numpy(), saved["state"][key], err_msg=key)
-    loaded.eval()
-    with axon.no_grad():
-        np.testing.assert_array_equal(loaded(saved["images"]).numpy(), saved["logits"])
-    np.testing.assert_array_equal(run.namespace["pred"].numpy(), saved["first"])
-    classes = run.namespace["classes"]
-    assert run.namespace["predicted"] == classes[int(saved["first"][0].argmax())]
+    assert saved and loaded["model"] != saved["model"]
+    assert set(loaded["state"]) == set(saved["state"]) and len(saved["state"]) == 6
+    for key, value in loaded["state"].items():
+        np.testing.assert_array_equal(value, saved["state"][key], err_msg=key)
+    np.testing.assert_array_equal(loaded["logits"], saved["logits"])
+    np.testing.assert_array_equal(loaded["pred"], saved["first"])
+    assert loaded["predicted"] == loaded["classes"][int(saved["first"][0].argmax())]
 
 
 @pytest.fixture(scope="module")
 def mnist(tmp_path_factory):
+    """The MNIST example's run (its variables dropped) and what its saved file holds (NumPy)."""
     full = axon.vision.datasets.MNIST
     axon.vision.datasets.MNIST = harness.first_images(full, harness.MNIST_TRAIN_IMAGES, harness.MNIST_TEST_IMAGES)
     directory = tmp_path_factory.mktemp("mnist")
@@ -155,7 +161,14 @@ def mnist(tmp_path_factory):
                                                  "mnist_example.py", argv=harness.MNIST_ARGV, modules=VISION))
     finally:
         axon.vision.datasets.MNIST = full
-    return run, directory
+    saved = {}
+    if run.error is None:
+        state = axon.load(str(directory / "mnist_cnn.pt"))
+        model = run.namespace["Net"]()
+        model.load_state_dict(state)
+        saved.update(state={k: v.numpy() for k, v in state.items()}, conv1=model.conv1.weight.detach().numpy())
+        del state, model
+    return run.forget(), saved
 
 
 def test_mnist_example_trains(mnist):
@@ -171,12 +184,9 @@ def test_mnist_example_trains(mnist):
 
 
 def test_mnist_example_runs_to_the_end_and_saves(mnist):
-    run, directory = mnist
+    run, saved = mnist
     run.check()
-    state = axon.load(str(directory / "mnist_cnn.pt"))
     names = {f"{layer}.{p}" for layer in ("conv1", "conv2", "fc1", "fc2") for p in ("weight", "bias")}
-    assert set(state) == names
-    assert tuple(state["fc1.weight"].shape) == (128, 9216)
-    model = run.namespace["Net"]()
-    model.load_state_dict(state)
-    np.testing.assert_array_equal(model.conv1.weight.numpy(), state["conv1.weight"].numpy())
+    assert set(saved["state"]) == names
+    assert saved["state"]["fc1.weight"].shape == (128, 9216)
+    np.testing.assert_array_equal(saved["conv1"], saved["state"]["conv1.weight"])

@@ -29,8 +29,7 @@ def _mlp_forward(x, w0, b0, w2, b2, act):
     return act(x @ w0.T + b0) @ w2.T + b2
 
 
-@pytest.fixture
-def batch():
+def _batch():
     axon.manual_seed(3)
     return axon.randn(6, 4), axon.randn(6, 2)
 
@@ -38,8 +37,8 @@ def batch():
 # ---- (a) --------------------------------------------------------------------------------------
 
 
-def test_optimizer_over_a_submodule_trains_the_model(batch):
-    x, target = batch
+def test_optimizer_over_a_submodule_trains_the_model():
+    x, target = _batch()
     model = nn.Sequential(nn.Linear(4, 3), nn.Tanh(), nn.Linear(3, 2))
     before_out = _np(model(x))
     before = {k: _np(v) for k, v in model.state_dict().items()}
@@ -66,8 +65,8 @@ def test_optimizer_over_a_submodule_trains_the_model(batch):
 # ---- (b) --------------------------------------------------------------------------------------
 
 
-def test_manual_update_of_parameters_changes_the_forward_pass(batch):
-    x, target = batch
+def test_manual_update_of_parameters_changes_the_forward_pass():
+    x, target = _batch()
     lr = 0.05
     model = nn.Sequential(nn.Linear(4, 3), nn.Tanh(), nn.Linear(3, 2))
     before_out = _np(model(x))
@@ -134,8 +133,8 @@ class Scaled(nn.Module):
         return self.fc1(x) * self.scale
 
 
-def test_class_style_module_registers_trains_and_round_trips(batch):
-    x, target = batch
+def test_class_style_module_registers_trains_and_round_trips():
+    x, target = _batch()
     net = Scaled()
     params = list(net.parameters())
     assert len(params) == 3

@@ -89,6 +89,11 @@ class Run:
                                  f"lines:\n{self.tail()}") from self.error
         return self
 
+    def forget(self) -> Run:
+        """Drops the script's variables (and the library objects they hold)."""
+        self.namespace.clear()
+        return self
+
     def tail(self, lines: int = 15) -> str:
         return "\n".join(self.output.rstrip().split("\n")[-lines:])
 
@@ -111,7 +116,8 @@ def run(text: str, filename: str, *, argv=None, modules=None, namespace=None) ->
         with contextlib.redirect_stdout(out):
             exec(compile(text, filename, "exec"), namespace)
     except Exception as error:  # the caller decides: Run.check raises it
-        result.error, result.trace = error, traceback.format_exc()
+        result.trace = traceback.format_exc()
+        result.error = error.with_traceback(None)  # its frames would keep the script's objects alive
     finally:
         result.seconds = time.perf_counter() - start
         sys.argv = saved_argv
