@@ -217,6 +217,13 @@ class TensorOps:
     def pow(self, exponent):
         """``self ** exponent`` for a number or a tensor exponent."""
         if isinstance(exponent, (int, float)):
+            if getattr(self, "_dt", None) is None:  # float32: the common case, inlined
+                out = _tensor_p()
+                _lib.axon_tensor_pow(byref(out), self._h, float(exponent))
+                t = _cls.__new__(_cls)
+                t._handle = out
+                t._op = True
+                return t
             dt = _dtype.int64 if _intlike(self) and isinstance(exponent, int) and exponent >= 0 else None
             return wrap(_lib.axon_tensor_pow, self._h, float(exponent), dt=dt)
         return self._binary(_lib.axon_tensor_pow_tensor, exponent)

@@ -352,16 +352,32 @@ class TensorShape:
 
     # ---- In-place methods ---------------------------------------------------------------------
 
+    def _inplace(self, fn, other, *extra):
+        """The C door's in-place update ``fn`` when no graph is involved (one pass, this very
+        storage); None when the update must be recorded (the caller composes it then)."""
+        other = other if isinstance(other, ops._cls) else ops.operand(other)
+        if ops.is_recording() and (self.requires_grad or other.requires_grad):
+            return None
+        fn(self._h, other._h, *extra)
+        return self._write_through()
+
     def add_(self, other, alpha=1):
-        return self._assign(self.add(other, alpha))
+        done = self._inplace(_lib.axon_tensor_add_, other, float(alpha))
+        return done if done is not None else self._assign(self.add(other, alpha))
 
     def sub_(self, other, alpha=1):
-        return self._assign(self.sub(other, alpha))
+        done = self._inplace(_lib.axon_tensor_sub_, other, float(alpha))
+        return done if done is not None else self._assign(self.sub(other, alpha))
 
     def mul_(self, other):
-        return self._assign(self * other)
+        done = self._inplace(_lib.axon_tensor_mul_, other)
+        return done if done is not None else self._assign(self * other)
 
     def div_(self, other, rounding_mode=None):
+        if rounding_mode is None:
+            done = self._inplace(_lib.axon_tensor_div_, other)
+            if done is not None:
+                return done
         return self._assign(self.div(other, rounding_mode=rounding_mode))
 
     def pow_(self, exponent):
