@@ -33,7 +33,7 @@ from ._creation import *  # noqa: F401,F403
 from ._creation import __all__ as _creation_all
 from ._functions import FUNCTIONS as _FUNCTIONS
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from . import autograd, linalg, nn, optim, utils
+from . import accelerator, autograd, backends, cuda, linalg, nn, optim, utils, vision
 from .nn.module import Parameter as _Parameter  # noqa: F401
 from .serialization import load, load_checkpoint, save, save_checkpoint
 
