@@ -224,6 +224,18 @@ axon_status axon_tensor_shape(const axon_tensor *t, int64_t *out_shape, size_t c
 axon_status axon_tensor_copy_data(const axon_tensor *t, float *out, size_t capacity);
 
 /*
+** METHOD: axon_tensor
+**
+** Writes to `*out` the address of the numel() elements of `t`, row-major (NULL for an empty
+** tensor): a borrowed view of its storage, as a NumPy view of a PyTorch tensor. It stays valid
+** while `t` or any tensor sharing its storage (a reshape, a detach, the model holding a
+** parameter) lives, and sees every later update. Writes through it change the values without
+** counting as an in-place update, so autograd does not see them: write only outside recording,
+** to tensors no recorded graph reads, and not while another thread uses the tensor.
+*/
+axon_status axon_tensor_data(float **out, const axon_tensor *t);
+
+/*
 ** CONSTRUCTOR: axon_tensor
 **
 ** Elementwise a + b, a - b and a * b with NumPy broadcasting (AXON_ERR_SHAPE when the shapes

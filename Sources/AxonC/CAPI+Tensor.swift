@@ -108,6 +108,17 @@ public func axon_tensor_copy_data(_ t: OpaquePointer?, _ out: UnsafeMutablePoint
     }
 }
 
+@_cdecl("axon_tensor_data")
+public func axon_tensor_data(_ out: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>?, _ t: OpaquePointer?) -> Int32 {
+    let f = "axon_tensor_data"
+    return cCall(f) {
+        guard let out else { throw invalidArgument(f, "out is NULL") }
+        out.pointee = nil
+        let t = try resolve(t, f, "t")
+        out.pointee = t.count == 0 ? nil : t.unsafeElements
+    }
+}
+
 // MARK: - Operations
 
 @_cdecl("axon_tensor_add")

@@ -111,6 +111,38 @@ static void test_create_and_read(void) {
     axon_tensor_free(empty);
 }
 
+/* axon_tensor_data: a view of the storage that sees updates and is shared by reshapes. */
+static void test_data_view(void) {
+    const float v[4] = {1, 2, 3, 4};
+    const int64_t s[1] = {4}, s2[2] = {2, 2};
+    axon_tensor *t = make(v, 4, s, 1, 0), *r = NULL, *empty = NULL;
+    float *p = NULL, *q = NULL;
+    CHECK_OK(axon_tensor_data(&p, t));
+    CHECK(p != NULL && p[0] == 1.0f && p[3] == 4.0f);
+    CHECK_OK(axon_tensor_fill_(t, 7.0f));
+    CHECK(p[2] == 7.0f); /* the view sees the update */
+    p[1] = -1.0f;        /* and writes through */
+    {
+        float back[4];
+        CHECK_OK(axon_tensor_copy_data(t, back, 4));
+        CHECK(back[1] == -1.0f && back[0] == 7.0f);
+    }
+    CHECK_OK(axon_tensor_reshape(&r, t, s2, 2));
+    CHECK_OK(axon_tensor_data(&q, r));
+    CHECK(q == p); /* a reshape shares the storage */
+    axon_tensor_free(t);
+    CHECK(q[1] == -1.0f); /* valid while a tensor sharing the storage lives */
+    axon_tensor_free(r);
+    CHECK_OK(axon_tensor_zeros(&empty, s, 0, 0)); /* rank 0: one element */
+    CHECK_OK(axon_tensor_data(&p, empty));
+    CHECK(p != NULL && p[0] == 0.0f);
+    axon_tensor_free(empty);
+    p = (float *)1;
+    CHECK_STATUS(axon_tensor_data(&p, NULL), AXON_ERR_INVALID_ARGUMENT);
+    CHECK(p == NULL);
+    CHECK_STATUS(axon_tensor_data(NULL, t), AXON_ERR_INVALID_ARGUMENT);
+}
+
 static void test_constructor_errors(void) {
     const float data[6] = {1, 2, 3, 4, 5, 6};
     const int64_t shape[2] = {2, 3};
@@ -411,6 +443,7 @@ int main(void) {
     test_status_strings();
     test_create_and_read();
     test_constructor_errors();
+    test_data_view();
     test_arithmetic();
     test_gradients();
     test_free();

@@ -119,6 +119,12 @@ public final class Tensor: @unchecked Sendable {
         storage.pointer.update(from: other.storage.pointer, count: count)
     }
 
+    /// The address of the elements (row-major, `count` floats), for a caller that shares the
+    /// storage, as a NumPy view of a PyTorch tensor does. Valid while this tensor, or any tensor
+    /// sharing its storage, lives. Writes through it are not counted in `version`: autograd does
+    /// not see them, so write only outside recording to tensors no recorded graph reads.
+    public var unsafeElements: UnsafeMutablePointer<Float> { storage.pointer }
+
     /// The number of in-place writes to this tensor's storage so far (PyTorch's `_version`).
     public var version: Int { storage.version }
 

@@ -15,7 +15,7 @@ The package has three layers:
 
 Where Axon differs from PyTorch: float32 on the CPU only (integer and boolean dtypes are
 logical types over float32 storage, exact up to 2**24); random streams are Axon's own; indexing
-returns copies that write back when updated in place; ``numpy()`` copies.
+returns copies that write back when updated in place.
 
 >>> import axon as torch
 >>> x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)

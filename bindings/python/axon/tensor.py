@@ -9,11 +9,12 @@ conversions, gradients and the in-place protocol.
 How it differs from ``torch.Tensor``: float32 storage only (``dtype`` may say ``bool`` or
 ``int64`` for comparison results and indices, held as whole-number floats); CPU only; basic
 indexing and ``transpose`` give copies, but an in-place update of an indexing result writes
-through to the tensor it came from (as a view would); ``numpy()`` returns a copy.
+through to the tensor it came from (as a view would); ``numpy()`` shares memory, as PyTorch's.
 """
 
 from __future__ import annotations
 
+import ctypes
 import weakref
 from ctypes import POINTER, byref, c_float, c_int64
 
@@ -166,20 +167,22 @@ class Tensor(TensorShape, TensorOps, _Owned):
     # ---- Conversions --------------------------------------------------------------------------
 
     def numpy(self, force: bool = False) -> np.ndarray:
-        """A NumPy copy of the elements in this tensor's shape (float32; int64 or bool arrays for
-        those logical dtypes). Unlike PyTorch's, it does not share memory with the tensor."""
-        handle = self._h
-        array = np.empty(self.shape, dtype=np.float32)
-        _lib.axon_tensor_copy_data(handle, array.ctypes.data_as(POINTER(c_float)), array.size)
+        """The elements as a NumPy array in this tensor's shape. For float32 it shares memory with
+        the tensor, as PyTorch's does: updates of the tensor show in the array, and writes to the
+        array change the tensor (unseen by autograd). int64 and bool tensors give converted copies."""
         dt = self.dtype
+        if dt is _dtype.float32 and self.numel() > 0:
+            return np.asarray(_SharedView(self))
+        array = np.empty(self.shape, dtype=np.float32)
+        _lib.axon_tensor_copy_data(self._h, array.ctypes.data_as(POINTER(c_float)), array.size)
         if dt is _dtype.float32:
             return array
         return array != 0 if dt is _dtype.bool_ else array.astype(np.int64)
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
-        if copy is False:
-            raise ValueError("a Tensor cannot be converted to a NumPy array without a copy")
         array = self.numpy()
+        if copy:
+            array = array.copy()
         return array if dtype is None else array.astype(dtype, copy=False)
 
     def tolist(self):
@@ -459,6 +462,25 @@ class Tensor(TensorShape, TensorOps, _Owned):
             parent, key = base
             parent[key] = self
         return self
+
+
+class _SharedView:
+    """What NumPy wraps for :meth:`Tensor.numpy`: the tensor's storage through
+    ``__array_interface__``. It holds its own handle (a detached tensor sharing the storage), so
+    the array stays valid even if the tensor it came from is closed."""
+
+    __slots__ = ("_tensor", "__array_interface__")
+
+    def __init__(self, tensor: Tensor) -> None:
+        self._tensor = tensor.detach()
+        address = POINTER(c_float)()
+        _lib.axon_tensor_data(byref(address), self._tensor._h)
+        self.__array_interface__ = {
+            "shape": tuple(tensor.shape),
+            "typestr": "<f4",
+            "data": (ctypes.addressof(address.contents), False),
+            "version": 3,
+        }
 
 
 _RETAINED = weakref.WeakSet()

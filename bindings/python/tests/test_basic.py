@@ -67,11 +67,18 @@ def test_round_trip_numpy():
     assert out.dtype == np.float32
     assert out.shape == (3, 4, 5)
     np.testing.assert_array_equal(out, a.astype(np.float32))
-    out[0, 0, 0] = 1e6  # a copy: the tensor is unchanged
-    assert t.numpy()[0, 0, 0] == np.float32(a[0, 0, 0])
+    out[0, 0, 0] = 1e6  # shared memory, as PyTorch's numpy(): the tensor changes too
+    assert t[0, 0, 0].item() == np.float32(1e6)
+    t.mul_(2.0)  # and the array sees the tensor's updates
+    assert out[0, 0, 0] == np.float32(2e6) and out[1, 2, 3] == np.float32(2 * a[1, 2, 3])
+    del out
+    t.close()
     # Non-contiguous input is copied into row-major order.
     np.testing.assert_array_equal(axon.tensor(a.T).numpy(), a.T.astype(np.float32))
-    np.testing.assert_array_equal(np.asarray(t), out * 0 + t.numpy())
+    u = axon.tensor(a)
+    view = np.asarray(u)
+    u.close()  # the array keeps its own reference to the storage
+    np.testing.assert_array_equal(view, a.astype(np.float32))
 
 
 def test_scalar_and_empty():

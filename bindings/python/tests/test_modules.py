@@ -132,13 +132,13 @@ def test_weight_norm_reparameterizes_the_weight_like_pytorch():
     assert list(state) == ["bias", "weight_g", "weight_v"]
     assert state["weight_g"].shape == (3, 1) and state["weight_v"].shape == (3, 5)
     assert [name for name, _ in layer.named_parameters()] == ["bias", "weight_g", "weight_v"]
-    v, b = state["weight_v"].numpy(), state["bias"].numpy()  # copies: state_dict() shares storage
+    v, b = state["weight_v"].numpy().copy(), state["bias"].numpy().copy()  # state_dict() shares storage
     # Built with g = ||v||, the layer computes what the Linear it wraps computed.
     np.testing.assert_allclose(state["weight_g"].numpy()[:, 0], np.linalg.norm(v, axis=1), rtol=1e-5)
     x = np.random.default_rng(0).standard_normal((4, 5)).astype(np.float32)
     np.testing.assert_allclose(layer(x).numpy(), x @ v.T + b, rtol=1e-5, atol=1e-5)
     # weight = g v / ||v||: doubling g doubles x W^T, and v's scale does not matter.
-    layer.load_state_dict({"bias": b, "weight_g": 2 * state["weight_g"].numpy(), "weight_v": 10 * v})
+    layer.load_state_dict({"bias": b, "weight_g": 2 * state["weight_g"].numpy().copy(), "weight_v": 10 * v})
     np.testing.assert_allclose(layer(x).numpy(), 2 * (x @ v.T) + b, rtol=1e-4, atol=1e-4)
     # Gradients reach g and v.
     layer.zero_grad()

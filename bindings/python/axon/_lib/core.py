@@ -87,6 +87,8 @@ axon_tensor_shape = _declare(
 axon_tensor_copy_data = _declare(
     "axon_tensor_copy_data", c_int, [tensor_p, POINTER(c_float), c_size_t], status=True
 )
+# axon_status axon_tensor_data(float **out, const axon_tensor *t);
+axon_tensor_data = _declare("axon_tensor_data", c_int, [POINTER(POINTER(c_float)), tensor_p], status=True)
 # axon_status axon_tensor_add(axon_tensor **out, const axon_tensor *a, const axon_tensor *b);
 axon_tensor_add = _declare(
     "axon_tensor_add", c_int, [POINTER(tensor_p), tensor_p, tensor_p], status=True
