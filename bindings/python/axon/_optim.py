@@ -226,7 +226,7 @@ class Generator(_Owned):
     from PyTorch's default seed, 67280421310721.
 
     >>> g = Generator().manual_seed(42)
-    >>> g.randperm(5)  # a permutation of 0..4, the same on every machine for seed 42
+    >>> g.randperm(5)  # a permutation of 0..4, the same on every machine when seeded with 42
     """
 
     __slots__ = ("_seed",)

@@ -1,4 +1,4 @@
-"""Runs the lecture scripts of this directory under PyTorch or under Axon, from the same start.
+"""Runs the tutorial scripts of this directory under PyTorch or under Axon, from the same start.
 
 A script is run from its text with only its imports changed (:func:`to_axon`: ``import torch``
 becomes ``import axon as torch``, ``from torch.x import y`` becomes ``from axon.x import y``),
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-FIXTURE = HERE.parent / "fixtures" / "lecture.json"
+FIXTURE = HERE.parent / "fixtures" / "tutorials.json"
 
 POLYNOMIALS = ("polynomial_tensor", "polynomial_autograd", "polynomial_nn", "polynomial_optim", "polynomial_module")
 

@@ -1,5 +1,5 @@
-"""PyTorch's lecture scripts (tests/lecture) run over Axon with only their imports changed, and
-end where PyTorch's runs end (the fixture lecture.json, made by fixtures/gen_lecture.py).
+"""PyTorch's tutorial scripts (tests/tutorials) run over Axon with only their imports changed, and
+end where PyTorch's runs end (the fixture tutorials.json, made by fixtures/gen_tutorials.py).
 
 - The five polynomial scripts of "Learning PyTorch with Examples" start from PyTorch's very
   start (its recorded randn draws and Linear weights) and must end at its coefficients and loss
@@ -30,7 +30,7 @@ import pytest
 import axon
 import axon.vision
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "lecture"))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "tutorials"))
 import harness  # noqa: E402
 
 FIXTURE = harness.load_fixture()
