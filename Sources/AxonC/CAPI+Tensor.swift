@@ -42,12 +42,12 @@ public func axon_tensor_new(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ data
             guard let n = Int(exactly: d) else { throw invalidArgument(f, "dimension \(d) does not fit in Int") }
             return n
         }
-        // The core validates the shape and allocates before any of `data` is read, so a count
-        // that disagrees with the shape is reported without reading past the caller's buffer.
-        let tensor = try Tensor(repeating: 0, shape: dims, requiresGrad: requiresGrad != 0)
-        guard tensor.count == count else {
+        // The shape is checked against the count before anything is allocated or read, so a
+        // count that disagrees is reported at once, without reading past the caller's buffer.
+        guard try Tensor.elementCount(of: dims) == count else {
             throw AxonError(.shapeMismatch, "\(f): \(count) values do not fill shape \(dims)")
         }
+        let tensor = try Tensor(repeating: 0, shape: dims, requiresGrad: requiresGrad != 0)
         tensor.withUnsafeMutableBufferPointer { dst in
             if let src = data, let base = dst.baseAddress { base.update(from: src, count: count) }
         }

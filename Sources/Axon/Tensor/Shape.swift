@@ -1,18 +1,28 @@
 /// Shape arithmetic shared by every op: element counts, strides, axis normalization and
 /// broadcasting. All of it validates, because shapes reach here from C and Python.
 enum Shape {
+    /// The most elements a tensor may have (about 1.4e11, 512 GiB of float32).
+    static let maxElements = Int(Int32.max) * 64
+
     /// The number of elements of `shape`, or a thrown error for negative or overflowing sizes.
+    /// The non-zero dimensions must multiply to at most `maxElements` even when another one is
+    /// 0, so that every stride and partial product of an empty tensor's shape fits in an Int.
     static func count(_ shape: [Int]) throws -> Int {
-        var n = 1
+        var nonZero = 1, empty = false
         for d in shape {
             guard d >= 0 else { throw AxonError.invalid("negative dimension in shape \(shape)") }
-            let (m, overflow) = n.multipliedReportingOverflow(by: d)
-            guard !overflow, m <= Int(Int32.max) * 64 else {
-                throw AxonError(.outOfMemory, "shape \(shape) has too many elements")
+            if d == 0 {
+                empty = true
+                continue
             }
-            n = m
+            let (m, overflow) = nonZero.multipliedReportingOverflow(by: d)
+            guard !overflow, m <= maxElements else {
+                let detail = shape.contains(0) ? " (its non-zero dimensions multiply beyond \(maxElements))" : ""
+                throw AxonError(.outOfMemory, "shape \(shape) has too many elements\(detail)")
+            }
+            nonZero = m
         }
-        return n
+        return empty ? 0 : nonZero
     }
 
     /// Row-major strides of `shape`.
@@ -64,6 +74,7 @@ enum Shape {
             }
             out[i] = da == 1 ? db : da
         }
+        _ = try count(out)  // the result must be a valid shape before any stride is computed
         return out
     }
 

@@ -125,6 +125,10 @@ public final class Tensor: @unchecked Sendable {
     /// not see them, so write only outside recording to tensors no recorded graph reads.
     public var unsafeElements: UnsafeMutablePointer<Float> { storage.pointer }
 
+    /// The number of elements of `shape`, checked as every tensor's shape is (negative or too
+    /// many elements throw), without allocating anything.
+    public static func elementCount(of shape: [Int]) throws -> Int { try Shape.count(shape) }
+
     /// The number of in-place writes to this tensor's storage so far (PyTorch's `_version`).
     public var version: Int { storage.version }
 
