@@ -1685,6 +1685,57 @@ axon_status axon_tensor_file_tensor(axon_tensor **out, const axon_tensor_file *f
 /* METHOD: axon_tensor_file - the saved text ("" when none), written as axon_model_spec() writes. */
 axon_status axon_tensor_file_text(const axon_tensor_file *file, char *out, size_t capacity, size_t *out_length);
 
+/* ---------------------------------------------------------------------------------------
+** SAFETENSORS
+**
+** The safetensors format PyTorch users exchange weights in (an 8-byte little-endian header
+** length, a JSON header of dtypes, shapes and data offsets, then raw little-endian data).
+** Reading converts F32, F16, BF16, F64 and the integer dtypes (BatchNorm's I64
+** num_batches_tracked) to float32; writing stores F32, and I64 for counters. Names are
+** state_dict names ("0.weight", "fc1.bias", "features.1.running_mean"). A damaged or hostile
+** file (a header length beyond the file, a header over 100 MB or nested deeper than 64,
+** offsets out of range, overlapping or leaving gaps, a shape that disagrees with its byte
+** range, an unknown dtype, a name given twice) is AXON_ERR_FORMAT, and nothing larger than
+** the file is allocated.
+*/
+
+/*
+** Writes the state of `m` (parameters and buffers, by state_dict name; num_batches_tracked as
+** I64) to `path` as safetensors, atomically. AXON_ERR_IO when the file cannot be written.
+*/
+axon_status axon_model_save_safetensors(const axon_model *m, const char *path);
+
+/*
+** Copies the tensors of the safetensors file `path` into the parameters and buffers of `m` by
+** name, after renaming the `n_renames` names `from[i]` of the file to `to[i]` (NULL arrays when
+** n_renames is 0). With `strict` 1 a name of the model missing from the file, or of the file
+** missing from the model, is AXON_ERR_INVALID_ARGUMENT naming them (PyTorch's
+** load_state_dict(strict=True)); a shape that differs is always AXON_ERR_SHAPE. Everything is
+** checked before anything is copied: on failure `m` is unchanged. `strict` is 0 or 1.
+*/
+axon_status axon_model_load_safetensors(axon_model *m, const char *path, int strict, const char *const *from,
+                                        const char *const *to, size_t n_renames);
+
+/*
+** Writes the `count` tensors `tensors[0..count)` under `names[0..count)` to `path` as
+** safetensors, atomically: as F32, or as I64 (rounded) where `integer[i]` is 1 (`integer` may be
+** NULL: all F32), with the `n_meta` metadata strings `keys[i]` = `values[i]` as __metadata__.
+** A name given twice or "__metadata__" is AXON_ERR_INVALID_ARGUMENT. Everything is borrowed.
+*/
+axon_status axon_safetensors_save(const char *path, const char *const *names, axon_tensor *const *tensors,
+                                  const int *integer, size_t count, const char *const *keys,
+                                  const char *const *values, size_t n_meta);
+
+/*
+** CONSTRUCTOR: axon_tensor_file
+**
+** Reads the safetensors file `path` as a tensor file (see TENSOR FILES): its tensors in file
+** order, and as its text the JSON object {"metadata": {key: value, ...}, "integers": [names of
+** the tensors stored with an integer dtype]}. Errors as above; AXON_ERR_IO when the file cannot
+** be read.
+*/
+axon_status axon_safetensors_load(axon_tensor_file **out, const char *path);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -12,7 +12,7 @@ and returning wrappers; the PyTorch-shaped API (:mod:`axon.nn`, :mod:`axon.optim
 from __future__ import annotations
 
 import math
-from ctypes import byref, c_char_p, c_double, c_float, c_size_t
+from ctypes import byref, c_char_p, c_double, c_float, c_int, c_size_t
 
 from . import _lib
 from ._owned import _handle_or_null, _options, _Owned, _path, _read_string, _tensor_array
@@ -69,6 +69,18 @@ class Model(_Owned):
 
     def forward(self, x: Tensor) -> Tensor:
         return wrap(_lib.axon_model_forward, self._h, x._h)
+
+    def save_safetensors(self, path) -> None:
+        """Writes the state (state_dict names; counters as I64) as safetensors."""
+        _lib.axon_model_save_safetensors(self._h, _path(path))
+
+    def load_safetensors(self, path, strict: bool = True, rename: dict | None = None) -> None:
+        """Copies a safetensors file's tensors into the state by name (after ``rename``),
+        all checked before any is copied."""
+        pairs = list((rename or {}).items())
+        sources = (c_char_p * max(len(pairs), 1))(*(a.encode() for a, _ in pairs))
+        targets = (c_char_p * max(len(pairs), 1))(*(b.encode() for _, b in pairs))
+        _lib.axon_model_load_safetensors(self._h, _path(path), 1 if strict else 0, sources, targets, len(pairs))
 
     @classmethod
     def sequential(cls, layers: list[Model]) -> Model:
@@ -181,6 +193,24 @@ class TensorFile(_Owned):
         out = _lib.tensor_file_p()
         _lib.axon_tensors_load(byref(out), _path(path))
         return cls._adopt(out)
+
+    @classmethod
+    def load_safetensors(cls, path) -> TensorFile:
+        """A safetensors file; its text is ``{"metadata": {...}, "integers": [names]}``."""
+        out = _lib.tensor_file_p()
+        _lib.axon_safetensors_load(byref(out), _path(path))
+        return cls._adopt(out)
+
+    @staticmethod
+    def save_safetensors(path, named: list[tuple[str, Tensor]], integers: set, metadata: dict) -> None:
+        """Writes ``named`` tensors as safetensors (the names in ``integers`` as I64)."""
+        names = (c_char_p * max(len(named), 1))(*(name.encode() for name, _ in named))
+        tensors, n = _tensor_array([t for _, t in named])
+        flags = (c_int * max(len(named), 1))(*(1 if name in integers else 0 for name, _ in named))
+        items = [(str(k).encode(), str(v).encode()) for k, v in metadata.items()]
+        keys = (c_char_p * max(len(items), 1))(*(k for k, _ in items))
+        values = (c_char_p * max(len(items), 1))(*(v for _, v in items))
+        _lib.axon_safetensors_save(_path(path), names, tensors, flags, n, keys, values, len(items))
 
     @property
     def text(self) -> str:

@@ -94,7 +94,12 @@ def _through_path(f, write):
 
 def save(obj, f, pickle_module=None, pickle_protocol=None, _use_new_zipfile_serialization=True) -> None:
     """Writes ``obj`` to ``f`` (a path or a writable binary file): a module of built-in layers as
-    a model file, anything else of tensors and plain values as a tensor file."""
+    a model file, anything else of tensors and plain values as a tensor file. A path ending in
+    ``.safetensors`` gets a safetensors file of the state dict (a module's) or of the dict."""
+    if isinstance(f, (str, os.PathLike)) and os.fspath(f).endswith(".safetensors"):
+        from .safetensors import save_file  # a state dict by name, as the suffix says
+        save_file(obj.state_dict() if isinstance(obj, Module) else obj, f)
+        return
     if isinstance(obj, Module):
         _through_path(f, lambda path: native_of(obj).save(path))
         return
@@ -123,6 +128,9 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     if map_location is not None and not callable(map_location) and not isinstance(map_location, dict):
         _dtype.check_device(map_location, "load")
     if isinstance(f, (str, os.PathLike)):
+        if os.fspath(f).endswith(".safetensors"):
+            from .safetensors import load_file
+            return load_file(f)
         return _load_path(f)
     data = f.read() if hasattr(f, "read") else bytes(f)
     with tempfile.TemporaryDirectory() as folder:

@@ -133,3 +133,25 @@ axon_tensor_file_tensor = _declare(
 axon_tensor_file_text = _declare(
     "axon_tensor_file_text", c_int, [tensor_file_p, POINTER(c_char), c_size_t, POINTER(c_size_t)], status=True
 )
+
+# ---- safetensors ----------------------------------------------------------------------------
+
+# axon_status axon_model_save_safetensors(const axon_model *m, const char *path);
+axon_model_save_safetensors = _declare("axon_model_save_safetensors", c_int, [model_p, c_char_p], status=True)
+# axon_status axon_model_load_safetensors(axon_model *m, const char *path, int strict, const char *const *from,
+#                                         const char *const *to, size_t n_renames);
+axon_model_load_safetensors = _declare(
+    "axon_model_load_safetensors", c_int,
+    [model_p, c_char_p, c_int, POINTER(c_char_p), POINTER(c_char_p), c_size_t], status=True,
+)
+# axon_status axon_safetensors_save(const char *path, const char *const *names, axon_tensor *const *tensors,
+#                                   const int *integer, size_t count, const char *const *keys,
+#                                   const char *const *values, size_t n_meta);
+axon_safetensors_save = _declare(
+    "axon_safetensors_save", c_int,
+    [c_char_p, POINTER(c_char_p), POINTER(tensor_p), POINTER(c_int), c_size_t, POINTER(c_char_p),
+     POINTER(c_char_p), c_size_t],
+    status=True,
+)
+# axon_status axon_safetensors_load(axon_tensor_file **out, const char *path);
+axon_safetensors_load = _declare("axon_safetensors_load", c_int, [POINTER(tensor_file_p), c_char_p], status=True)
