@@ -54,7 +54,8 @@ globals().update({"float": float32, "double": float64, "half": float16, "long": 
 
 __all__ = ["__version__", "Tensor", "tensor", "make_dual", "no_grad", "enable_grad", "set_grad_enabled",
            "is_grad_enabled", "inference_mode", "set_num_threads", "get_num_threads", "nn", "optim", "autograd",
-           "save", "load", "save_checkpoint", "load_checkpoint", "save_file", "load_file", "load_state_dict_file", "dtype", "device", "Size", "float32", "float64",
+           "save", "load", "save_checkpoint", "load_checkpoint", "save_file", "load_file", "load_state_dict_file",
+           "safetensors", "dtype", "device", "Size", "float32", "float64",
            "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8", "bool_", *_creation_all,
            *_FUNCTIONS, "AxonError", "InvalidArgumentError", "ShapeError", "StateError", "OutOfMemoryError",
            "AxonIOError", "FormatError", "InternalError"]
