@@ -109,7 +109,9 @@ typedef enum axon_status {
     /* A file is truncated, corrupt or of an unsupported version. */
     AXON_ERR_FORMAT = 6,
     /* A bug in Axon; please report it with the message. */
-    AXON_ERR_INTERNAL = 7
+    AXON_ERR_INTERNAL = 7,
+    /* A loss, gradient or update was NaN or infinite: the training step was undone. */
+    AXON_ERR_NONFINITE = 8
 } axon_status;
 
 /*
@@ -841,9 +843,15 @@ axon_status axon_clip_grad_value(axon_tensor *const *params, size_t n, double cl
 ** One training step of `m` with `opt`: forward on `x`, the loss `loss` (reduction mean)
 ** against `y`, zero_grad, backward, gradient clipping to `clip_norm` (<= 0: no clipping),
 ** optimizer step. Writes the loss before the update to `*out_loss`. Everything is borrowed.
+** A NaN or infinite loss or gradient, or an update that makes a parameter non-finite, is
+** AXON_ERR_NONFINITE, and the weights, the buffers (the running statistics the forward pass
+** updated) and the optimizer's state are left as they were before the call.
+** axon_train_step_unguarded() takes the step whatever the values.
 */
 axon_status axon_train_step(float *out_loss, axon_model *m, axon_optimizer *opt, const char *loss,
                             const axon_tensor *x, const axon_tensor *y, double clip_norm);
+axon_status axon_train_step_unguarded(float *out_loss, axon_model *m, axon_optimizer *opt, const char *loss,
+                                      const axon_tensor *x, const axon_tensor *y, double clip_norm);
 
 /*
 ** One epoch of axon_fit(). Values that were not measured are NaN: the accuracies when the

@@ -55,6 +55,22 @@ public func axon_train_step(_ outLoss: UnsafeMutablePointer<Float>?, _ m: Opaque
     }
 }
 
+@_cdecl("axon_train_step_unguarded")
+public func axon_train_step_unguarded(_ outLoss: UnsafeMutablePointer<Float>?, _ m: OpaquePointer?,
+                                      _ opt: OpaquePointer?, _ lossName: UnsafePointer<CChar>?, _ x: OpaquePointer?,
+                                      _ y: OpaquePointer?, _ clip: Double) -> Int32 {
+    let f = "axon_train_step_unguarded"
+    return cCall(f) {
+        let outLoss = try scalarOut(outLoss, f, "out_loss")
+        let model = try modelHandles.resolve(m, f, "m")
+        let optimizer = try optimizerHandles.resolve(opt, f, "opt")
+        let lossName = try string(lossName, f, "loss")
+        let x = try tensorHandles.resolve(x, f, "x"), y = try tensorHandles.resolve(y, f, "y")
+        outLoss.pointee = try trainStep(model: model, optimizer: optimizer, loss: lossName, input: x, target: y,
+                                        clipNorm: clipNorm(clip), guarded: false)
+    }
+}
+
 @_cdecl("axon_fit")
 public func axon_fit(_ outRecords: UnsafeMutablePointer<axon_epoch_record>?, _ capacity: Int,
                      _ outCount: UnsafeMutablePointer<Int>?, _ m: OpaquePointer?, _ opt: OpaquePointer?,

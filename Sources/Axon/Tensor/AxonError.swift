@@ -20,6 +20,9 @@ public struct AxonError: Error, CustomStringConvertible, Equatable {
         /// A bug in Axon, not in the caller (the C door reports anything that is not an
         /// `AxonError` with this code).
         case internalError = 7
+        /// A loss, gradient or update is NaN or infinite; the training step that met it was
+        /// undone (weights, buffers and optimizer state as they were).
+        case nonFinite = 8
 
         /// A short English description, the C door's `axon_status_string`.
         public var summary: StaticString {
@@ -31,6 +34,7 @@ public struct AxonError: Error, CustomStringConvertible, Equatable {
             case .io: return "I/O error"
             case .format: return "bad file format"
             case .internalError: return "internal error"
+            case .nonFinite: return "non-finite value"
             }
         }
     }

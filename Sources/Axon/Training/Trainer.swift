@@ -1,9 +1,10 @@
 /// What happens when a loss or a gradient is NaN or infinite (an overflow, a log of zero): the
 /// step is not applied, so one bad batch does not corrupt the model.
 public enum NonFiniteAction: Sendable {
-    /// Skip the update (the step is counted in `EpochRecord.skippedSteps`).
+    /// Skip the update (the step is counted in `EpochRecord.skippedSteps`); the buffers the bad
+    /// batch changed (BatchNorm's statistics) go back to those of the last good step.
     case skipStep
-    /// Restore the parameters and buffers of the last good step, then skip.
+    /// The same as `skipStep` (the parameters are those of the last good step either way).
     case rollback
 }
 
@@ -80,6 +81,7 @@ public final class Trainer {
         var history = History()
         let state = model.stateDict().map(\.tensor)
         let params = model.namedParameters()
+        let owned = optimizer.parameters   // the guard looks at what the optimizer updates
         let lastGood = try state.map { try $0.copy() }
         for _ in 0..<epochs {
             let epoch = epochsCompleted
@@ -95,18 +97,26 @@ public final class Trainer {
                 optimizer.zeroGrad()
                 try value.backward()
                 let lossValue = Double(try value.item())
-                guard lossValue.isFinite, params.allSatisfy({ $0.tensor.grad?.allFinite ?? true }) else {
+                let magnitude = Trainer.gradientMagnitude(owned)
+                guard lossValue.isFinite, let magnitude else {
+                    // The forward pass updated the buffers (BatchNorm statistics) with the bad
+                    // batch: they go back with the weights of the last good step.
                     skipped += 1
-                    optimizer.zeroGrad()
-                    if nonFinite == .rollback { for (t, saved) in zip(state, lastGood) { try t.assign(saved) } }
+                    for p in params { p.tensor.zeroGrad() }
+                    for (t, saved) in zip(state, lastGood) { try t.assign(saved) }
                     continue
                 }
                 for (layer, norm) in Trainer.layerGradientNorms(params) { normSums[layer, default: 0] += norm }
                 if let clipNorm { try GradientClipping.clipNorm(params.map(\.tensor), maxNorm: clipNorm) }
+                // Moments go non-finite only from gradients near Float's range (g * g
+                // overflows): the optimizer's state is kept for undoing only then.
+                let optimizerState = magnitude > 1e15 ? try optimizer.checkpointPayload() : nil
                 try optimizer.step()
-                if !params.allSatisfy({ $0.tensor.allFinite }) {
+                if !owned.allSatisfy(\.allFinite) {
                     // The update itself overflowed: undo it and count the step as skipped.
                     for (t, saved) in zip(state, lastGood) { try t.assign(saved) }
+                    if let optimizerState { try optimizer.restore(checkpointPayload: optimizerState) }
+                    for p in params { p.tensor.zeroGrad() }
                     skipped += 1
                     continue
                 }
@@ -216,6 +226,24 @@ public final class Trainer {
         return String(name[..<dot])
     }
 
+    /// The largest |gradient| element of `params` (0 when none has a gradient), or nil when one
+    /// is NaN or infinite.
+    static func gradientMagnitude(_ params: [Tensor]) -> Float? {
+        var largest: Float = 0
+        for p in params {
+            guard let g = p.grad else { continue }
+            let finite = g.withUnsafeBufferPointer { values -> Bool in
+                for v in values {
+                    guard v.isFinite else { return false }
+                    largest = Swift.max(largest, Swift.abs(v))
+                }
+                return true
+            }
+            if !finite { return nil }
+        }
+        return largest
+    }
+
     static func layerOrder(_ params: [(name: String, tensor: Tensor)]) -> [String] {
         var seen = Set<String>()
         return params.map { layerPath($0.name) }.filter { seen.insert($0).inserted }
@@ -226,15 +254,43 @@ public final class Trainer {
 
 /// One training step: forward, `lossName`'s loss, backward, optional norm clipping, update.
 /// Returns the loss before the update.
+///
+/// With `guarded` (the default) a NaN or infinite loss or gradient, or an update that
+/// overflows, throws `.nonFinite` and leaves the weights, the buffers (BatchNorm's running
+/// statistics, which the forward pass updated) and the optimizer's state as they were before
+/// the call. Without it, the step is taken whatever the values.
 @discardableResult
 public func trainStep(model: any Layer, optimizer: any Optimizer, loss lossName: String, input: Tensor, target: Tensor,
-                      clipNorm: Double? = nil) throws -> Float {
+                      clipNorm: Double? = nil, guarded: Bool = true) throws -> Float {
+    let buffers = guarded ? try model.namedBuffers().map { ($0.tensor, try $0.tensor.copy()) } : []
+    func undo() throws { for (t, saved) in buffers { try t.assign(saved) } }
     let value = try GradMode.with(enabled: true) { try loss(named: lossName, model(input), target) }
     optimizer.zeroGrad()
     try value.backward()
-    if let clipNorm { try GradientClipping.clipNorm(optimizer.parameters, maxNorm: clipNorm) }
+    let lossValue = try value.item()
+    guard guarded else {
+        if let clipNorm { try GradientClipping.clipNorm(optimizer.parameters, maxNorm: clipNorm) }
+        try optimizer.step()
+        return lossValue
+    }
+    guard lossValue.isFinite, optimizer.parameters.allSatisfy({ $0.grad?.allFinite ?? true }) else {
+        optimizer.zeroGrad()
+        try undo()
+        throw AxonError(.nonFinite, "train step: the loss (\(lossValue)) or a gradient is not finite; "
+                        + "the step was not taken")
+    }
+    let params = optimizer.parameters
+    let before = try params.map { try $0.copy() }, state = try optimizer.checkpointPayload()
+    if let clipNorm { try GradientClipping.clipNorm(params, maxNorm: clipNorm) }
     try optimizer.step()
-    return try value.item()
+    guard params.allSatisfy(\.allFinite) else {
+        for (p, saved) in zip(params, before) { try p.assign(saved) }
+        try optimizer.restore(checkpointPayload: state)
+        optimizer.zeroGrad()
+        try undo()
+        throw AxonError(.nonFinite, "train step: the update made a parameter non-finite; it was undone")
+    }
+    return lossValue
 }
 
 /// The fit loop by name: shuffled batches of `batchSize` (seeded by `seed`), `lossName`'s

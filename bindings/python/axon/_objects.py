@@ -149,12 +149,14 @@ class Model(_Owned):
         tensors, n = _tensor_array([t for _, t in state])
         _lib.axon_model_load_state(self._h, names, tensors, n, 1 if strict else 0)
 
-    def train_step(self, optimizer: Optimizer, loss: str, x: Tensor, y: Tensor,
-                   clip_norm: float | None = None) -> float:
-        """Forward, loss, backward, optional clipping and an optimizer step; the loss before."""
+    def train_step(self, optimizer, loss: str, x: Tensor, y: Tensor, clip_norm: float | None = None,
+                   guarded: bool = True) -> float:
+        """Forward, loss, backward, optional clipping and an optimizer step; the loss before.
+        ``guarded``: a non-finite loss, gradient or update raises :class:`axon.NonFiniteError`
+        and changes nothing (weights, buffers, optimizer state)."""
         out = c_float()
-        _lib.axon_train_step(byref(out), self._h, optimizer._h, loss.encode(), x._h, y._h,
-                             clip_norm or 0.0)
+        fn = _lib.axon_train_step if guarded else _lib.axon_train_step_unguarded
+        fn(byref(out), self._h, optimizer._h, loss.encode(), x._h, y._h, clip_norm or 0.0)
         return out.value
 
     def fit(self, optimizer: Optimizer, loss: str, x: Tensor, y: Tensor, *, epochs: int,

@@ -19,6 +19,7 @@ __all__ = [
     "AxonIOError",
     "FormatError",
     "InternalError",
+    "NonFiniteError",
     "error_for_status",
 ]
 
@@ -67,6 +68,11 @@ class InternalError(AxonError, ValueError, RuntimeError):
     """AXON_ERR_INTERNAL: a bug in axon."""
 
 
+class NonFiniteError(AxonError, ValueError, RuntimeError):
+    """AXON_ERR_NONFINITE: a loss, gradient or update was NaN or infinite; the training step was
+    undone (weights, buffers and optimizer state as they were)."""
+
+
 #: The exception class of each ``axon_status`` code: the one place the Python side writes the
 #: codes (each class's ``status`` is set from here).
 _BY_STATUS: dict[int, type[AxonError]] = {
@@ -77,6 +83,7 @@ _BY_STATUS: dict[int, type[AxonError]] = {
     5: AxonIOError,
     6: FormatError,
     7: InternalError,
+    8: NonFiniteError,
 }
 for _status, _cls in _BY_STATUS.items():
     _cls.status = _status

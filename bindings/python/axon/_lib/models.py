@@ -173,6 +173,14 @@ axon_train_step = _declare(
     [POINTER(c_float), model_p, optimizer_p, c_char_p, tensor_p, tensor_p, c_double],
     status=True,
 )
+# axon_status axon_train_step_unguarded(float *out_loss, axon_model *m, axon_optimizer *opt, const char *loss,
+#                                       const axon_tensor *x, const axon_tensor *y, double clip_norm);
+axon_train_step_unguarded = _declare(
+    "axon_train_step_unguarded",
+    c_int,
+    [POINTER(c_float), model_p, optimizer_p, c_char_p, tensor_p, tensor_p, c_double],
+    status=True,
+)
 # axon_status axon_fit(axon_epoch_record *out_records, size_t capacity, size_t *out_count,
 #                      axon_model *m, axon_optimizer *opt, axon_scheduler *sched, const char *loss,
 #                      const axon_tensor *x, const axon_tensor *y, const axon_tensor *val_x,
