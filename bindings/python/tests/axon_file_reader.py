@@ -189,7 +189,8 @@ class _Cursor:
 
     def floats(self, n: int, what: str) -> bytes:
         if n > self.remaining // 4:
-            raise FormatError(f"{self.tag}: {what} of {n} float32 does not fit in the {self.remaining} bytes that remain")
+            raise FormatError(f"{self.tag}: {what} of {n} float32 does not fit in the "
+                              f"{self.remaining} bytes that remain")
         return self.take(4 * n, what)
 
     def words(self, what: str) -> tuple:
