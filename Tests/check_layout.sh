@@ -2,7 +2,8 @@
 # Fails when a source file under Sources/, bindings/ or Tests/ has a line longer than 120 characters
 # or more than 600 lines. Checks tracked files and new untracked ones (build output is ignored via
 # .gitignore). Exempt: fixtures and data, i.e. anything under a Fixtures/ directory or a Data/
-# directory outside Sources/ (Sources/Axon/Data is code), and .json .gz .csv .txt .out .axon files.
+# directory outside Sources/ (Sources/Axon/Data is code), and .json .gz .csv .txt .out .axon
+# .safetensors files.
 # Markdown is checked too, except table rows (lines starting with `|`).
 # Usage (from anywhere): bash Tests/check_layout.sh
 set -euo pipefail
@@ -20,7 +21,7 @@ while IFS= read -r -d '' f; do
         */Data/*) continue ;;
     esac
     case $f in
-        *.json | *.gz | *.csv | *.txt | *.out | *.axon) continue ;;
+        *.json | *.gz | *.csv | *.txt | *.out | *.axon | *.safetensors) continue ;;
     esac
     files+=("$f")
 done < <({ git ls-files -z -- Sources bindings Tests

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import os
+
+import numpy as np
 import tempfile
 from collections import OrderedDict
 
@@ -40,6 +42,10 @@ def _encode(obj, path: str, tensors: list):
                 "parameter": isinstance(obj, Parameter), "requires_grad": obj.requires_grad}
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return obj
+    if isinstance(obj, (bytes, bytearray)):  # e.g. the library state inside opt.state_dict()
+        name = f"{path or 'bytes'}#{len(tensors)}"
+        tensors.append((name, Tensor(np.frombuffer(bytes(obj), dtype=np.uint8), dtype=_dtype.uint8)))
+        return {_MARK: "bytes", "name": name}
     if isinstance(obj, _dtype.dtype):
         return {_MARK: "dtype", "name": obj.name}
     if isinstance(obj, (list, tuple)):
@@ -70,6 +76,8 @@ def _decode(obj, tensors: dict):
         if obj["parameter"]:
             return Parameter(t, requires_grad=obj["requires_grad"])
         return t.requires_grad_() if obj["requires_grad"] else t
+    if kind == "bytes":
+        return bytes(tensors[obj["name"]].numpy().astype(np.uint8).tobytes())
     if kind == "dtype":
         return _dtype.check_dtype(obj["name"], "axon.load")
     if kind == "tuple":
