@@ -53,10 +53,14 @@ def save_model(model: Module, filename, metadata: dict | None = None) -> None:
     save_file(model.state_dict(), filename, metadata)
 
 
-def load_model(model: Module, filename, strict: bool = True, device="cpu"):
-    """Loads a safetensors file into ``model`` (``load_state_dict`` with ``strict``); returns
-    ``(missing_keys, unexpected_keys)``."""
-    return model.load_state_dict(load_file(filename, device), strict=strict)
+def load_model(model: Module, filename, strict: bool = True, device="cpu", rename: dict | None = None):
+    """Loads a safetensors file into ``model`` (``load_state_dict`` with ``strict``, so nothing
+    changes when it fails), after renaming the file's keys by ``rename`` (file name -> model
+    name); returns ``(missing_keys, unexpected_keys)``."""
+    state = load_file(filename, device)
+    if rename:
+        state = {rename.get(k, k): v for k, v in state.items()}
+    return model.load_state_dict(state, strict=strict)
 
 
 def load_state_dict_file(path) -> dict:

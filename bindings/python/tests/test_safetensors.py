@@ -313,3 +313,15 @@ def test_a_misshaped_tensor_raises_and_changes_nothing(tmp_path):
     with pytest.raises(RuntimeError, match="3.weight"):
         model.load_state_dict(axon.load_state_dict_file(path), strict=False)
     assert_state(model, before)
+
+
+def test_load_model_renames_keys(tmp_path):
+    from axon import nn
+    a = nn.Sequential(nn.Linear(3, 2))
+    axon.save_file({"fc.weight": a[0].weight, "fc.bias": a[0].bias}, tmp_path / "renamed.safetensors")
+    b = nn.Sequential(nn.Linear(3, 2))
+    axon.safetensors.load_model(b, tmp_path / "renamed.safetensors", rename={"fc.weight": "0.weight",
+                                                                            "fc.bias": "0.bias"})
+    assert b[0].weight.numpy().tobytes() == a[0].weight.numpy().tobytes()
+    with pytest.raises(RuntimeError, match="Unexpected key"):
+        axon.safetensors.load_model(b, tmp_path / "renamed.safetensors")
