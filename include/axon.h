@@ -37,9 +37,15 @@
 **   using it as an input on one thread while another calls backward, zero_grad or free on it
 **   or on a tensor whose graph contains it). A handle may be handed from one thread to
 **   another. Errors are per thread: axon_last_error() reports the last failure of the calling
-**   thread only. Gradient recording is also per thread. The same holds for models,
-**   optimizers and schedulers; a model, its parameter tensors and an optimizer or scheduler
-**   over them count as one object for this rule.
+**   thread only. Gradient recording is also per thread.
+**
+**   Models, optimizers, schedulers, plateaus, loaders and generators are used by one thread at
+**   a time, and the library checks it: a call that finds its object inside another thread's
+**   call returns AXON_ERR_BUSY at once and does nothing (it never waits, so it cannot
+**   deadlock); call again later. This holds for every call on such a handle, eval-mode forward
+**   included: to serve one model from several threads, load a copy per thread (one file, any
+**   number of axon_model_load()). A model's child handles (axon_model_child()) and its parameter
+**   tensors are not checked: do not use them on another thread while the model is in use.
 */
 #ifndef AXON_H
 #define AXON_H
@@ -111,7 +117,10 @@ typedef enum axon_status {
     /* A bug in Axon; please report it with the message. */
     AXON_ERR_INTERNAL = 7,
     /* A loss, gradient or update was NaN or infinite: the training step was undone. */
-    AXON_ERR_NONFINITE = 8
+    AXON_ERR_NONFINITE = 8,
+    /* Another thread is inside a call on the same model, optimizer, schedule, plateau, loader
+    ** or generator: nothing was done; call again when that thread is done. */
+    AXON_ERR_BUSY = 9
 } axon_status;
 
 /*

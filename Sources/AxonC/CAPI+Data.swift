@@ -6,7 +6,7 @@
 import Axon
 
 let datasetHandles = HandleTable<Dataset>("axon_dataset")
-let loaderHandles = HandleTable<BatchCursor>("axon_loader")
+let loaderHandles = HandleTable<BatchCursor>("axon_loader", exclusive: true)
 let standardizerHandles = HandleTable<Standardizer>("axon_standardizer")
 let pcaHandles = HandleTable<PCAWhitening>("axon_pca")
 

@@ -40,6 +40,12 @@ func invalidArgument(_ function: String, _ message: String) -> AxonError {
 /// and the thread's last error message. `AxonError` keeps its kind; anything else is
 /// `AXON_ERR_INTERNAL`.
 func cCall(_ function: String, _ body: () throws -> Void) -> Int32 {
+    let state = currentCallState(), mark = state.held.count
+    state.depth += 1
+    defer {
+        state.depth -= 1
+        releaseClaims(state, to: mark)
+    }
     do {
         try body()
         return Int32(AXON_OK.rawValue)

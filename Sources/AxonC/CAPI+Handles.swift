@@ -27,9 +27,14 @@ protocol LiveHandleCount: Sendable {
 final class HandleTable<Object>: LiveHandleCount {
     /// The C type name, for messages.
     let typeName: String
+    /// Whether a call claims the object it resolves (stateful objects: one thread at a time).
+    let exclusive: Bool
     private let live = Mutex<Set<UInt>>([])
 
-    init(_ typeName: String) { self.typeName = typeName }
+    init(_ typeName: String, exclusive: Bool = false) {
+        self.typeName = typeName
+        self.exclusive = exclusive
+    }
 
     var liveCount: Int { live.withLock { $0.count } }
 
@@ -54,7 +59,9 @@ final class HandleTable<Object>: LiveHandleCount {
         guard isLive else {
             throw invalidArgument(function, "\(name) is not a live \(typeName) (already freed, or of another type)")
         }
-        return Unmanaged<HandleBox<Object>>.fromOpaque(raw).takeRetainedValue().object
+        let object = Unmanaged<HandleBox<Object>>.fromOpaque(raw).takeRetainedValue().object
+        if exclusive { try claim(object as AnyObject, function, name, typeName) }
+        return object
     }
 
     /// The object behind `handle`, or nil when the handle is NULL (nullable parameters).
@@ -74,10 +81,10 @@ final class HandleTable<Object>: LiveHandleCount {
 }
 
 let tensorHandles = HandleTable<Tensor>("axon_tensor")
-let modelHandles = HandleTable<any Layer>("axon_model")
-let optimizerHandles = HandleTable<any Optimizer>("axon_optimizer")
-let schedulerHandles = HandleTable<LRScheduler>("axon_scheduler")
-let plateauHandles = HandleTable<ReduceLROnPlateau>("axon_plateau")
+let modelHandles = HandleTable<any Layer>("axon_model", exclusive: true)
+let optimizerHandles = HandleTable<any Optimizer>("axon_optimizer", exclusive: true)
+let schedulerHandles = HandleTable<LRScheduler>("axon_scheduler", exclusive: true)
+let plateauHandles = HandleTable<ReduceLROnPlateau>("axon_plateau", exclusive: true)
 
 /// Every handle table, for `axon_live_handles`.
 let allHandleTables: [any LiveHandleCount] = [tensorHandles, modelHandles, optimizerHandles, schedulerHandles,

@@ -20,7 +20,7 @@ final class GeneratorState {
     }
 }
 
-let generatorHandles = HandleTable<GeneratorState>("axon_generator")
+let generatorHandles = HandleTable<GeneratorState>("axon_generator", exclusive: true)
 
 // MARK: - Filled tensors
 

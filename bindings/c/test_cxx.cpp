@@ -60,7 +60,8 @@ int failures = 0;
 
 int main() {
     static_assert(AXON_VERSION_NUMBER == 1000, "version macros");
-    static_assert(AXON_OK == 0 && AXON_ERR_INTERNAL == 7 && AXON_ERR_NONFINITE == 8, "status codes");
+    static_assert(AXON_OK == 0 && AXON_ERR_INTERNAL == 7, "status codes");
+    static_assert(AXON_ERR_NONFINITE == 8 && AXON_ERR_BUSY == 9, "status codes");
     EXPECT(std::string(axon_version()) == AXON_VERSION);
     EXPECT(axon_abi_version() == AXON_ABI_VERSION);
 

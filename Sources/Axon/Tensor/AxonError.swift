@@ -23,6 +23,9 @@ public struct AxonError: Error, CustomStringConvertible, Equatable {
         /// A loss, gradient or update is NaN or infinite; the training step that met it was
         /// undone (weights, buffers and optimizer state as they were).
         case nonFinite = 8
+        /// Another thread is inside a call on the same model, optimizer, schedule, loader or
+        /// generator; the call did nothing.
+        case busy = 9
 
         /// A short English description, the C door's `axon_status_string`.
         public var summary: StaticString {
@@ -35,6 +38,7 @@ public struct AxonError: Error, CustomStringConvertible, Equatable {
             case .format: return "bad file format"
             case .internalError: return "internal error"
             case .nonFinite: return "non-finite value"
+            case .busy: return "in use by another thread"
             }
         }
     }

@@ -20,6 +20,7 @@ __all__ = [
     "FormatError",
     "InternalError",
     "NonFiniteError",
+    "BusyError",
     "error_for_status",
 ]
 
@@ -73,6 +74,11 @@ class NonFiniteError(AxonError, ValueError, RuntimeError):
     undone (weights, buffers and optimizer state as they were)."""
 
 
+class BusyError(AxonError, RuntimeError):
+    """AXON_ERR_BUSY: another thread is inside a call on the same model, optimizer, schedule,
+    loader or generator; nothing was done."""
+
+
 #: The exception class of each ``axon_status`` code: the one place the Python side writes the
 #: codes (each class's ``status`` is set from here).
 _BY_STATUS: dict[int, type[AxonError]] = {
@@ -84,6 +90,7 @@ _BY_STATUS: dict[int, type[AxonError]] = {
     6: FormatError,
     7: InternalError,
     8: NonFiniteError,
+    9: BusyError,
 }
 for _status, _cls in _BY_STATUS.items():
     _cls.status = _status
