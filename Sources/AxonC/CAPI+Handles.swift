@@ -119,7 +119,9 @@ func size(_ n: Int, _ function: String, _ name: String) throws -> Int {
 /// A NUL-terminated UTF-8 string argument.
 func string(_ p: UnsafePointer<CChar>?, _ function: String, _ name: String) throws -> String {
     guard let p else { throw invalidArgument(function, "\(name) is NULL") }
-    return String(cString: p)
+    // Bytes that are not UTF-8 are refused, never silently replaced.
+    guard let text = String(validatingCString: p) else { throw invalidArgument(function, "\(name) is not valid UTF-8") }
+    return text
 }
 
 /// An int64_t argument as Int.

@@ -50,7 +50,10 @@ public func axon_tensor_slice(_ out: OpsOut?, _ a: OpaquePointer?, _ axis: Int64
 @_cdecl("axon_tensor_unsqueeze")
 public func axon_tensor_unsqueeze(_ out: OpsOut?, _ a: OpaquePointer?, _ axis: Int64) -> Int32 {
     let f = "axon_tensor_unsqueeze"
-    return OpsArgs.unary(f, out, a) { try $0.unsqueezed(int(axis, f, "axis")) }
+    return OpsArgs.unary(f, out, a) { t in
+        guard t.rank < OpsArgs.maxRank else { throw invalidArgument(f, "a rank-\(t.rank) tensor cannot gain an axis") }
+        return try t.unsqueezed(int(axis, f, "axis"))
+    }
 }
 
 @_cdecl("axon_tensor_squeeze")

@@ -208,8 +208,8 @@ public struct LayerSpec: Equatable, Sendable, CustomStringConvertible {
 
     func bool(_ key: String) throws -> Bool {
         switch value(key)?.lowercased() {
-        case "true", "1", "yes": return true
-        case "false", "0", "no": return false
+        case "true": return true
+        case "false": return false
         default:
             throw AxonError(.format,
                             "layer spec: \(kind) needs true or false for '\(key)', got '\(value(key) ?? "")'")

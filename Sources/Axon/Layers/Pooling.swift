@@ -46,8 +46,11 @@ extension MaxPool2d: RegisteredLayer {
     ])
 
     static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer {
-        MaxPool2d(kernel: try spec.pair("kernel"), stride: try spec.pair("stride"), padding: try spec.pair("padding"),
-                  dilation: try spec.pair("dilation"))
+        let layer = MaxPool2d(kernel: try spec.pair("kernel"), stride: try spec.pair("stride"),
+                              padding: try spec.pair("padding"), dilation: try spec.pair("dilation"))
+        try Tensor.checkWindow("maxpool2d", kernel: layer.kernel, stride: layer.stride, padding: layer.padding,
+                               dilation: layer.dilation, pooling: true)
+        return layer
     }
 
     var specArguments: [String: LayerValue] {
@@ -62,7 +65,11 @@ extension AvgPool2d: RegisteredLayer {
     ])
 
     static func build(_ spec: LayerSpec, generator: inout PRNG) throws -> any Layer {
-        AvgPool2d(kernel: try spec.pair("kernel"), stride: try spec.pair("stride"), padding: try spec.pair("padding"))
+        let layer = AvgPool2d(kernel: try spec.pair("kernel"), stride: try spec.pair("stride"),
+                              padding: try spec.pair("padding"))
+        try Tensor.checkWindow("avgpool2d", kernel: layer.kernel, stride: layer.stride, padding: layer.padding,
+                               dilation: (1, 1), pooling: true)
+        return layer
     }
 
     var specArguments: [String: LayerValue] {

@@ -4,9 +4,10 @@
 
 extension Tensor {
     /// Validated window geometry for an NCHW input.
-    static func window(_ op: String, input: [Int], kernel: (Int, Int), stride: (Int, Int),
-                       padding: (Int, Int), dilation: (Int, Int)) throws -> (Layout.Window, oh: Int, ow: Int) {
-        guard input.count == 4 else { throw AxonError.shape("\(op): expected an NCHW input of rank 4, got \(input)") }
+    /// Checks a window's numbers alone: kernel, stride and dilation positive, padding
+    /// non-negative, all below 2^20 (and, for pooling, padding at most half the kernel).
+    public static func checkWindow(_ op: String, kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int),
+                                   dilation: (Int, Int), pooling: Bool) throws {
         guard kernel.0 > 0, kernel.1 > 0, stride.0 > 0, stride.1 > 0, dilation.0 > 0, dilation.1 > 0,
               padding.0 >= 0, padding.1 >= 0,
               Swift.max(kernel.0, kernel.1, stride.0, stride.1,
@@ -14,6 +15,15 @@ extension Tensor {
             throw AxonError.invalid("\(op): kernel \(kernel), stride \(stride), dilation \(dilation) "
                                     + "must be positive and padding \(padding) non-negative")
         }
+        guard !pooling || (padding.0 * 2 <= kernel.0 && padding.1 * 2 <= kernel.1) else {
+            throw AxonError.invalid("\(op): padding \(padding) must be at most half the kernel \(kernel)")
+        }
+    }
+
+    static func window(_ op: String, input: [Int], kernel: (Int, Int), stride: (Int, Int),
+                       padding: (Int, Int), dilation: (Int, Int)) throws -> (Layout.Window, oh: Int, ow: Int) {
+        guard input.count == 4 else { throw AxonError.shape("\(op): expected an NCHW input of rank 4, got \(input)") }
+        try checkWindow(op, kernel: kernel, stride: stride, padding: padding, dilation: dilation, pooling: false)
         let w = Layout.Window(kernel: (kernel.0, kernel.1), stride: (stride.0, stride.1),
                               padding: (padding.0, padding.1), dilation: (dilation.0, dilation.1))
         guard let oh = w.outputSize(input[2], axisH: true), let ow = w.outputSize(input[3], axisH: false) else {
@@ -94,9 +104,7 @@ extension Tensor {
                      dilation: (Int, Int), max: Bool) throws -> Tensor {
         let (w, oh, ow) = try window(op, input: input.shape, kernel: kernel, stride: stride,
                                      padding: padding, dilation: dilation)
-        guard padding.0 * 2 <= kernel.0, padding.1 * 2 <= kernel.1 else {
-            throw AxonError.invalid("\(op): padding \(padding) must be at most half the kernel \(kernel)")
-        }
+        try checkWindow(op, kernel: kernel, stride: stride, padding: padding, dilation: dilation, pooling: true)
         let (n, c, h, wd) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         if max && h * wd < 1 << 24 {
             // The window maxima's positions, then a gather: one pass forward, a scatter back,
