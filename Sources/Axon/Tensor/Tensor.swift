@@ -119,6 +119,12 @@ public final class Tensor: @unchecked Sendable {
         storage.pointer.update(from: other.storage.pointer, count: count)
     }
 
+    /// `assign` for a source whose element count was checked: copies what both hold.
+    func overwrite(from other: Tensor) {
+        storage.version &+= 1
+        storage.pointer.update(from: other.storage.pointer, count: Swift.min(count, other.count))
+    }
+
     /// The number of in-place writes to this tensor's storage so far (PyTorch's `_version`).
     public var version: Int { storage.version }
 
