@@ -62,7 +62,7 @@ public struct FilePath: Sendable, Hashable, CustomStringConvertible {
 
     /// `name` inside this directory.
     func appending(_ name: [UInt8]) -> FilePath {
-        bytes.last == UInt8(ascii: "/") ? FilePath(bytes: bytes + name) : FilePath(bytes: bytes + [UInt8(ascii: "/")] + name)
+        FilePath(bytes: bytes.last == UInt8(ascii: "/") ? bytes + name : bytes + [UInt8(ascii: "/")] + name)
     }
 }
 

@@ -113,7 +113,7 @@ public struct AxonFile: Sendable {
     private init(_ entries: [Entry], _ load: (Entry, Bool) throws -> (crc: UInt32, payload: [UInt8]?)) throws {
         var sections: [Section] = []
         for entry in entries {
-            let (crc, payload) = try load(entry, entry.kept)
+            let (crc, payload) = try AxonFile.reading(entry.tag) { try load(entry, entry.kept) }
             guard crc == entry.crc else {
                 throw AxonError(.format, "axon file: section '\(entry.tag)' is corrupt (CRC mismatch)")
             }
@@ -175,7 +175,8 @@ public struct AxonFile: Sendable {
             let required = flags & 1 != 0
             let newest = knownVersions[tag]
             if required, newest == nil {
-                throw AxonError(.format, "axon file: required section '\(tag)' is unknown to this library; upgrade Axon")
+                throw AxonError(.format,
+                                "axon file: required section '\(tag)' is unknown to this library; upgrade Axon")
             }
             if required, let newest, sectionVersion > newest {
                 throw AxonError(.format, "axon file: section '\(tag)' version \(sectionVersion) is newer than "

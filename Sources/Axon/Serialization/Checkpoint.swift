@@ -152,7 +152,7 @@ public enum Checkpoint {
             modelState = try ModelFile.stage(file, into: model, fileDefinesModel: false)
             if optimizer != nil {
                 guard let section = file.section("OPTM") else {
-                    throw AxonError(.format, "checkpoint: no optimizer section")
+                    throw AxonError(.format, "checkpoint: no optimizer section ('OPTM')")
                 }
                 optimizerPayload = section.payload
             } else {
@@ -163,7 +163,7 @@ public enum Checkpoint {
                 return
             }
             guard let section = file.section("SCHD") else {
-                throw AxonError(.format, "checkpoint: no scheduler section")
+                throw AxonError(.format, "checkpoint: no scheduler section ('SCHD')")
             }
             (schedulerSteps, plateauState) = try AxonFile.reading("SCHD") {
                 var r = ByteReader(section.payload, context: "scheduler state")
@@ -195,7 +195,7 @@ public enum Checkpoint {
 
     /// Moves `loader` to the position of the LOAD section; returns the batches left in its epoch.
     static func stageLoader(_ file: AxonFile, _ loader: inout DataLoader) throws -> [[Int]] {
-        guard let section = file.section("LOAD") else { throw AxonError(.format, "checkpoint: no data loader section") }
+        guard let section = file.section("LOAD") else { throw AxonError(.format, "checkpoint: no data loader section ('LOAD')") }
         return try AxonFile.reading("LOAD") {
             var r = ByteReader(section.payload, context: "data loader state")
             var position = DataLoader.Position()

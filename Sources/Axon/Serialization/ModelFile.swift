@@ -76,7 +76,7 @@ public enum ModelFile {
     /// present with the right shapes), then the training flag and the random streams. Any
     /// disagreement between the sections is the FORMAT status.
     static func decode(_ file: AxonFile) throws -> Loaded {
-        guard let arch = file.section("ARCH") else { throw AxonError(.format, "axon file: no architecture section") }
+        guard let arch = file.section("ARCH") else { throw AxonError(.format, "axon file: no architecture section ('ARCH')") }
         let spec = try AxonFile.reading("ARCH") { try LayerSpec.parse(String(decoding: arch.payload, as: UTF8.self)) }
         // A hostile architecture could ask for far more memory than the file holds: the
         // parameters and buffers it describes must all be in the file (checked before building).
@@ -84,7 +84,8 @@ public enum ModelFile {
                                 try storedElementCount(file))
         guard needed == stored else {
             throw AxonError(.format,
-                            "axon file: the architecture needs \(needed) stored values, the file has \(stored)")
+                            "axon file: the architecture (section 'ARCH') needs \(needed) stored values, sections "
+                            + "'PARM' and 'BUFF' hold \(stored)")
         }
         let model = try AxonFile.reading("ARCH") {
             var g = PRNG(seed: 0)   // parameters are overwritten below
@@ -115,7 +116,7 @@ public enum ModelFile {
     /// (`fileDefinesModel`) a mismatch is the FORMAT status; for a caller's model, names that
     /// differ are INVALID_ARGUMENT and shapes that differ SHAPE, as for `loadStateDict`.
     static func stage(_ file: AxonFile, into model: any Layer, fileDefinesModel: Bool) throws -> StagedState {
-        guard let parm = file.section("PARM") else { throw AxonError(.format, "axon file: no parameters section") }
+        guard let parm = file.section("PARM") else { throw AxonError(.format, "axon file: no parameters section ('PARM')") }
         var staged = StagedState()
         var state = try AxonFile.reading("PARM") { try TensorList.decoded(parm.payload, context: "parameters") }
         if let buff = file.section("BUFF") {

@@ -53,9 +53,16 @@ public enum TensorFile {
 
     static func decode(_ file: AxonFile) throws -> Loaded {
         guard let tens = file.section("TENS") else {
-            throw AxonError(.format, "axon file: no tensor section (a model file is read with ModelFile.load)")
+            throw AxonError(.format, "axon file: no tensor section ('TENS'; a model file is read with ModelFile.load)")
         }
-        let tensors = try AxonFile.reading("TENS") { try TensorList.decoded(tens.payload, context: "tensors") }
+        let tensors = try AxonFile.reading("TENS") {
+            let tensors = try TensorList.decoded(tens.payload, context: "tensors")
+            var names = Set<String>()
+            for (name, _) in tensors where !names.insert(name).inserted {
+                throw AxonError(.format, "tensors: the name '\(name)' appears twice")
+            }
+            return tensors
+        }
         var text = ""
         if let meta = file.section("META") {
             for (key, value) in try AxonFile.reading("META", { try ModelFile.metadata(meta.payload) })
