@@ -52,7 +52,8 @@ struct AtomicSaveTests {
         let relativeTarget = "../\(URL(fileURLWithPath: a.path).lastPathComponent)/real.axon"
         try #require(symlink(relativeTarget, relative) == 0 && symlink(real, absolute) == 0
                      && symlink("relative.axon", chain) == 0)
-        for (link, target, seed) in [(relative, relativeTarget, UInt64(2)), (absolute, real, 3), (chain, "relative.axon", 4)] {
+        let links = [(relative, relativeTarget, UInt64(2)), (absolute, real, 3), (chain, "relative.axon", 4)]
+        for (link, target, seed) in links {
             try ModelFile.save(model(seed), to: link)
             var info = stat()
             try #require(lstat(link, &info) == 0)

@@ -136,7 +136,8 @@ struct TransactionalRestoreTests {
                 try Checkpoint.restore(from: bad, model: other.model, optimizer: other.optimizer,
                                        scheduler: other.scheduler, cursor: cursor)
             }
-            #expect(try Snapshot(other.model, other.optimizer, other.scheduler, nil, cursor.loader) == before, "\(what)")
+            #expect(try Snapshot(other.model, other.optimizer, other.scheduler, nil, cursor.loader) == before,
+                    "\(what)")
             #expect(cursor.batchesDone == 1, "\(what)")
         }
     }

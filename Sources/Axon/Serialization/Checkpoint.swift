@@ -195,7 +195,9 @@ public enum Checkpoint {
 
     /// Moves `loader` to the position of the LOAD section; returns the batches left in its epoch.
     static func stageLoader(_ file: AxonFile, _ loader: inout DataLoader) throws -> [[Int]] {
-        guard let section = file.section("LOAD") else { throw AxonError(.format, "checkpoint: no data loader section ('LOAD')") }
+        guard let section = file.section("LOAD") else {
+            throw AxonError(.format, "checkpoint: no data loader section ('LOAD')")
+        }
         return try AxonFile.reading("LOAD") {
             var r = ByteReader(section.payload, context: "data loader state")
             var position = DataLoader.Position()

@@ -76,7 +76,9 @@ public enum ModelFile {
     /// present with the right shapes), then the training flag and the random streams. Any
     /// disagreement between the sections is the FORMAT status.
     static func decode(_ file: AxonFile) throws -> Loaded {
-        guard let arch = file.section("ARCH") else { throw AxonError(.format, "axon file: no architecture section ('ARCH')") }
+        guard let arch = file.section("ARCH") else {
+            throw AxonError(.format, "axon file: no architecture section ('ARCH')")
+        }
         let spec = try AxonFile.reading("ARCH") { try LayerSpec.parse(String(decoding: arch.payload, as: UTF8.self)) }
         // A hostile architecture could ask for far more memory than the file holds: the
         // parameters and buffers it describes must all be in the file (checked before building).
@@ -116,7 +118,9 @@ public enum ModelFile {
     /// (`fileDefinesModel`) a mismatch is the FORMAT status; for a caller's model, names that
     /// differ are INVALID_ARGUMENT and shapes that differ SHAPE, as for `loadStateDict`.
     static func stage(_ file: AxonFile, into model: any Layer, fileDefinesModel: Bool) throws -> StagedState {
-        guard let parm = file.section("PARM") else { throw AxonError(.format, "axon file: no parameters section ('PARM')") }
+        guard let parm = file.section("PARM") else {
+            throw AxonError(.format, "axon file: no parameters section ('PARM')")
+        }
         var staged = StagedState()
         var state = try AxonFile.reading("PARM") { try TensorList.decoded(parm.payload, context: "parameters") }
         if let buff = file.section("BUFF") {
