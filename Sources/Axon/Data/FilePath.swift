@@ -32,14 +32,14 @@ public struct FilePath: Sendable, Hashable, CustomStringConvertible {
     public var description: String { String(decoding: bytes, as: UTF8.self) }
 
     /// Runs `body` with the path as a NUL-terminated C string; INVALID_ARGUMENT when the path
-    /// is empty or holds a NUL byte (the system would read a shorter path).
+    /// holds a NUL byte (the system would read a shorter path).
     func withCString<R>(_ body: (UnsafePointer<CChar>) throws -> R) throws -> R {
-        guard !bytes.isEmpty, !bytes.contains(0) else {
-            throw AxonError.invalid("path '\(self)' is empty or contains a NUL byte")
+        guard !bytes.contains(0) else {
+            throw AxonError.invalid("path '\(self)' contains a NUL byte")
         }
         return try (bytes + [0]).withUnsafeBufferPointer { buffer in
             try buffer.withMemoryRebound(to: CChar.self) { chars in
-                guard let base = chars.baseAddress else { throw AxonError.invalid("path '\(self)' is empty") }
+                guard let base = chars.baseAddress else { throw AxonError.invalid("path '\(self)' has no bytes") }
                 return try body(base)
             }
         }

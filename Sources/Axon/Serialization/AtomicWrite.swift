@@ -54,6 +54,9 @@ enum AtomicWrite {
     static let marker = Array(".axon-tmp-".utf8)
 
     static func save(_ bytes: [UInt8], to path: FilePath) throws {
+        guard !path.bytes.isEmpty, path.bytes.last != UInt8(ascii: "/") else {
+            throw AxonError(.io, "cannot save to '\(path)': the path names no file")
+        }
         let target = try resolveSymbolicLinks(path)
         let existing = try replaceableFile(target)
         removeOrphans(of: target)
