@@ -31,9 +31,8 @@ public enum FileIO {
     /// allocation would stop the process.
     static let checkedAllocationBytes = 1 << 20
 
-    /// `count` bytes that `fill` initializes, or OUT_OF_MEMORY naming `what`.
-    static func bytes(count: Int, for what: @autoclosure () -> String,
-                      _ fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws -> [UInt8] {
+    /// Throws OUT_OF_MEMORY naming `what` when the system would not give `count` bytes now.
+    static func checkAllocation(_ count: Int, for what: @autoclosure () -> String) throws {
         guard count >= 0 else { throw AxonError(.outOfMemory, "\(what()): a length of \(count) bytes") }
         if count >= checkedAllocationBytes {
             guard let probe = malloc(count) else {
@@ -41,6 +40,12 @@ public enum FileIO {
             }
             free(probe)
         }
+    }
+
+    /// `count` bytes that `fill` initializes, or OUT_OF_MEMORY naming `what`.
+    static func bytes(count: Int, for what: @autoclosure () -> String,
+                      _ fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws -> [UInt8] {
+        try checkAllocation(count, for: what())
         return try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             try fill(UnsafeMutableRawBufferPointer(buffer))
             initialized = count
