@@ -27,19 +27,26 @@ public enum FileIO {
         return path.bytes.suffix(3) == Array(".gz".utf8) ? try Gzip.decompress(bytes) : bytes
     }
 
-    /// Buffers from this size on are first asked of `malloc`, which says no where Swift's own
-    /// allocation would stop the process.
+    /// Buffers from this size on are first asked of the system, which says no where Swift's
+    /// own allocation would stop the process.
     static let checkedAllocationBytes = 1 << 20
 
     /// Throws OUT_OF_MEMORY naming `what` when the system would not give `count` bytes now.
+    /// The question is asked with `mmap`, as the C library allocates buffers this large: a
+    /// `malloc` whose result is only compared with NULL and freed, the optimizer may remove.
     static func checkAllocation(_ count: Int, for what: @autoclosure () -> String) throws {
         guard count >= 0 else { throw AxonError(.outOfMemory, "\(what()): a length of \(count) bytes") }
-        if count >= checkedAllocationBytes {
-            guard let probe = malloc(count) else {
-                throw AxonError(.outOfMemory, "\(what()): cannot allocate \(count) bytes")
-            }
-            free(probe)
+        guard count >= checkedAllocationBytes else { return }
+        #if canImport(Glibc)
+        let anonymous = MAP_ANONYMOUS
+        #else
+        let anonymous = MAP_ANON
+        #endif
+        let probe = mmap(nil, count, PROT_READ | PROT_WRITE, MAP_PRIVATE | anonymous, -1, 0)
+        guard let probe, probe != UnsafeMutableRawPointer(bitPattern: -1) else {
+            throw AxonError(.outOfMemory, "\(what()): cannot allocate \(count) bytes")
         }
+        munmap(probe, count)
     }
 
     /// `count` bytes that `fill` initializes, or OUT_OF_MEMORY naming `what`.
