@@ -219,8 +219,16 @@ public struct AxonFile: Sendable {
     static func naming<T>(_ path: FilePath, _ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let e as AxonError where !e.message.contains("'\(path)'") {
+        } catch let e as AxonError where !mentions(e.message, "'\(path)'") {
             throw AxonError(e.kind, "'\(path)': \(e.message)")
         }
+    }
+
+    /// Whether `text` contains `part` (compared as UTF-8; the standard library's own search
+    /// would bring the regular-expression engine into the library).
+    private static func mentions(_ text: String, _ part: String) -> Bool {
+        let (a, b) = (Array(text.utf8), Array(part.utf8))
+        guard b.count <= a.count else { return false }
+        return (0...(a.count - b.count)).contains { a[$0..<($0 + b.count)].elementsEqual(b) }
     }
 }
