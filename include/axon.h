@@ -46,6 +46,38 @@
 **   included: to serve one model from several threads, load a copy per thread (one file, any
 **   number of axon_model_load()). A model's child handles (axon_model_child()) and its parameter
 **   tensors are not checked: do not use them on another thread while the model is in use.
+**
+** FILES
+**
+**   A `path` is a NUL-terminated string of bytes passed to the system unchanged: it need not
+**   be UTF-8 ("a\xff.axon" is saved under exactly that name). Relative paths are relative to
+**   the process's working directory.
+**
+**   Loads (axon_model_load, axon_checkpoint_restore*, axon_tensors_load, axon_tensor_load_idx)
+**   read regular files only: a directory, FIFO, device or socket is AXON_ERR_IO at once (the
+**   call never blocks waiting for a writer). An .axon file's header and section table are
+**   checked before any section is read, so a file that is not an .axon file is refused after
+**   its first 16 bytes, whatever its size; every section's checksum is checked, those the
+**   reader skips too. A file that is damaged, truncated, inconsistent or of a newer version is
+**   AXON_ERR_FORMAT with a message naming the section; a file too large for the memory the
+**   process can get is AXON_ERR_MEMORY; a file that cannot be opened or read is AXON_ERR_IO.
+**   Restores are all or nothing: a failed call leaves the model, optimizer, schedules and
+**   loader exactly as they were.
+**
+**   Saves (axon_model_save, axon_checkpoint_save*, axon_tensors_save) are atomic: the bytes go
+**   to a new temporary file in the target's directory (created exclusively under a unique
+**   name, ".<name>.axon-tmp-<pid>-..."), flushed to disk and renamed over the target, so
+**   that the target always holds the previous file or the whole new one, even when the
+**   process is killed or another thread saves to the same path at the same time (the save
+**   renamed last wins; both succeed). A failed save removes its temporary file and leaves
+**   the target as it was. When `path` is a symbolic link, its final target is replaced (in
+**   the target's directory) and the link stays. A replaced file keeps its permission mode
+**   (and its owner and group where the system allows); a new file gets mode 0644 minus the
+**   process's umask. A target that is read-only (no write permission bit at all, or none for
+**   the calling user), a directory or another non-regular file is not replaced:
+**   AXON_ERR_IO. Each save first removes the temporary files that earlier saves to the same
+**   target left when their process was killed (those of a process that no longer runs, or
+**   older than a minute).
 */
 #ifndef AXON_H
 #define AXON_H
@@ -108,9 +140,9 @@ typedef enum axon_status {
     AXON_ERR_SHAPE = 2,
     /* The call is not valid in the object's current state (no gradient, no graph). */
     AXON_ERR_STATE = 3,
-    /* An allocation failed or a size overflowed. */
+    /* An allocation failed or a size overflowed (a file too large for memory, too). */
     AXON_ERR_MEMORY = 4,
-    /* A file could not be read or written. */
+    /* A file could not be read or written, is not a regular file, or may not be replaced. */
     AXON_ERR_IO = 5,
     /* A file is truncated, corrupt or of an unsupported version. */
     AXON_ERR_FORMAT = 6,
@@ -556,9 +588,11 @@ axon_status axon_model_new(axon_model **out, const char *spec, uint64_t seed);
 ** CONSTRUCTOR: axon_model
 **
 ** Loads a model file written by axon_model_save() (architecture, state and training mode)
-** from the NUL-terminated `path`. AXON_ERR_IO when it cannot be read, AXON_ERR_FORMAT when it is not a
-** valid model file of a supported version. Writes a new handle, owned by the caller, to
-** `*out`; `path` is borrowed.
+** from the NUL-terminated `path` (see FILES). AXON_ERR_IO when it cannot be read or is not a
+** regular file (a FIFO or a directory is refused without blocking), AXON_ERR_FORMAT when it is
+** not a valid model file of a supported version (the message names the damaged section),
+** AXON_ERR_MEMORY when it does not fit in memory. Writes a new handle, owned by the caller,
+** to `*out`; `path` is borrowed.
 */
 axon_status axon_model_load(axon_model **out, const char *path);
 
@@ -574,7 +608,9 @@ void axon_model_free(axon_model *m);
 ** METHOD: axon_model
 **
 ** Writes the architecture, the state and the training mode of `m` to the NUL-terminated
-** `path` (created or replaced). AXON_ERR_IO when the file cannot be written. `path` is borrowed.
+** `path` (created or replaced), atomically as FILES describes: a symbolic link is followed
+** and kept, a replaced file keeps its mode, a read-only file is refused. AXON_ERR_IO when the
+** file cannot be written (nothing changes then). `path` is borrowed.
 */
 axon_status axon_model_save(const axon_model *m, const char *path);
 
@@ -656,7 +692,8 @@ axon_status axon_model_parameter_name(const axon_model *m, size_t i, char *out, 
 ** Copies the values of `tensors[0..count)` into the state tensors named `names[0..count)`
 ** (PyTorch's load_state_dict). Shapes must match (AXON_ERR_SHAPE). With a non-zero `strict`,
 ** the names must be exactly the model's state names (AXON_ERR_INVALID_ARGUMENT otherwise);
-** without, unknown names are ignored and missing ones keep their values. All arrays are
+** without, unknown names are ignored and missing ones keep their values. Every name and shape
+** is checked before any value is copied: a call that fails changes nothing. All arrays are
 ** borrowed; they may be NULL when `count` is 0.
 */
 axon_status axon_model_load_state(axon_model *m, const char *const *names,
@@ -906,17 +943,21 @@ axon_status axon_fit(axon_epoch_record *out_records, size_t capacity, size_t *ou
 
 /*
 ** Saves `m`, and `opt` and `sched` when not NULL, to `path` atomically (a temporary file
-** renamed over `path`: a failed save leaves an existing file as it was). All borrowed.
-** AXON_ERR_IO when the file cannot be written.
+** renamed over `path`: a failed save leaves an existing file as it was; links, modes and
+** read-only files as FILES describes). All borrowed. AXON_ERR_IO when the file cannot be
+** written.
 */
 axon_status axon_checkpoint_save(const char *path, axon_model *m, axon_optimizer *opt, axon_scheduler *sched);
 
 /*
 ** Restores what axon_checkpoint_save wrote into `m`, and `opt` and `sched` when not NULL
-** (their sections must be in the file). All borrowed. AXON_ERR_INVALID_ARGUMENT when the
-** model's parameter names differ from the file's, AXON_ERR_SHAPE when their shapes do,
-** AXON_ERR_FORMAT for a corrupt file or an optimizer of another kind or shape, AXON_ERR_IO
-** when the file cannot be read.
+** (their sections must be in the file). All or nothing: every section is decoded and checked
+** against the objects before any of them changes, so a failed call leaves `m`, `opt` and
+** `sched` exactly as they were. All borrowed. AXON_ERR_INVALID_ARGUMENT when the model's
+** parameter names differ from the file's, AXON_ERR_SHAPE when their shapes do,
+** AXON_ERR_FORMAT for a damaged file (the message names the section), a missing section or an
+** optimizer of another kind or shape, AXON_ERR_MEMORY when the file does not fit in memory,
+** AXON_ERR_IO when the file cannot be read or is not a regular file (see FILES).
 */
 axon_status axon_checkpoint_restore(const char *path, axon_model *m, axon_optimizer *opt, axon_scheduler *sched);
 
@@ -1488,7 +1529,8 @@ axon_status axon_checkpoint_save_plateau(const char *path, axon_model *m, axon_o
 /*
 ** axon_checkpoint_restore() with a plateau schedule as well: restores into `m`, and `opt`,
 ** `sched` and `plateau` when not NULL (their sections must be in the file; the plateau's
-** best value, counters and the optimizer's rates). Errors as axon_checkpoint_restore().
+** best value, counters and the optimizer's rates). Errors as axon_checkpoint_restore(); a
+** failed call changes none of the objects.
 */
 axon_status axon_checkpoint_restore_plateau(const char *path, axon_model *m, axon_optimizer *opt,
                                             axon_scheduler *sched, axon_plateau *plateau);
@@ -1582,7 +1624,8 @@ axon_status axon_checkpoint_save_loader(const char *path, axon_model *m, axon_op
 ** made the same way as the saved one (same dataset size, batch size, shuffle and drop-last;
 ** its seed does not matter, the stream is restored). Errors as axon_checkpoint_restore(), plus
 ** AXON_ERR_FORMAT when the file has no loader position or one that does not fit `loader`
-** (checked before anything is changed). All borrowed.
+** (checked before anything is changed: a failed call changes neither the objects nor
+** `loader`). All borrowed.
 */
 axon_status axon_checkpoint_restore_loader(const char *path, axon_model *m, axon_optimizer *opt,
                                            axon_scheduler *sched, axon_loader *loader);
@@ -1642,8 +1685,9 @@ axon_status axon_pca_apply(axon_tensor **out, const axon_pca *p, const axon_tens
 ** rank 1 to 8), gunzipped first when it is gzip-compressed (recognized by its content, not
 ** its name), as a tensor of the file's shape holding each byte times `scale` (e.g. 1/255
 ** for pixels, 1 for labels; finite, else AXON_ERR_INVALID_ARGUMENT). AXON_ERR_IO when the
-** file cannot be read, AXON_ERR_FORMAT when it is not a valid IDX file of unsigned bytes or
-** not valid gzip. Writes a new handle, owned by the caller, to `*out`; `path` is borrowed.
+** file cannot be read or is not a regular file (a FIFO is refused without blocking),
+** AXON_ERR_FORMAT when it is not a valid IDX file of unsigned bytes or not valid gzip,
+** AXON_ERR_MEMORY when it does not fit in memory. Writes a new handle, owned by the caller, to `*out`; `path` is borrowed.
 */
 axon_status axon_tensor_load_idx(axon_tensor **out, const char *path, float scale);
 
@@ -1661,8 +1705,8 @@ typedef struct axon_tensor_file axon_tensor_file;
 /*
 ** Writes the `count` tensors `tensors[0..count)` under the NUL-terminated names
 ** `names[0..count)` (unique; a name given twice is AXON_ERR_INVALID_ARGUMENT), and the
-** NUL-terminated `text` (NULL for none), to `path`, atomically. Everything is borrowed.
-** AXON_ERR_IO when the file cannot be written.
+** NUL-terminated `text` (NULL for none), to `path`, atomically as FILES describes. Everything
+** is borrowed. AXON_ERR_IO when the file cannot be written.
 */
 axon_status axon_tensors_save(const char *path, const char *const *names, axon_tensor *const *tensors,
                               size_t count, const char *text);
@@ -1671,8 +1715,9 @@ axon_status axon_tensors_save(const char *path, const char *const *names, axon_t
 ** CONSTRUCTOR: axon_tensor_file
 **
 ** Reads a file written by axon_tensors_save(). Writes a new handle, owned by the caller, to
-** `*out`. AXON_ERR_IO when the file cannot be read, AXON_ERR_FORMAT when it is not a tensor
-** file or is damaged.
+** `*out`. AXON_ERR_IO when the file cannot be read or is not a regular file, AXON_ERR_FORMAT
+** when it is not a tensor file or is damaged (the message names the section), AXON_ERR_MEMORY
+** when it does not fit in memory.
 */
 axon_status axon_tensors_load(axon_tensor_file **out, const char *path);
 

@@ -5,14 +5,14 @@ import Axon
 
 /// The path and the objects every checkpoint export takes, converted and resolved in order.
 struct CheckpointArguments {
-    let path: String
+    let path: FilePath
     let model: any Layer
     let optimizer: (any Optimizer)?
     let scheduler: LRScheduler?
 
     init(_ path: UnsafePointer<CChar>?, _ m: OpaquePointer?, _ opt: OpaquePointer?, _ s: OpaquePointer?,
          _ function: String) throws {
-        self.path = try string(path, function, "path")
+        self.path = try filePath(path, function)
         model = try modelHandles.resolve(m, function, "m")
         optimizer = try optimizerHandles.resolveOptional(opt, function, "opt")
         scheduler = try schedulerHandles.resolveOptional(s, function, "sched")

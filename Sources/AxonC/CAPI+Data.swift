@@ -169,7 +169,7 @@ public func axon_tensor_load_idx(_ out: UnsafeMutablePointer<OpaquePointer?>?, _
     let f = "axon_tensor_load_idx"
     return cCall(f) {
         let out = try outSlot(out, f)
-        let path = try string(path, f, "path")
+        let path = try filePath(path, f)
         out.pointee = tensorHandles.make(try IDX.load(path, scale: scale))
     }
 }

@@ -124,6 +124,12 @@ func string(_ p: UnsafePointer<CChar>?, _ function: String, _ name: String) thro
     return text
 }
 
+/// A NUL-terminated path argument as its bytes, unchanged (a path need not be UTF-8).
+func filePath(_ p: UnsafePointer<CChar>?, _ function: String, _ name: String = "path") throws -> FilePath {
+    guard let p else { throw invalidArgument(function, "\(name) is NULL") }
+    return FilePath(cString: p)
+}
+
 /// An int64_t argument as Int.
 func int(_ v: Int64, _ function: String, _ name: String) throws -> Int {
     guard let i = Int(exactly: v) else { throw invalidArgument(function, "\(name) \(v) does not fit in Int") }

@@ -35,7 +35,7 @@ public func axon_model_load(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ path
     let f = "axon_model_load"
     return cCall(f) {
         let out = try outSlot(out, f)
-        let path = try string(path, f, "path")
+        let path = try filePath(path, f)
         out.pointee = modelHandles.make(try ModelFile.load(path).model)
     }
 }
@@ -51,7 +51,7 @@ public func axon_model_free(_ m: OpaquePointer?) {
 public func axon_model_save(_ m: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> Int32 {
     let f = "axon_model_save"
     return cCall(f) {
-        let model = try resolve(m, f), path = try string(path, f, "path")
+        let model = try resolve(m, f), path = try filePath(path, f)
         try ModelFile.save(model, to: path)
     }
 }

@@ -15,7 +15,7 @@ private func strings(_ names: UnsafePointer<UnsafePointer<CChar>?>?, _ count: In
 public func axon_model_save_safetensors(_ m: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> Int32 {
     let f = "axon_model_save_safetensors"
     return cCall(f) {
-        let model = try modelHandles.resolve(m, f, "m"), path = try string(path, f, "path")
+        let model = try modelHandles.resolve(m, f, "m"), path = try filePath(path, f)
         try Safetensors.save(model, to: path)
     }
 }
@@ -26,7 +26,7 @@ public func axon_model_load_safetensors(_ m: OpaquePointer?, _ path: UnsafePoint
                                         _ to: UnsafePointer<UnsafePointer<CChar>?>?, _ nRenames: Int) -> Int32 {
     let f = "axon_model_load_safetensors"
     return cCall(f) {
-        let model = try modelHandles.resolve(m, f, "m"), path = try string(path, f, "path")
+        let model = try modelHandles.resolve(m, f, "m"), path = try filePath(path, f)
         guard strict == 0 || strict == 1 else { throw invalidArgument(f, "strict \(strict) must be 0 or 1") }
         let sources = try strings(from, nRenames, f, "from"), targets = try strings(to, nRenames, f, "to")
         var rename: [String: String] = [:]
@@ -44,7 +44,7 @@ public func axon_safetensors_save(_ path: UnsafePointer<CChar>?, _ names: Unsafe
                                   _ metaValues: UnsafePointer<UnsafePointer<CChar>?>?, _ nMeta: Int) -> Int32 {
     let f = "axon_safetensors_save"
     return cCall(f) {
-        let path = try string(path, f, "path")
+        let path = try filePath(path, f)
         let tensors = try tensors(values, count, f, "tensors")
         let names = try strings(names, tensors.count, f, "names")
         var integers = Set<String>()
@@ -66,7 +66,7 @@ public func axon_safetensors_load(_ out: UnsafeMutablePointer<OpaquePointer?>?,
     let f = "axon_safetensors_load"
     return cCall(f) {
         let out = try outSlot(out, f)
-        let file = try Safetensors.load(try string(path, f, "path"))
+        let file = try Safetensors.load(try filePath(path, f))
         out.pointee = tensorFileHandles.make(TensorFile.Loaded(safetensors: file))
     }
 }

@@ -11,7 +11,7 @@ public func axon_tensors_save(_ path: UnsafePointer<CChar>?, _ names: UnsafePoin
                               _ text: UnsafePointer<CChar>?) -> Int32 {
     let f = "axon_tensors_save"
     return cCall(f) {
-        let path = try string(path, f, "path")
+        let path = try filePath(path, f)
         let tensors = try tensors(values, count, f, "tensors")
         guard names != nil || count == 0 else { throw invalidArgument(f, "names is NULL but count is \(count)") }
         let keys = try (0..<tensors.count).map { i in try string(names?[i], f, "names[\(i)]") }
@@ -25,7 +25,7 @@ public func axon_tensors_load(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ pa
     let f = "axon_tensors_load"
     return cCall(f) {
         let out = try outSlot(out, f)
-        let path = try string(path, f, "path")
+        let path = try filePath(path, f)
         out.pointee = tensorFileHandles.make(try TensorFile.load(path))
     }
 }

@@ -62,23 +62,27 @@ public final class BatchCursor {
 extension Checkpoint {
     /// `save(to:model:optimizer:scheduler:loader:batchesDone:)` with the loader and position of
     /// `cursor`.
-    public static func save(to path: String, model: any Layer, optimizer: (any Optimizer)?, scheduler: LRScheduler?,
-                            cursor: BatchCursor) throws {
+    public static func save(to path: some FilePathConvertible, model: any Layer, optimizer: (any Optimizer)?,
+                            scheduler: LRScheduler?, cursor: BatchCursor) throws {
         let position = cursor.checkpointPosition
         try save(to: path, model: model, optimizer: optimizer, scheduler: scheduler, loader: position.loader,
                  batchesDone: position.batchesDone)
     }
 
     /// Restores what `save(to:...cursor:)` wrote: model, optimizer, scheduler and the cursor's
-    /// position (the rest of the epoch it was saved in comes next). The loader's section is
-    /// read and checked before anything changes, so a file without one changes nothing.
-    public static func restore(from path: String, model: any Layer, optimizer: (any Optimizer)?,
+    /// position (the rest of the epoch it was saved in comes next). All or nothing: every
+    /// section is read and checked before anything changes, so a failed call changes nothing.
+    public static func restore(from path: some FilePathConvertible, model: any Layer, optimizer: (any Optimizer)?,
                                scheduler: LRScheduler?, cursor: BatchCursor) throws {
-        let file = try read(path)
-        var loader = cursor.loader
-        let remaining = try restoreLoader(file, &loader)
-        try restore(file, model: model, optimizer: optimizer, scheduler: scheduler, plateau: nil)
-        cursor.resume(loader, remaining: remaining)
+        let path = path.filePath
+        try AxonFile.naming(path) {
+            let file = try read(path)
+            let staged = try Staged(file, model: model, optimizer: optimizer, scheduler: scheduler, plateau: nil)
+            var loader = cursor.loader
+            let remaining = try stageLoader(file, &loader)
+            try staged.commit()
+            cursor.resume(loader, remaining: remaining)
+        }
     }
 }
 
@@ -94,7 +98,8 @@ extension BatchCursor {
 extension IDX {
     /// Reads the IDX file at `path`, gunzipping it first when it starts with gzip's magic
     /// bytes (0x1f 0x8b; an IDX file starts with two zero bytes), and scales its bytes by `scale`.
-    public static func load(_ path: String, scale: Float = 1) throws -> Tensor {
+    public static func load(_ path: some FilePathConvertible, scale: Float = 1) throws -> Tensor {
+        let path = path.filePath
         guard scale.isFinite else { throw AxonError.invalid("IDX: scale \(scale) must be finite") }
         let bytes = try FileIO.read(path)
         let isGzip = bytes.count >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b

@@ -390,11 +390,13 @@ struct Output {
     /// half the peak memory. Otherwise they are copied to an array of the exact size.
     static func decode(limit: Int, hint: Int, _ body: (inout Output) throws -> Void) throws -> [UInt8] {
         var copy: [UInt8]?
+        try FileIO.checkAllocation(max(0, min(hint, limit)), for: "gzip output")
         let array = try [UInt8](unsafeUninitializedCapacity: max(0, min(hint, limit))) { buffer, initialized in
             var out = Output(buffer, limit: limit)
             defer { if out.owned { out.base.deallocate() } }
             try body(&out)
             if out.owned || out.count < out.capacity / 4 * 3 {
+                try FileIO.checkAllocation(out.count, for: "gzip output")
                 copy = Array(UnsafeBufferPointer(start: out.base, count: out.count))
             } else {
                 initialized = out.count
@@ -415,6 +417,7 @@ struct Output {
         guard n > capacity - count else { return }
         let doubled = capacity > limit / 2 ? limit : max(capacity * 2, 1 << 16)
         let newCapacity = min(limit, max(count + n, doubled))
+        try FileIO.checkAllocation(newCapacity, for: "gzip output")
         let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         grown.initialize(from: base, count: count)
         if owned { base.deallocate() }

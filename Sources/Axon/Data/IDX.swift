@@ -21,11 +21,16 @@ public enum IDX {
             let o = 4 + 4 * i
             shape.append(Int(bytes[o]) << 24 | Int(bytes[o + 1]) << 16 | Int(bytes[o + 2]) << 8 | Int(bytes[o + 3]))
         }
-        let count = try Shape.count(shape)
         let header = 4 + 4 * rank
-        guard bytes.count - header == count else {
+        // The data must be exactly the rest of the file (the product checked without overflow).
+        let (count, overflow) = shape.reduce((1, false)) { acc, d in
+            let (n, o) = acc.0.multipliedReportingOverflow(by: d)
+            return (n, acc.1 || o)
+        }
+        guard !overflow, bytes.count - header == count else {
             throw AxonError(.format,
-                            "IDX: shape \(shape) needs \(count) bytes of data, the file has \(bytes.count - header)")
+                            "IDX: shape \(shape) needs \(overflow ? "too many" : "\(count)") bytes of data, the file "
+                            + "has \(bytes.count - header)")
         }
         let out = try Tensor.uninitialized(shape)
         bytes.withUnsafeBufferPointer { src in

@@ -58,8 +58,15 @@ extension Layer {
     public func parameters() -> [Tensor] { namedParameters().map(\.tensor) }
 
     /// Copies values into the tree's parameters and buffers by name (shapes must match).
-    /// With `strict`, every name must be present on both sides.
+    /// With `strict`, every name must be present on both sides. Every name and shape is
+    /// checked before anything is copied: a call that throws changes nothing.
     public func loadStateDict(_ state: [(name: String, tensor: Tensor)], strict: Bool = true) throws {
+        for (target, source) in try stateAssignments(state, strict: strict) { target.overwrite(from: source) }
+    }
+
+    /// The copies `loadStateDict` makes (each target state tensor with its source), checked.
+    func stateAssignments(_ state: [(name: String, tensor: Tensor)],
+                          strict: Bool) throws -> [(target: Tensor, source: Tensor)] {
         let own = stateDict()
         let byName = Dictionary(state.map { ($0.name, $0.tensor) }, uniquingKeysWith: { _, last in last })
         if strict {
@@ -70,13 +77,13 @@ extension Layer {
                 throw AxonError.invalid("loadStateDict: missing keys \(missing), unexpected keys \(unexpected)")
             }
         }
-        for (name, tensor) in own {
-            guard let source = byName[name] else { continue }
+        return try own.compactMap { name, tensor in
+            guard let source = byName[name] else { return nil }
             guard source.shape == tensor.shape else {
                 throw AxonError.shape(
                     "loadStateDict: '\(name)' has shape \(tensor.shape), the source has \(source.shape)")
             }
-            try tensor.assign(source)
+            return (tensor, source)
         }
     }
 

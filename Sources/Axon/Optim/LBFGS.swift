@@ -353,6 +353,7 @@ public final class LBFGS: Optimizer {
         func vector() throws -> [Float]? {
             let n = try r.count("vector length", limit: Swift.max(total, o.historySize))
             guard try r.u8() != 0 else { return nil }
+            try r.need(4 * n)   // before the array is made
             var out = [Float](repeating: 0, count: n)
             try out.withUnsafeMutableBufferPointer { b in if let base = b.baseAddress { try r.floats(n, into: base) } }
             return out

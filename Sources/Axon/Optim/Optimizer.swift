@@ -14,7 +14,8 @@ public protocol Optimizer: AnyObject {
     /// Updates every parameter that has a gradient.
     func step() throws
     /// The optimizer's complete state (kind, options, step count, buffers) as bytes, for
-    /// checkpoints, and its restoration into an optimizer of the same kind and shape.
+    /// checkpoints, and its restoration into an optimizer of the same kind and shape. A
+    /// restore that throws must change nothing (checkpoints rely on it to stay all or nothing).
     func checkpointPayload() throws -> [UInt8]
     func restore(checkpointPayload: [UInt8]) throws
 }

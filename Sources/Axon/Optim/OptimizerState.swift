@@ -133,6 +133,7 @@ extension GroupOptimizer {
                 for _ in 0..<Int(try r.u32()) {
                     let key = try r.string(limit: 256)
                     let n = try r.count("buffer length", limit: p.count)
+                    try r.need(4 * n)
                     var a = [Float](repeating: 0, count: n)
                     try a.withUnsafeMutableBufferPointer { b in
                         if let base = b.baseAddress { try r.floats(n, into: base) }

@@ -254,13 +254,34 @@ extension LRScheduler: CheckpointState {
     func write(to w: inout ByteWriter) { w.u64(UInt64(stepCount)) }
 
     func read(from r: inout ByteReader) throws {
-        restore(stepCount: try r.count("scheduler steps", limit: 1 << 50))
+        restore(stepCount: try LRScheduler.savedStepCount(from: &r))
+    }
+
+    /// The step count `write` wrote, read without changing a scheduler.
+    static func savedStepCount(from r: inout ByteReader) throws -> Int {
+        try r.count("scheduler steps", limit: 1 << 50)
     }
 }
 
 /// The best metric (f64), bad steps and cooldown counter (u64), and the learning rate of
 /// each group of the optimizer (u32 count, f64 each), which the plateau has lowered.
 extension ReduceLROnPlateau: CheckpointState {
+    /// What `write` wrote, read without changing a plateau schedule.
+    struct SavedState {
+        let best: Double
+        let badSteps: Int, cooldownCounter: Int
+        let learningRates: [Double]
+
+        init(from r: inout ByteReader) throws {
+            best = try r.f64()
+            badSteps = try r.count("bad steps", limit: 1 << 50)
+            cooldownCounter = try r.count("cooldown", limit: 1 << 50)
+            let n = Int(try r.u32())
+            try r.need(8 * n)   // before the array is made
+            learningRates = try (0..<n).map { _ in try r.f64() }
+        }
+    }
+
     func write(to w: inout ByteWriter) {
         w.f64(best)
         w.u64(UInt64(badSteps))
@@ -271,15 +292,27 @@ extension ReduceLROnPlateau: CheckpointState {
     }
 
     func read(from r: inout ByteReader) throws {
-        let best = try r.f64()
-        let bad = try r.count("bad steps", limit: 1 << 50), cooldown = try r.count("cooldown", limit: 1 << 50)
-        let n = Int(try r.u32())
-        let rates = try (0..<n).map { _ in try r.f64() }
-        guard rates.count == optimizer.learningRates.count else {
-            throw AxonError(.format, "checkpoint: the plateau schedule has \(rates.count) rates "
+        let saved = try SavedState(from: &r)
+        try check(saved)
+        apply(saved)
+    }
+
+    /// Throws FORMAT when `saved` is not a valid state for this plateau schedule (another number
+    /// of rates than the optimizer has groups).
+    func check(_ saved: SavedState) throws {
+        guard !saved.best.isNaN, saved.learningRates.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+            throw AxonError(.format, "checkpoint: the plateau schedule's best metric is NaN or a rate is "
+                            + "negative or not finite")
+        }
+        guard saved.learningRates.count == optimizer.learningRates.count else {
+            throw AxonError(.format, "checkpoint: the plateau schedule has \(saved.learningRates.count) rates "
                             + "for \(optimizer.learningRates.count) groups")
         }
-        restore(best: best, badSteps: bad, cooldownCounter: cooldown)
-        optimizer.learningRates = rates
+    }
+
+    /// Restores a state that `check` accepted.
+    func apply(_ saved: SavedState) {
+        restore(best: saved.best, badSteps: saved.badSteps, cooldownCounter: saved.cooldownCounter)
+        optimizer.learningRates = saved.learningRates
     }
 }

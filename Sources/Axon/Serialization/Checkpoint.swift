@@ -17,7 +17,7 @@ public enum Checkpoint {
     static let known: [String: UInt32] =
         ModelFile.known.merging(["OPTM": 1, "SCHD": 1, "LOAD": 1, "STOP": 1]) { a, _ in a }
 
-    public static func save(to path: String, model: any Layer, optimizer: (any Optimizer)? = nil,
+    public static func save(to path: some FilePathConvertible, model: any Layer, optimizer: (any Optimizer)? = nil,
                             scheduler: LRScheduler? = nil, plateau: ReduceLROnPlateau? = nil,
                             loader: DataLoader? = nil, batchesDone: Int = 0,
                             earlyStopping: EarlyStopping? = nil, bestWeights: [Tensor]? = nil,
@@ -61,78 +61,149 @@ public enum Checkpoint {
     }
 
     /// Restores model, optimizer and schedules in place; the sections for the objects given
-    /// must be in the file.
-    public static func restore(from path: String, model: any Layer, optimizer: (any Optimizer)? = nil,
-                               scheduler: LRScheduler? = nil, plateau: ReduceLROnPlateau? = nil) throws {
-        try restore(read(path), model: model, optimizer: optimizer, scheduler: scheduler, plateau: plateau)
+    /// must be in the file. All or nothing: every section is decoded and checked against the
+    /// objects before any of them changes, so a call that throws leaves them as they were.
+    public static func restore(from path: some FilePathConvertible, model: any Layer,
+                               optimizer: (any Optimizer)? = nil, scheduler: LRScheduler? = nil,
+                               plateau: ReduceLROnPlateau? = nil) throws {
+        let path = path.filePath
+        try AxonFile.naming(path) {
+            try Staged(read(path), model: model, optimizer: optimizer, scheduler: scheduler, plateau: plateau).commit()
+        }
     }
 
     /// Restores everything, the loader included; returns the batches left in the epoch the
-    /// checkpoint was taken in.
-    public static func restore(from path: String, model: any Layer, optimizer: (any Optimizer)? = nil,
-                               scheduler: LRScheduler? = nil, plateau: ReduceLROnPlateau? = nil,
-                               loader: inout DataLoader) throws -> [[Int]] {
-        let file = try read(path)
-        try restore(file, model: model, optimizer: optimizer, scheduler: scheduler, plateau: plateau)
-        return try restoreLoader(file, &loader)
+    /// checkpoint was taken in. All or nothing, as the other `restore`.
+    public static func restore(from path: some FilePathConvertible, model: any Layer,
+                               optimizer: (any Optimizer)? = nil, scheduler: LRScheduler? = nil,
+                               plateau: ReduceLROnPlateau? = nil, loader: inout DataLoader) throws -> [[Int]] {
+        let path = path.filePath
+        return try AxonFile.naming(path) {
+            let file = try read(path)
+            let staged = try Staged(file, model: model, optimizer: optimizer, scheduler: scheduler, plateau: plateau)
+            var resumed = loader
+            let remaining = try stageLoader(file, &resumed)
+            try staged.commit()
+            loader = resumed
+            return remaining
+        }
     }
 
     /// What a fit-loop checkpoint holds beyond `restore(from:...loader:)`: early stopping and
-    /// its best weights, replaced only when the file has them.
-    static func restore(from path: String, model: any Layer, optimizer: any Optimizer, scheduler: LRScheduler?,
-                        plateau: ReduceLROnPlateau?, loader: inout DataLoader,
+    /// its best weights, replaced only when the file has them. All or nothing.
+    static func restore(from path: some FilePathConvertible, model: any Layer, optimizer: any Optimizer,
+                        scheduler: LRScheduler?, plateau: ReduceLROnPlateau?, loader: inout DataLoader,
                         earlyStopping: inout EarlyStopping?, bestWeights: inout [Tensor]?) throws {
-        let file = try read(path)
-        try restore(file, model: model, optimizer: optimizer, scheduler: scheduler, plateau: plateau)
-        _ = try restoreLoader(file, &loader)
-        guard let section = file.section("STOP") else { return }
-        var r = ByteReader(section.payload, context: "early-stopping state")
+        let path = path.filePath
+        try AxonFile.naming(path) {
+            let file = try read(path)
+            let staged = try Staged(file, model: model, optimizer: optimizer, scheduler: scheduler, plateau: plateau)
+            var resumed = loader
+            _ = try stageLoader(file, &resumed)
+            let stopping = try file.section("STOP").map { section in
+                try AxonFile.reading("STOP") { try stoppingState(section.payload, model: model) }
+            }
+            try staged.commit()
+            loader = resumed
+            if let stopping { (earlyStopping, bestWeights) = (stopping.0, stopping.1) }
+        }
+    }
+
+    /// Early stopping and its best weights from a STOP payload, checked against `model`.
+    static func stoppingState(_ payload: [UInt8], model: any Layer) throws -> (EarlyStopping, [Tensor]?) {
+        var r = ByteReader(payload, context: "early-stopping state")
         var stopping = try EarlyStopping(patience: 0)
         try stopping.read(from: &r)
-        var weights: [Tensor]?
-        if try r.u8() != 0 {
-            weights = try TensorList.read(from: &r).map(\.tensor)
-            let count = model.stateDict().count
-            guard weights?.count == count else {
-                throw AxonError(.format,
-                                "early-stopping state: \(weights?.count ?? 0) best weights for \(count) tensors")
+        guard try r.u8() != 0 else {
+            guard r.remaining == 0 else { throw AxonError(.format, "early-stopping state: unexpected bytes") }
+            return (stopping, nil)
+        }
+        let weights = try TensorList.read(from: &r)
+        let state = model.stateDict()
+        guard weights.count == state.count else {
+            throw AxonError(.format, "early-stopping state: \(weights.count) best weights for \(state.count) tensors")
+        }
+        for ((name, saved), (_, own)) in zip(weights, state) where saved.shape != own.shape {
+            throw AxonError(.format, "early-stopping state: the best '\(name)' has shape \(saved.shape), "
+                            + "the model's \(own.shape)")
+        }
+        return (stopping, weights.map(\.tensor))
+    }
+
+    static func read(_ path: FilePath) throws -> AxonFile {
+        try AxonFile.read(path, knownVersions: known)
+    }
+
+    /// Everything a checkpoint restores into a model, an optimizer and schedules, decoded and
+    /// checked; `commit` applies it.
+    struct Staged {
+        let model: any Layer
+        let modelState: ModelFile.StagedState
+        let optimizer: (any Optimizer)?
+        let optimizerPayload: [UInt8]
+        let scheduler: LRScheduler?
+        let schedulerSteps: Int
+        let plateau: ReduceLROnPlateau?
+        let plateauState: ReduceLROnPlateau.SavedState?
+
+        init(_ file: AxonFile, model: any Layer, optimizer: (any Optimizer)?, scheduler: LRScheduler?,
+             plateau: ReduceLROnPlateau?) throws {
+            (self.model, self.optimizer, self.scheduler, self.plateau) = (model, optimizer, scheduler, plateau)
+            modelState = try ModelFile.stage(file, into: model, fileDefinesModel: false)
+            if optimizer != nil {
+                guard let section = file.section("OPTM") else {
+                    throw AxonError(.format, "checkpoint: no optimizer section ('OPTM')")
+                }
+                optimizerPayload = section.payload
+            } else {
+                optimizerPayload = []
+            }
+            guard scheduler != nil || plateau != nil else {
+                (schedulerSteps, plateauState) = (0, nil)
+                return
+            }
+            guard let section = file.section("SCHD") else {
+                throw AxonError(.format, "checkpoint: no scheduler section ('SCHD')")
+            }
+            (schedulerSteps, plateauState) = try AxonFile.reading("SCHD") {
+                var r = ByteReader(section.payload, context: "scheduler state")
+                let hasScheduler = try r.u8() != 0
+                let steps = try LRScheduler.savedStepCount(from: &r)
+                guard hasScheduler || scheduler == nil else {
+                    throw AxonError(.format, "checkpoint: no scheduler state")
+                }
+                let saved = try r.u8() != 0 ? try ReduceLROnPlateau.SavedState(from: &r) : nil
+                guard r.remaining == 0 else {
+                    throw AxonError(.format, "scheduler state: \(r.remaining) unexpected bytes")
+                }
+                if let plateau, let saved { try plateau.check(saved) }
+                return (steps, saved)
             }
         }
-        earlyStopping = stopping
-        bestWeights = weights
-    }
 
-    static func read(_ path: String) throws -> AxonFile {
-        try AxonFile.decode(FileIO.read(path), knownVersions: known)
-    }
-
-    static func restore(_ file: AxonFile, model: any Layer, optimizer: (any Optimizer)?, scheduler: LRScheduler?,
-                        plateau: ReduceLROnPlateau?) throws {
-        try ModelFile.restore(file, into: model)
-        if let optimizer {
-            guard let section = file.section("OPTM") else {
-                throw AxonError(.format, "checkpoint: no optimizer section")
+        /// Applies the state: first the optimizer's own restore (which checks its payload and
+        /// changes nothing when it throws), then the rest, which cannot fail.
+        func commit() throws {
+            if let optimizer {
+                try AxonFile.reading("OPTM") { try optimizer.restore(checkpointPayload: optimizerPayload) }
             }
-            try optimizer.restore(checkpointPayload: section.payload)
+            modelState.commit(to: model)
+            scheduler?.restore(stepCount: schedulerSteps)
+            if let plateau, let plateauState { plateau.apply(plateauState) }
         }
-        guard scheduler != nil || plateau != nil else { return }
-        guard let section = file.section("SCHD") else { throw AxonError(.format, "checkpoint: no scheduler section") }
-        var r = ByteReader(section.payload, context: "scheduler state")
-        let hasScheduler = try r.u8() != 0
-        if let scheduler {
-            guard hasScheduler else { throw AxonError(.format, "checkpoint: no scheduler state") }
-            try scheduler.read(from: &r)
-        } else {
-            try r.skip(8)
-        }
-        if try r.u8() != 0, let plateau { try plateau.read(from: &r) }
     }
 
-    static func restoreLoader(_ file: AxonFile, _ loader: inout DataLoader) throws -> [[Int]] {
-        guard let section = file.section("LOAD") else { throw AxonError(.format, "checkpoint: no data loader section") }
-        var r = ByteReader(section.payload, context: "data loader state")
-        var position = DataLoader.Position()
-        try position.read(from: &r)
-        return try loader.resume(at: position)
+    /// Moves `loader` to the position of the LOAD section; returns the batches left in its epoch.
+    static func stageLoader(_ file: AxonFile, _ loader: inout DataLoader) throws -> [[Int]] {
+        guard let section = file.section("LOAD") else {
+            throw AxonError(.format, "checkpoint: no data loader section ('LOAD')")
+        }
+        return try AxonFile.reading("LOAD") {
+            var r = ByteReader(section.payload, context: "data loader state")
+            var position = DataLoader.Position()
+            try position.read(from: &r)
+            guard r.remaining == 0 else { throw AxonError(.format, "data loader state: unexpected bytes") }
+            return try loader.resume(at: position)
+        }
     }
 }

@@ -52,68 +52,142 @@ public enum ModelFile {
         ]
     }
 
-    /// Saves atomically (see `AxonFile.writeAtomically`).
-    public static func save(_ model: any Layer, to path: String, metadata: [(String, String)] = []) throws {
+    /// Saves atomically (see `AxonFile.writeAtomically`: symbolic links followed, the mode of
+    /// a replaced file kept, read-only files refused).
+    public static func save(_ model: any Layer, to path: some FilePathConvertible,
+                            metadata: [(String, String)] = []) throws {
         try AxonFile.writeAtomically(encode(model, metadata: metadata), to: path)
     }
 
-    public static func load(_ path: String) throws -> Loaded {
-        try decode(FileIO.read(path))
+    /// Loads the model file at `path` (see `AxonFile.read` for what is checked before any
+    /// payload is read). IO status when the file cannot be read or is not a regular file,
+    /// FORMAT when its bytes are not a valid model file, OUT_OF_MEMORY when it does not fit in
+    /// memory.
+    public static func load(_ path: some FilePathConvertible) throws -> Loaded {
+        let path = path.filePath
+        return try AxonFile.naming(path) { try decode(AxonFile.read(path, knownVersions: known)) }
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws -> Loaded {
+        try decode(AxonFile.decode(bytes, knownVersions: known))
     }
 
     /// Rebuilds the model: architecture, then parameters and buffers by name (all must be
-    /// present with the right shapes), then the training flag and the random streams.
-    public static func decode(_ bytes: [UInt8]) throws -> Loaded {
-        let file = try AxonFile.decode(bytes, knownVersions: known)
-        guard let arch = file.section("ARCH") else { throw AxonError(.format, "axon file: no architecture section") }
-        let spec = try LayerSpec.parse(String(decoding: arch.payload, as: UTF8.self))
+    /// present with the right shapes), then the training flag and the random streams. Any
+    /// disagreement between the sections is the FORMAT status.
+    static func decode(_ file: AxonFile) throws -> Loaded {
+        guard let arch = file.section("ARCH") else {
+            throw AxonError(.format, "axon file: no architecture section ('ARCH')")
+        }
+        let spec = try AxonFile.reading("ARCH") { try LayerSpec.parse(String(decoding: arch.payload, as: UTF8.self)) }
         // A hostile architecture could ask for far more memory than the file holds: the
         // parameters and buffers it describes must all be in the file (checked before building).
-        let (needed, stored) = (try spec.stateElementCount(), try storedElementCount(file))
+        let (needed, stored) = (try AxonFile.reading("ARCH") { try spec.stateElementCount() },
+                                try storedElementCount(file))
         guard needed == stored else {
             throw AxonError(.format,
-                            "axon file: the architecture needs \(needed) stored values, the file has \(stored)")
+                            "axon file: the architecture (section 'ARCH') needs \(needed) stored values, sections "
+                            + "'PARM' and 'BUFF' hold \(stored)")
         }
-        var g = PRNG(seed: 0)   // parameters are overwritten below
-        let model = try spec.build(generator: &g)
-        return Loaded(model: model, metadata: try restore(file, into: model))
+        let model = try AxonFile.reading("ARCH") {
+            var g = PRNG(seed: 0)   // parameters are overwritten below
+            return try spec.build(generator: &g)
+        }
+        let state = try stage(file, into: model, fileDefinesModel: true)
+        state.commit(to: model)
+        return Loaded(model: model, metadata: state.metadata)
     }
 
-    /// Loads parameters, buffers, mode and random streams into an existing model (names and
-    /// shapes must match); returns the metadata.
-    @discardableResult
-    static func restore(_ file: AxonFile, into model: any Layer) throws -> [(key: String, value: String)] {
-        guard let parm = file.section("PARM") else { throw AxonError(.format, "axon file: no parameters section") }
-        let state = try TensorList.decoded(parm.payload, context: "parameters")
-            + (file.section("BUFF").map { try TensorList.decoded($0.payload, context: "buffers") } ?? [])
-        try model.loadStateDict(state, strict: true)
-        if let mode = file.section("MODE"), let flag = mode.payload.first { model.train(flag != 0) }
-        if let rngs = file.section("RNGS") {
-            var r = ByteReader(rngs.payload, context: "random streams")
-            let streams = Dictionary(model.namedGenerators().map { ($0.name, $0.layer) },
-                                     uniquingKeysWith: { a, _ in a })
-            for _ in 0..<Int(try r.u32()) {
-                let name = try r.string()
-                let generator = try PRNG(reading: &r)
-                guard let layer = streams[name] else {
-                    throw AxonError(.format, "axon file: no random stream '\(name)' in the model")
+    /// What a file holds for a model, decoded and checked against it; `commit` applies it and
+    /// cannot fail.
+    struct StagedState {
+        var assignments: [(target: Tensor, source: Tensor)] = []
+        var training: Bool?
+        var streams: [(layer: any RandomizedLayer, generator: PRNG)] = []
+        var metadata: [(key: String, value: String)] = []
+
+        func commit(to model: any Layer) {
+            for (target, source) in assignments { target.overwrite(from: source) }
+            if let training { model.train(training) }
+            for (layer, generator) in streams { layer.generator = generator }
+        }
+    }
+
+    /// Decodes parameters, buffers, mode, random streams and metadata for `model` (names and
+    /// shapes must match) without changing it. When the model was built from the file
+    /// (`fileDefinesModel`) a mismatch is the FORMAT status; for a caller's model, names that
+    /// differ are INVALID_ARGUMENT and shapes that differ SHAPE, as for `loadStateDict`.
+    static func stage(_ file: AxonFile, into model: any Layer, fileDefinesModel: Bool) throws -> StagedState {
+        guard let parm = file.section("PARM") else {
+            throw AxonError(.format, "axon file: no parameters section ('PARM')")
+        }
+        var staged = StagedState()
+        var state = try AxonFile.reading("PARM") { try TensorList.decoded(parm.payload, context: "parameters") }
+        if let buff = file.section("BUFF") {
+            state += try AxonFile.reading("BUFF") { try TensorList.decoded(buff.payload, context: "buffers") }
+        }
+        var names = Set<String>()
+        for (name, _) in state where !names.insert(name).inserted {
+            throw AxonError(.format, "axon file: sections 'PARM' and 'BUFF' hold '\(name)' twice")
+        }
+        do {
+            staged.assignments = try model.stateAssignments(state, strict: true)
+        } catch let e as AxonError where fileDefinesModel {
+            throw AxonError(.format, "axon file: sections 'PARM' and 'BUFF' do not fit the architecture: \(e.message)")
+        }
+        if let mode = file.section("MODE") {
+            staged.training = try AxonFile.reading("MODE") {
+                guard mode.payload.count == 1, mode.payload[0] <= 1 else {
+                    throw AxonError(.format, "the training flag must be one byte, 0 or 1 (\(mode.payload))")
                 }
-                layer.generator = generator
+                return mode.payload[0] == 1
             }
         }
-        var metadata: [(key: String, value: String)] = []
-        if let meta = file.section("META") {
-            var r = ByteReader(meta.payload, context: "metadata")
-            let n = Int(try r.u32())
-            for _ in 0..<n { metadata.append((try r.string(), try r.string())) }
+        if let rngs = file.section("RNGS") {
+            staged.streams = try AxonFile.reading("RNGS") { try streams(rngs.payload, of: model) }
         }
-        return metadata
+        if let meta = file.section("META") {
+            staged.metadata = try AxonFile.reading("META") { try metadata(meta.payload) }
+        }
+        return staged
+    }
+
+    /// The random streams of an RNGS payload, each with the layer of `model` it belongs to.
+    static func streams(_ payload: [UInt8], of model: any Layer) throws
+        -> [(layer: any RandomizedLayer, generator: PRNG)]
+    {
+        var r = ByteReader(payload, context: "random streams")
+        let layers = Dictionary(model.namedGenerators().map { ($0.name, $0.layer) }, uniquingKeysWith: { a, _ in a })
+        var streams: [(layer: any RandomizedLayer, generator: PRNG)] = []
+        for _ in 0..<Int(try r.u32()) {
+            let name = try r.string()
+            let generator = try PRNG(reading: &r)
+            guard let layer = layers[name] else {
+                throw AxonError(.format, "random streams: no random stream '\(name)' in the model")
+            }
+            streams.append((layer, generator))
+        }
+        guard r.remaining == 0 else { throw AxonError(.format, "random streams: \(r.remaining) unexpected bytes") }
+        return streams
+    }
+
+    /// The key-value pairs of a META payload.
+    static func metadata(_ payload: [UInt8]) throws -> [(key: String, value: String)] {
+        var r = ByteReader(payload, context: "metadata")
+        var pairs: [(key: String, value: String)] = []
+        for _ in 0..<Int(try r.u32()) {
+            pairs.append((try r.string(limit: payload.count), try r.string(limit: payload.count)))
+        }
+        guard r.remaining == 0 else { throw AxonError(.format, "metadata: \(r.remaining) unexpected bytes") }
+        return pairs
     }
 
     /// The number of floats in the PARM and BUFF sections (their headers only are read).
     static func storedElementCount(_ file: AxonFile) throws -> Int {
         try ["PARM", "BUFF"].compactMap(file.section).reduce(0) { total, section in
-            total + (try TensorList.elementCount(section.payload, context: section.tag))
+            total + (try AxonFile.reading(section.tag) {
+                try TensorList.elementCount(section.payload, context: section.tag)
+            })
         }
     }
 }

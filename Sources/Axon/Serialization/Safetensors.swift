@@ -39,7 +39,7 @@ public enum Safetensors {
         return n >= 2 && n <= UInt64(bytes.count - 8) && bytes[8] == UInt8(ascii: "{")
     }
 
-    public static func load(_ path: String) throws -> Loaded {
+    public static func load(_ path: some FilePathConvertible) throws -> Loaded {
         try decode(FileIO.read(path))
     }
 
@@ -224,7 +224,8 @@ public enum Safetensors {
 
     /// Saves atomically (see `AxonFile.writeAtomically`).
     public static func save(_ tensors: [(name: String, tensor: Tensor)], integers: Set<String> = [],
-                            metadata: [(key: String, value: String)] = [], to path: String) throws {
+                            metadata: [(key: String, value: String)] = [],
+                            to path: some FilePathConvertible) throws {
         try AxonFile.writeAtomically(encode(tensors, integers: integers, metadata: metadata), to: path)
     }
 }
@@ -268,7 +269,7 @@ extension Safetensors {
     /// `model`'s state dict as a safetensors file: parameters and buffers as F32, BatchNorm's
     /// `num_batches_tracked` counters as I64 (as PyTorch writes them).
     public static func save(_ model: any Layer, metadata: [(key: String, value: String)] = [],
-                            to path: String) throws {
+                            to path: some FilePathConvertible) throws {
         let state = model.stateDict()
         let counters = Set(state.map(\.name).filter {
             $0 == "num_batches_tracked" || $0.hasSuffix(".num_batches_tracked")

@@ -34,27 +34,40 @@ public enum TensorFile {
         ]).encoded()
     }
 
-    /// Saves atomically (see `AxonFile.writeAtomically`).
-    public static func save(_ tensors: [(name: String, tensor: Tensor)], text: String = "", to path: String) throws {
+    /// Saves atomically (see `AxonFile.writeAtomically`: symbolic links followed, the mode of
+    /// a replaced file kept, read-only files refused).
+    public static func save(_ tensors: [(name: String, tensor: Tensor)], text: String = "",
+                            to path: some FilePathConvertible) throws {
         try AxonFile.writeAtomically(encode(tensors, text: text), to: path)
     }
 
-    public static func load(_ path: String) throws -> Loaded {
-        try decode(FileIO.read(path))
+    /// Loads the tensor file at `path`; the statuses are those of `ModelFile.load`.
+    public static func load(_ path: some FilePathConvertible) throws -> Loaded {
+        let path = path.filePath
+        return try AxonFile.naming(path) { try decode(AxonFile.read(path, knownVersions: known)) }
     }
 
     public static func decode(_ bytes: [UInt8]) throws -> Loaded {
-        let file = try AxonFile.decode(bytes, knownVersions: known)
+        try decode(AxonFile.decode(bytes, knownVersions: known))
+    }
+
+    static func decode(_ file: AxonFile) throws -> Loaded {
         guard let tens = file.section("TENS") else {
-            throw AxonError(.format, "axon file: no tensor section (a model file is read with ModelFile.load)")
+            throw AxonError(.format, "axon file: no tensor section ('TENS'; a model file is read with ModelFile.load)")
         }
-        let tensors = try TensorList.decoded(tens.payload, context: "tensors")
+        let tensors = try AxonFile.reading("TENS") {
+            let tensors = try TensorList.decoded(tens.payload, context: "tensors")
+            var names = Set<String>()
+            for (name, _) in tensors where !names.insert(name).inserted {
+                throw AxonError(.format, "tensors: the name '\(name)' appears twice")
+            }
+            return tensors
+        }
         var text = ""
         if let meta = file.section("META") {
-            var r = ByteReader(meta.payload, context: "metadata")
-            for _ in 0..<Int(try r.u32()) {
-                let (key, value) = (try r.string(), try r.string())
-                if key == "text" { text = value }
+            for (key, value) in try AxonFile.reading("META", { try ModelFile.metadata(meta.payload) })
+            where key == "text" {
+                text = value
             }
         }
         return Loaded(tensors: tensors, text: text)

@@ -39,7 +39,7 @@ enum TensorList {
         var r = ByteReader(bytes, context: context)
         var total = 0
         try scan(&r) { _, shape, reader in
-            let n = try Shape.count(shape)
+            let n = shape.reduce(1, *)   // scan checked that the bytes are there
             try reader.skip(n * 4)
             total += n
         }
@@ -56,7 +56,17 @@ enum TensorList {
             let rank = Int(try r.u8())
             guard rank <= 16 else { throw AxonError(.format, "\(r.context): '\(name)' has rank \(rank) > 16") }
             let shape = try (0..<rank).map { _ in try r.count("dimension", limit: Int(Int32.max)) }
-            try r.need(try Shape.count(shape) * 4)
+            // The elements must be in the bytes that remain (checked without overflow).
+            var elements = 1
+            for d in shape {
+                let (n, overflow) = elements.multipliedReportingOverflow(by: d)
+                guard !overflow, n <= r.remaining / 4 else {
+                    throw AxonError(.format, "\(r.context): '\(name)' of shape \(shape) needs more than the "
+                                    + "\(r.remaining) bytes left")
+                }
+                elements = n
+            }
+            try r.need(elements * 4)
             try body(name, shape, &r)
         }
         guard r.remaining == 0 else {

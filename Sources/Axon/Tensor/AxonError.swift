@@ -11,9 +11,9 @@ public struct AxonError: Error, CustomStringConvertible, Equatable {
         case shapeMismatch = 2
         /// The call is not valid in the current state (backward twice without retaining).
         case invalidState = 3
-        /// An allocation failed or a size overflowed.
+        /// An allocation failed or a size overflowed (a file too large for memory, too).
         case outOfMemory = 4
-        /// A file could not be read or written.
+        /// A file could not be read or written, is not a regular file, or may not be replaced.
         case io = 5
         /// A file is truncated, corrupt or of an unsupported version.
         case format = 6

@@ -129,6 +129,12 @@ public final class Tensor: @unchecked Sendable {
     /// many elements throw), without allocating anything.
     public static func elementCount(of shape: [Int]) throws -> Int { try Shape.count(shape) }
 
+    /// `assign` for a source whose element count was checked: copies what both hold.
+    func overwrite(from other: Tensor) {
+        storage.version &+= 1
+        storage.pointer.update(from: other.storage.pointer, count: Swift.min(count, other.count))
+    }
+
     /// The number of in-place writes to this tensor's storage so far (PyTorch's `_version`).
     public var version: Int { storage.version }
 

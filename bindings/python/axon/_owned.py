@@ -13,6 +13,7 @@ API above uses the wrappers' methods.
 from __future__ import annotations
 
 import ctypes
+import os
 from ctypes import byref, c_char_p, c_double, c_size_t
 
 from . import _lib
@@ -94,8 +95,9 @@ def _options(options: dict) -> tuple:
 
 
 def _path(path) -> bytes:
-    """A path-like as the C door's ``const char *path``."""
-    return str(path).encode()
+    """A path-like (str, bytes or os.PathLike) as the C door's ``const char *path``: the bytes the
+    system uses for it (``os.fsencode``), so a name that is not UTF-8 stays the same file."""
+    return os.fsencode(path)
 
 
 def _read_string(fn, *args) -> str:

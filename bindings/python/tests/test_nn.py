@@ -6,6 +6,7 @@ Run from bindings/python with ``python3 -m pytest -q tests``.
 
 import gc
 import math
+import os
 
 import numpy as np
 import pytest
@@ -397,6 +398,18 @@ def test_save_load_round_trip(tmp_path):
         axon.load(tmp_path / "junk.axon")
     with pytest.raises(TypeError, match="cannot be saved"):
         axon.save(object(), path)
+
+
+def test_save_load_path_that_is_not_utf8(tmp_path):
+    model = nn.Linear(2, 3)
+    name = b"a\xff.axon"
+    path = os.fsdecode(os.fsencode(tmp_path) + b"/" + name)  # str with a surrogate escape
+    axon.save(model, path)
+    assert os.listdir(os.fsencode(tmp_path)) == [name]
+    np.testing.assert_array_equal(axon.load(path).weight.detach().numpy(), model.weight.detach().numpy())
+    axon.save(model.state_dict(), path)
+    assert os.listdir(os.fsencode(tmp_path)) == [name]
+    assert sorted(axon.load(path)) == ["bias", "weight"]
 
 
 # ---- Errors ---------------------------------------------------------------------------------
