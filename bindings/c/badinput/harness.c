@@ -1,0 +1,261 @@
+/*
+** harness.c - the runner of the bad-input matrix (see harness.h): collects the cases, runs
+** each in a forked child with a time limit and an address-space limit, classifies how it
+** ended, and prints one line per function of include/axon.h and a summary to stdout. The
+** findings go to stderr. Exits 1 when there is a finding or a function without a case, unless
+** AXON_MATRIX_REPORT_ONLY=1.
+**
+** Environment:
+**   AXON_MATRIX_HEADER       the header whose functions need cases (default include/axon.h)
+**   AXON_MATRIX_JOBS         children run at once (default 8)
+**   AXON_MATRIX_ONLY         run only the cases of this function
+**   AXON_MATRIX_REPORT_ONLY  1: report the findings but exit 0
+**   AXON_MATRIX_KEEP         1: keep the scratch directory
+*/
+#include "harness.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runner.h"
+
+/* ---- Collecting cases -------------------------------------------------------------------- */
+
+static void (*const groups[])(void) = {
+    cases_runtime, cases_tensor, cases_tensor_grad, cases_elementwise, cases_reduce, cases_shape,
+    cases_window, cases_creation, cases_inplace, cases_model, cases_model_tree, cases_optim,
+    cases_optim_options, cases_sched, cases_train, cases_checkpoint, cases_data, cases_files,
+};
+
+matrix_case *cases = NULL;
+size_t n_cases = 0;
+static size_t cases_capacity = 0;
+static int running_child = 0; /* 1 in a child: CASE enters only the chosen body */
+static size_t chosen = 0, cursor = 0;
+
+int case_begin(const char *function, const char *label, unsigned expect, int timeout_ms) {
+    matrix_case *c;
+    if (running_child) return cursor++ == chosen;
+    if (n_cases == cases_capacity) {
+        cases_capacity = cases_capacity ? 2 * cases_capacity : 1024;
+        cases = (matrix_case *)realloc(cases, cases_capacity * sizeof *cases);
+        if (!cases) { perror("realloc"); exit(2); }
+    }
+    c = &cases[n_cases++];
+    memset(c, 0, sizeof *c);
+    c->function = function;
+    c->label = strdup(label);
+    c->expect = expect;
+    c->timeout_ms = timeout_ms > 0 ? timeout_ms : DEFAULT_TIMEOUT_MS;
+    return 0;
+}
+
+void finish(int code) {
+    fflush(NULL);
+    _exit(code);
+}
+
+void setup_fail(const char *what) {
+    fprintf(stderr, "setup failed: %s (last error: \"%s\")\n", what, axon_last_error());
+    finish(R_SETUP);
+}
+
+/* ---- Running one case in a child ----------------------------------------------------------- */
+
+static char scratch[PATH_MAX];
+
+static void case_dir(size_t i, char *buf, size_t n) { snprintf(buf, n, "%s/case%zu", scratch, i); }
+
+static void child(size_t i) {
+    char dir[PATH_MAX + 32], log[PATH_MAX + 48];
+    struct rlimit as = {(rlim_t)4 << 30, (rlim_t)4 << 30}, core = {0, 0};
+    size_t g;
+    int fd;
+    setpgid(0, 0);
+    setrlimit(RLIMIT_AS, &as);
+    setrlimit(RLIMIT_CORE, &core);
+    case_dir(i, dir, sizeof dir);
+    snprintf(log, sizeof log, "%s.log", dir);
+    fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0 || mkdir(dir, 0700) != 0 || chdir(dir) != 0) _exit(R_SETUP);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    close(fd);
+    alarm((unsigned)(cases[i].timeout_ms / 1000 + 5)); /* a backstop; the parent kills first */
+    running_child = 1;
+    chosen = i;
+    for (g = 0; g < sizeof groups / sizeof *groups; ++g) groups[g]();
+    fprintf(stderr, "the case body did not end with END\n");
+    finish(R_FELL);
+}
+
+static double now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/* The first line of the child's output that says something, for the report. */
+static void read_message(size_t i) {
+    char dir[PATH_MAX + 32], log[PATH_MAX + 48], line[512];
+    FILE *f;
+    case_dir(i, dir, sizeof dir);
+    snprintf(log, sizeof log, "%s.log", dir);
+    f = fopen(log, "r");
+    if (!f) return;
+    while (fgets(line, sizeof line, f)) {
+        size_t n = strcspn(line, "\r\n");
+        line[n] = 0;
+        if (n == 0) continue;
+        if (!cases[i].message || strstr(line, "rror") || strstr(line, "crashed")) {
+            free(cases[i].message);
+            cases[i].message = strdup(line);
+            if (strstr(line, "rror")) break;
+        }
+    }
+    fclose(f);
+}
+
+static void remove_tree(const char *path) {
+    struct stat st;
+    if (lstat(path, &st) != 0) return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        struct dirent *e;
+        char sub[PATH_MAX * 2];
+        while (d && (e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+            remove_tree(sub);
+        }
+        if (d) closedir(d);
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+static void classify(matrix_case *c, int wstatus) {
+    unsigned bit;
+    int code;
+    if (WIFSIGNALED(wstatus)) {
+        c->outcome = WTERMSIG(wstatus) == SIGALRM ? O_HANG : O_CRASH;
+        c->detail = WTERMSIG(wstatus);
+        return;
+    }
+    code = WEXITSTATUS(wstatus);
+    c->detail = code;
+    if (code == R_SETUP) { c->outcome = O_SETUP; return; }
+    if (code == R_BADVAL) { c->outcome = O_WRONG_RESULT; return; }
+    if (code == R_FELL) { c->outcome = O_SETUP; return; }
+    if (code > AXON_ERR_INTERNAL && code != R_VOID) { c->outcome = O_EXIT; return; }
+    bit = code == R_VOID ? X_VOID : 1u << code;
+    if (c->expect & bit) c->outcome = O_OK;
+    else if (c->expect & X_CONTROL) c->outcome = O_CONTROL;
+    else if (code == AXON_OK) c->outcome = O_UNEXPECTED;
+    else c->outcome = O_WRONG_STATUS;
+}
+
+typedef struct { pid_t pid; size_t index; double start; } slot;
+
+/* Runs the cases whose `selected` flag is set, `jobs` children at a time. */
+static void run_all(int jobs) {
+    slot *slots = (slot *)calloc((size_t)jobs, sizeof *slots);
+    size_t next = 0, done = 0, total = 0, i;
+    int active = 0, s;
+    for (i = 0; i < n_cases; ++i) total += cases[i].selected;
+    while (done < total) {
+        while (active < jobs && next < n_cases) {
+            pid_t pid;
+            if (!cases[next].selected) { ++next; continue; }
+            fflush(NULL);
+            pid = fork();
+            if (pid < 0) { perror("fork"); exit(2); }
+            if (pid == 0) child(next);
+            for (s = 0; s < jobs; ++s) {
+                if (slots[s].pid == 0) break;
+            }
+            slots[s].pid = pid;
+            slots[s].index = next++;
+            slots[s].start = now_ms();
+            ++active;
+        }
+        for (s = 0; s < jobs; ++s) {
+            int wstatus;
+            pid_t r;
+            matrix_case *c;
+            if (slots[s].pid == 0) continue;
+            c = &cases[slots[s].index];
+            r = waitpid(slots[s].pid, &wstatus, WNOHANG);
+            if (r == 0) {
+                double elapsed = now_ms() - slots[s].start;
+                if (elapsed < c->timeout_ms) continue;
+                kill(-slots[s].pid, SIGKILL);
+                kill(slots[s].pid, SIGKILL);
+                waitpid(slots[s].pid, &wstatus, 0);
+                c->outcome = O_HANG;
+            } else if (r < 0) {
+                c->outcome = O_EXIT;
+                c->detail = -1;
+            } else {
+                classify(c, wstatus);
+            }
+            kill(-slots[s].pid, SIGKILL); /* anything the child left behind */
+            c->elapsed_ms = now_ms() - slots[s].start;
+            if (c->outcome != O_OK) read_message(slots[s].index);
+            if (!getenv("AXON_MATRIX_KEEP")) {
+                char dir[PATH_MAX + 32], log[PATH_MAX + 48];
+                case_dir(slots[s].index, dir, sizeof dir);
+                snprintf(log, sizeof log, "%s.log", dir);
+                remove_tree(dir);
+                unlink(log);
+            }
+            slots[s].pid = 0;
+            --active;
+            ++done;
+        }
+        if (active == jobs || next >= n_cases) {
+            struct timespec pause = {0, 1000000};
+            nanosleep(&pause, NULL);
+        }
+    }
+    free(slots);
+}
+
+int main(int argc, char **argv) {
+    const char *header = getenv("AXON_MATRIX_HEADER");
+    const char *only = getenv("AXON_MATRIX_ONLY");
+    const char *jobs_env = getenv("AXON_MATRIX_JOBS");
+    const char *tmp = getenv("TMPDIR");
+    int report_only = getenv("AXON_MATRIX_REPORT_ONLY") && strcmp(getenv("AXON_MATRIX_REPORT_ONLY"), "1") == 0;
+    int jobs = jobs_env ? atoi(jobs_env) : 8;
+    double start = now_ms();
+    size_t g, i;
+    int failed;
+    (void)argc;
+    /* The Swift runtime reads SWIFT_BACKTRACE when the library loads: a crash should end the
+       child at once instead of symbolicating for seconds, so the program restarts itself. */
+    if (!getenv("SWIFT_BACKTRACE")) {
+        setenv("SWIFT_BACKTRACE", "enable=no", 1);
+        execv("/proc/self/exe", argv);
+    }
+    if (jobs < 1) jobs = 1;
+    for (g = 0; g < sizeof groups / sizeof *groups; ++g) groups[g]();
+    if (load_header_functions(header ? header : "include/axon.h") != 0) return 2;
+    for (i = 0; i < n_cases; ++i) cases[i].selected = !only || strcmp(cases[i].function, only) == 0;
+    snprintf(scratch, sizeof scratch, "%s/axon-matrix-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(scratch)) { perror("mkdtemp"); return 2; }
+    run_all(jobs);
+    if (!getenv("AXON_MATRIX_KEEP")) remove_tree(scratch);
+    else fprintf(stderr, "scratch directory kept: %s\n", scratch);
+    failed = report(only, (now_ms() - start) / 1000);
+    return failed && !report_only ? 1 : 0;
+}
