@@ -245,6 +245,33 @@ axon_tensor_file *freed_tensor_file(void) {
     return f;
 }
 
+void *bad_handle(int type, int kind) {
+    static char foreign[256];
+    if (kind == BAD_NULL) return NULL;
+    if (kind == BAD_FOREIGN) return foreign + 16;
+    if (kind == BAD_WRONG_TYPE) return type == H_TENSOR ? (void *)model("linear 2 3") : (void *)vec(2);
+    switch (type) {
+    case H_TENSOR: return freed_tensor();
+    case H_MODEL: return freed_model();
+    case H_OPT: return freed_optimizer();
+    case H_SCHED: return freed_scheduler();
+    case H_PLATEAU: return freed_plateau();
+    case H_GEN: return freed_generator();
+    case H_DATASET: return freed_dataset();
+    case H_LOADER: return freed_loader();
+    case H_STD: return freed_standardizer();
+    case H_PCA: return freed_pca();
+    default: return freed_tensor_file();
+    }
+}
+
+const char *bad_label(int kind, const char *param) {
+    static const char *const kinds[N_BAD] = {"NULL", "freed", "wrong-type", "foreign"};
+    static char label[128];
+    snprintf(label, sizeof label, "%s %s", kinds[kind], param);
+    return label;
+}
+
 /* ---- Files ------------------------------------------------------------------------------- */
 
 void write_file(const char *path, const void *bytes, size_t n) {

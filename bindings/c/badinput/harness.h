@@ -72,6 +72,7 @@ void setup_fail(const char *what);
 static inline int checked(int status, int ok) { return status == AXON_OK && !ok ? R_BADVAL : status; }
 
 /* Sizes for huge and overflowing shapes. */
+#define P36 ((int64_t)1 << 36)
 #define P40 ((int64_t)1 << 40)
 #define P62 ((int64_t)1 << 62)
 #define SZ_NEG ((size_t)-1) /* SIZE_MAX: a negative size once wrapped */
@@ -111,6 +112,16 @@ axon_pca *pca(void);
 axon_pca *freed_pca(void);
 axon_tensor_file *tensor_file(void);      /* a saved and loaded file of two tensors */
 axon_tensor_file *freed_tensor_file(void);
+/* Bad handles of each type: NULL, freed, of another type (cast), and an address that was never
+   a handle. A freed handle must be made after every other fixture of the case (a new handle
+   may reuse its address). */
+enum handle_type {
+    H_TENSOR, H_MODEL, H_OPT, H_SCHED, H_PLATEAU, H_GEN, H_DATASET, H_LOADER, H_STD, H_PCA, H_FILE
+};
+enum { BAD_NULL, BAD_FREED, BAD_WRONG_TYPE, BAD_FOREIGN, N_BAD };
+void *bad_handle(int type, int kind);
+/* "NULL a", "freed a", "wrong-type a", "foreign a": a label for parameter `param`. */
+const char *bad_label(int kind, const char *param);
 /* A handle of the wrong type, cast: */
 #define AS_TENSOR(h) ((axon_tensor *)(void *)(h))
 #define AS_MODEL(h) ((axon_model *)(void *)(h))
