@@ -11,6 +11,7 @@
 **   AXON_MATRIX_ONLY         run only the cases of this function
 **   AXON_MATRIX_REPORT_ONLY  1: report the findings but exit 0
 **   AXON_MATRIX_KEEP         1: keep the scratch directory
+**   AXON_MATRIX_VERBOSE      set: every case, its exit code, time and message to stderr
 */
 #include "harness.h"
 
@@ -59,6 +60,7 @@ int case_begin(const char *function, const char *label, unsigned expect, int tim
 }
 
 void finish(int code) {
+    if (code > AXON_OK && code <= AXON_ERR_INTERNAL) fprintf(stderr, "last error: %s\n", axon_last_error());
     fflush(NULL);
     _exit(code);
 }
@@ -103,9 +105,12 @@ static double now_ms(void) {
     return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
-/* The first line of the child's output that says something, for the report. */
+/* The most telling line the child wrote, for the report: a Swift runtime error first, then a
+   fixture that failed, then the library's last error message, else the first line. */
 static void read_message(size_t i) {
+    static const char *const marks[3] = {"Fatal error", "setup failed", "last error: "};
     char dir[PATH_MAX + 32], log[PATH_MAX + 48], line[512];
+    int best = 4;
     FILE *f;
     case_dir(i, dir, sizeof dir);
     snprintf(log, sizeof log, "%s.log", dir);
@@ -113,12 +118,16 @@ static void read_message(size_t i) {
     if (!f) return;
     while (fgets(line, sizeof line, f)) {
         size_t n = strcspn(line, "\r\n");
+        int rank = 3, m;
         line[n] = 0;
         if (n == 0) continue;
-        if (!cases[i].message || strstr(line, "rror") || strstr(line, "crashed")) {
+        for (m = 2; m >= 0; --m) {
+            if (strstr(line, marks[m])) rank = m;
+        }
+        if (rank < best) {
+            best = rank;
             free(cases[i].message);
             cases[i].message = strdup(line);
-            if (strstr(line, "rror")) break;
         }
     }
     fclose(f);
@@ -167,7 +176,7 @@ static void classify(matrix_case *c, int wstatus) {
 typedef struct { pid_t pid; size_t index; double start; } slot;
 
 /* Runs the cases whose `selected` flag is set, `jobs` children at a time. */
-static void run_all(int jobs) {
+static void run_all(int jobs, int verbose) {
     slot *slots = (slot *)calloc((size_t)jobs, sizeof *slots);
     size_t next = 0, done = 0, total = 0, i;
     int active = 0, s;
@@ -210,7 +219,12 @@ static void run_all(int jobs) {
             }
             kill(-slots[s].pid, SIGKILL); /* anything the child left behind */
             c->elapsed_ms = now_ms() - slots[s].start;
-            if (c->outcome != O_OK) read_message(slots[s].index);
+            if (c->outcome != O_OK || verbose) read_message(slots[s].index);
+            if (verbose) {
+                fprintf(stderr, "%s [%s]: %s code %d, %.3f s%s%s\n", c->function, c->label,
+                        c->outcome == O_OK ? "ok" : "FINDING", c->detail, c->elapsed_ms / 1000,
+                        c->message ? " -- " : "", c->message ? c->message : "");
+            }
             if (!getenv("AXON_MATRIX_KEEP")) {
                 char dir[PATH_MAX + 32], log[PATH_MAX + 48];
                 case_dir(slots[s].index, dir, sizeof dir);
@@ -253,7 +267,7 @@ int main(int argc, char **argv) {
     for (i = 0; i < n_cases; ++i) cases[i].selected = !only || strcmp(cases[i].function, only) == 0;
     snprintf(scratch, sizeof scratch, "%s/axon-matrix-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(scratch)) { perror("mkdtemp"); return 2; }
-    run_all(jobs);
+    run_all(jobs, getenv("AXON_MATRIX_VERBOSE") != NULL);
     if (!getenv("AXON_MATRIX_KEEP")) remove_tree(scratch);
     else fprintf(stderr, "scratch directory kept: %s\n", scratch);
     failed = report(only, (now_ms() - start) / 1000);
