@@ -142,6 +142,19 @@ int exists(const char *path);
 extern const char *const NONEXISTENT;     /* "no/such/dir/file" */
 extern const char *const BAD_UTF8;        /* bytes that are not UTF-8 */
 
+/* ---- Path cases (paths.c) ---- */
+
+/* An operation on a path that makes its own fixtures: a load, a restore, a save. */
+typedef axon_status (*path_op)(const char *path);
+/* The cases of a function that reads `path`: NULL, "", missing, a directory, a FIFO, devices,
+   garbage, empty, truncated and corrupted copies of `valid()` (the control), and a file of
+   the other kind (`other`, may be NULL). Without `checked_format` (a format without checksums)
+   without the flipped bytes. */
+void read_path_cases(const char *function, path_op op, const char *(*valid)(void), const char *(*other)(void),
+                     int checked_format);
+/* The cases of a function that writes `path`. */
+void write_path_cases(const char *function, path_op op);
+
 /* ---- The case groups (cases_*.c) ---- */
 
 void cases_runtime(void);
