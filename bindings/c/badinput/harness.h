@@ -172,6 +172,7 @@ void cases_optim(void);
 void cases_optim_options(void);
 void cases_sched(void);
 void cases_train(void);
+void cases_fit(void);
 void cases_checkpoint(void);
 void cases_data(void);
 void cases_files(void);
