@@ -222,6 +222,21 @@ static void fit_only(void) {
         a.batch = SZ_NEG / 2;
         END(fit(&a));
     }
+    CASE(f, "batch_size INT64_MAX with validation data and a scheduler", X_OK | X_INVAL) {
+        fit_args a = setup();
+        a.batch = SZ_NEG / 2;
+        a.vx = mat(4, 2);
+        a.vy = values(labels8, 4);
+        a.sched = step_sched(a.opt);
+        END(fit(&a));
+    }
+    CASE(f, "batch_size INT64_MAX - 7 (start + batch overflows past 8 samples)", X_OK | X_INVAL) {
+        fit_args a = setup();
+        a.batch = SZ_NEG / 2 - 7;
+        a.vx = mat(4, 2);
+        a.vy = values(labels8, 4);
+        END(fit(&a));
+    }
     CASE(f, "batch_size 2^62", X_OK | X_INVAL) {
         fit_args a = setup();
         a.batch = (size_t)1 << 62;

@@ -183,6 +183,8 @@ axon_dataset *dataset(size_t n) {
     shape[0] = (int64_t)n;
     if (axon_tensor_new(&y, labels, n, shape, 1, 0) != AXON_OK) setup_fail("targets");
     if (axon_dataset_new(&d, x, y) != AXON_OK) setup_fail("dataset");
+    axon_tensor_free(x);
+    axon_tensor_free(y);
     free(labels);
     return d;
 }
@@ -207,7 +209,9 @@ axon_loader *freed_loader(void) {
 
 axon_standardizer *standardizer(void) {
     axon_standardizer *s = NULL;
-    if (axon_standardizer_new(&s, mat(4, 2)) != AXON_OK) setup_fail("standardizer");
+    axon_tensor *x = mat(4, 2);
+    if (axon_standardizer_new(&s, x) != AXON_OK) setup_fail("standardizer");
+    axon_tensor_free(x);
     return s;
 }
 
@@ -224,6 +228,7 @@ axon_pca *pca(void) {
     axon_tensor *x = NULL;
     if (axon_tensor_new(&x, v, 8, shape, 2, 0) != AXON_OK) setup_fail("pca features");
     if (axon_pca_new(&p, x, 1e-3) != AXON_OK) setup_fail("pca");
+    axon_tensor_free(x);
     return p;
 }
 
@@ -301,7 +306,9 @@ const char *empty_file(void) {
 }
 
 const char *model_file(void) {
-    if (axon_model_save(model("linear 2 3"), "model.axon") != AXON_OK) setup_fail("axon_model_save");
+    axon_model *m = model("linear 2 3");
+    if (axon_model_save(m, "model.axon") != AXON_OK) setup_fail("axon_model_save");
+    axon_model_free(m);
     return "model.axon";
 }
 
@@ -311,6 +318,8 @@ const char *tensors_file(void) {
     ts[0] = vec(3);
     ts[1] = mat(2, 2);
     if (axon_tensors_save("tensors.axon", names, ts, 2, "text") != AXON_OK) setup_fail("axon_tensors_save");
+    axon_tensor_free(ts[0]);
+    axon_tensor_free(ts[1]);
     return "tensors.axon";
 }
 

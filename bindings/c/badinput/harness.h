@@ -175,6 +175,7 @@ void cases_train(void);
 void cases_fit(void);
 void cases_checkpoint(void);
 void cases_data(void);
+void cases_data_idx(void); /* in cases_files.c */
 void cases_files(void);
 
 #endif
