@@ -12,6 +12,7 @@
 **   AXON_MATRIX_REPORT_ONLY  1: report the findings but exit 0
 **   AXON_MATRIX_KEEP         1: keep the scratch directory
 **   AXON_MATRIX_VERBOSE      set: every case, its exit code, time and message to stderr
+**   AXON_MATRIX_BACKTRACE    1: a Swift backtrace for each crash, its first frame in the report
 */
 #include "harness.h"
 
@@ -78,7 +79,7 @@ static void case_dir(size_t i, char *buf, size_t n) { snprintf(buf, n, "%s/case%
 
 static void child(size_t i) {
     char dir[PATH_MAX + 32], log[PATH_MAX + 48];
-    struct rlimit as = {(rlim_t)4 << 30, (rlim_t)4 << 30}, core = {0, 0};
+    struct rlimit as = {(rlim_t)3 << 30, (rlim_t)3 << 30}, core = {0, 0};
     size_t g;
     int fd;
     setpgid(0, 0);
@@ -105,12 +106,27 @@ static double now_ms(void) {
     return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
+/* "Shape.strides(_:) (Shape.swift:24:15)" from a backtrace frame
+   "  1   0x00007f... specialized static Shape.strides(_:) + 237 in libaxon.so at /.../Shape.swift:24:15". */
+static void frame_site(const char *line, const char *at, char *site, size_t n) {
+    const char *name = strstr(line, " 0x"), *end, *file = strrchr(at, '/');
+    if (!name || !file) return;
+    name = strchr(name + 1, ' ');
+    if (!name) return;
+    ++name;
+    end = strstr(name, " + ");
+    if (!end || end > at) end = strstr(name, " in ");
+    if (!end || end > at) end = at;
+    snprintf(site, n, "%.*s (%s)", (int)(end - name), name, file + 1);
+}
+
 /* The most telling line the child wrote, for the report: a Swift runtime error first, then a
-   fixture that failed, then the library's last error message, else the first line. */
+   fixture that failed, then the library's last error message, else the first line. With a
+   Swift backtrace (AXON_MATRIX_BACKTRACE=1) the first frame in the library's sources is added. */
 static void read_message(size_t i) {
-    static const char *const marks[3] = {"Fatal error", "setup failed", "last error: "};
-    char dir[PATH_MAX + 32], log[PATH_MAX + 48], line[512];
-    int best = 4;
+    static const char *const marks[4] = {"Fatal error", "runtime failure", "setup failed", "last error: "};
+    char dir[PATH_MAX + 32], log[PATH_MAX + 48], line[1024], site[512] = "";
+    int best = 5;
     FILE *f;
     case_dir(i, dir, sizeof dir);
     snprintf(log, sizeof log, "%s.log", dir);
@@ -118,19 +134,32 @@ static void read_message(size_t i) {
     if (!f) return;
     while (fgets(line, sizeof line, f)) {
         size_t n = strcspn(line, "\r\n");
-        int rank = 3, m;
+        int rank = 4, m;
+        char *text, *at;
         line[n] = 0;
         if (n == 0) continue;
-        for (m = 2; m >= 0; --m) {
+        at = strstr(line, " at /");
+        if (!site[0] && at && strstr(at, ".swift:")) frame_site(line, at, site, sizeof site);
+        for (m = 3; m >= 0; --m) {
             if (strstr(line, marks[m])) rank = m;
         }
         if (rank < best) {
+            text = strstr(line, marks[rank < 4 ? rank : 0]);
             best = rank;
             free(cases[i].message);
-            cases[i].message = strdup(line);
+            cases[i].message = strdup(rank < 2 && text ? text : line);
+            n = strlen(cases[i].message);
+            if (n > 4 && strcmp(cases[i].message + n - 4, " ***") == 0) cases[i].message[n - 4] = 0;
         }
     }
     fclose(f);
+    if (site[0]) {
+        size_t n = (cases[i].message ? strlen(cases[i].message) : 0) + strlen(site) + 8;
+        char *both = (char *)malloc(n);
+        snprintf(both, n, "%s; at %s", cases[i].message ? cases[i].message : "", site);
+        free(cases[i].message);
+        cases[i].message = both;
+    }
 }
 
 static void remove_tree(const char *path) {
@@ -258,7 +287,8 @@ int main(int argc, char **argv) {
     /* The Swift runtime reads SWIFT_BACKTRACE when the library loads: a crash should end the
        child at once instead of symbolicating for seconds, so the program restarts itself. */
     if (!getenv("SWIFT_BACKTRACE")) {
-        setenv("SWIFT_BACKTRACE", "enable=no", 1);
+        const char *bt = getenv("AXON_MATRIX_BACKTRACE");
+        setenv("SWIFT_BACKTRACE", bt && strcmp(bt, "1") == 0 ? "enable=yes,interactive=no,color=no" : "enable=no", 1);
         execv("/proc/self/exe", argv);
     }
     if (jobs < 1) jobs = 1;
