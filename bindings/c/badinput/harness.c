@@ -124,9 +124,10 @@ static void frame_site(const char *line, const char *at, char *site, size_t n) {
    fixture that failed, then the library's last error message, else the first line. With a
    Swift backtrace (AXON_MATRIX_BACKTRACE=1) the first frame in the library's sources is added. */
 static void read_message(size_t i) {
-    static const char *const marks[4] = {"Fatal error", "runtime failure", "setup failed", "last error: "};
+    static const char *const marks[5] = {"Fatal error", "runtime failure", "Program crashed", "setup failed",
+                                         "last error: "};
     char dir[PATH_MAX + 32], log[PATH_MAX + 48], line[1024], site[512] = "";
-    int best = 5;
+    int best = 6;
     FILE *f;
     case_dir(i, dir, sizeof dir);
     snprintf(log, sizeof log, "%s.log", dir);
@@ -134,20 +135,20 @@ static void read_message(size_t i) {
     if (!f) return;
     while (fgets(line, sizeof line, f)) {
         size_t n = strcspn(line, "\r\n");
-        int rank = 4, m;
+        int rank = 5, m;
         char *text, *at;
         line[n] = 0;
         if (n == 0) continue;
         at = strstr(line, " at /");
         if (!site[0] && at && strstr(at, ".swift:")) frame_site(line, at, site, sizeof site);
-        for (m = 3; m >= 0; --m) {
+        for (m = 4; m >= 0; --m) {
             if (strstr(line, marks[m])) rank = m;
         }
         if (rank < best) {
-            text = strstr(line, marks[rank < 4 ? rank : 0]);
+            text = strstr(line, marks[rank < 5 ? rank : 0]);
             best = rank;
             free(cases[i].message);
-            cases[i].message = strdup(rank < 2 && text ? text : line);
+            cases[i].message = strdup(rank < 3 && text ? text : line);
             n = strlen(cases[i].message);
             if (n > 4 && strcmp(cases[i].message + n - 4, " ***") == 0) cases[i].message[n - 4] = 0;
         }
@@ -205,7 +206,25 @@ static void classify(matrix_case *c, int wstatus) {
 typedef struct { pid_t pid; size_t index; double start; } slot;
 
 /* Runs the cases whose `selected` flag is set, `jobs` children at a time. */
+static void run_batch(int jobs, int verbose);
+
+/* The cases with a time limit below the default run first, one at a time, so that the load of
+   the others does not count against it; then the rest, `jobs` at a time. */
 static void run_all(int jobs, int verbose) {
+    size_t i;
+    int *was = (int *)calloc(n_cases ? n_cases : 1, sizeof *was);
+    for (i = 0; i < n_cases; ++i) {
+        was[i] = cases[i].selected;
+        cases[i].selected = was[i] && cases[i].timeout_ms < DEFAULT_TIMEOUT_MS;
+    }
+    run_batch(1, verbose);
+    for (i = 0; i < n_cases; ++i) cases[i].selected = was[i] && cases[i].timeout_ms >= DEFAULT_TIMEOUT_MS;
+    run_batch(jobs, verbose);
+    for (i = 0; i < n_cases; ++i) cases[i].selected = was[i];
+    free(was);
+}
+
+static void run_batch(int jobs, int verbose) {
     slot *slots = (slot *)calloc((size_t)jobs, sizeof *slots);
     size_t next = 0, done = 0, total = 0, i;
     int active = 0, s;
