@@ -154,9 +154,9 @@ static void tensor_files(void) {
         st = axon_tensors_save("out.axon", names, ts, 2, NULL);
         if (st != AXON_OK) END(st);
         if (axon_tensors_load(&tf, "out.axon") != AXON_OK) END(R_BADVAL);
-        END_IF(axon_tensor_file_name(tf, 0, n0, sizeof n0, NULL) == AXON_OK &&
-               axon_tensor_file_name(tf, 1, n1, sizeof n1, NULL) == AXON_OK && strcmp(n0, names[0]) == 0 &&
-               strcmp(n1, names[1]) == 0);
+        st = axon_tensor_file_name(tf, 0, n0, sizeof n0, NULL);
+        if (st == AXON_OK) st = axon_tensor_file_name(tf, 1, n1, sizeof n1, NULL);
+        END_CHECKED(AXON_OK, st == AXON_OK && strcmp(n0, names[0]) == 0 && strcmp(n1, names[1]) == 0);
     }
     CASE(f, "a non-UTF-8 text: read back as written", X_OK | X_INVAL) {
         const char *text = "caf\xe9";
@@ -165,7 +165,7 @@ static void tensor_files(void) {
         axon_status st = axon_tensors_save("out.axon", NULL, NULL, 0, text);
         if (st != AXON_OK) END(st);
         if (axon_tensors_load(&tf, "out.axon") != AXON_OK) END(R_BADVAL);
-        END_IF(axon_tensor_file_text(tf, back, sizeof back, NULL) == AXON_OK && strcmp(back, text) == 0);
+        END_CHECKED(AXON_OK, axon_tensor_file_text(tf, back, sizeof back, NULL) == AXON_OK && strcmp(back, text) == 0);
     }
     CASE(f, "an empty name", X_ANY) {
         const char *name = "";

@@ -47,6 +47,11 @@ static axon_status step(const fit_args *a) {
     return axon_train_step(&loss, a->m, a->opt, a->loss, a->x, a->y, a->clip);
 }
 
+static axon_status step_unguarded(const fit_args *a) {
+    float loss;
+    return axon_train_step_unguarded(&loss, a->m, a->opt, a->loss, a->x, a->y, a->clip);
+}
+
 /* The cases both functions share; `fn` names the function, `op` calls it. */
 static void shared(const char *fn, axon_status (*op)(const fit_args *)) {
     static const char *const bad_losses[] = {"", "hinge", "cross_entropy\xff"};
@@ -287,10 +292,28 @@ static void fit_only(void) {
 
 void cases_fit(void) {
     shared("axon_train_step", step);
+    shared("axon_train_step_unguarded", step_unguarded);
     shared("axon_fit", fit);
     CASE("axon_train_step", "NULL out_loss", X_INVAL) {
         fit_args a = setup();
         END(axon_train_step(NULL, a.m, a.opt, a.loss, a.x, a.y, 0));
+    }
+    CASE("axon_train_step_unguarded", "NULL out_loss", X_INVAL) {
+        fit_args a = setup();
+        END(axon_train_step_unguarded(NULL, a.m, a.opt, a.loss, a.x, a.y, 0));
+    }
+    CASE("axon_train_step", "an infinite feature: AXON_ERR_NONFINITE, the weights unchanged", X_NONFINITE) {
+        static const float inf16[16] = {INFINITY, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+        int64_t s[2] = {8, 2};
+        fit_args a = setup();
+        axon_tensor *w = param0(a.m);
+        float before[4], after[4], loss;
+        axon_status st;
+        if (axon_tensor_new(&a.x, inf16, 16, s, 2, 0) != AXON_OK) setup_fail("x");
+        axon_tensor_copy_data(w, before, 4);
+        st = axon_train_step(&loss, a.m, a.opt, a.loss, a.x, a.y, 0);
+        axon_tensor_copy_data(w, after, 4);
+        END(st == AXON_ERR_NONFINITE && memcmp(before, after, sizeof before) != 0 ? R_BADVAL : st);
     }
     fit_only();
 }

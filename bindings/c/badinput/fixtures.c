@@ -57,11 +57,47 @@ axon_tensor *values(const float *v, size_t n) {
     return t;
 }
 
+const char *safetensors_file(const char *path, const char *json, uint64_t declared, size_t n_data) {
+    size_t n = strlen(json), i;
+    uint64_t len = declared == UINT64_MAX ? (uint64_t)n : declared;
+    unsigned char *buf = (unsigned char *)calloc(8 + n + n_data + 1, 1);
+    if (!buf) setup_fail("calloc");
+    for (i = 0; i < 8; ++i) buf[i] = (unsigned char)(len >> (8 * i));
+    memcpy(buf + 8, json, n);
+    write_file(path, buf, 8 + n + n_data);
+    free(buf);
+    return path;
+}
+
+/* An empty tensor of `shape` read from a safetensors file, or NULL when the file is refused. */
+static axon_tensor *empty_from_file(const int64_t *shape, size_t rank) {
+    char json[1024];
+    size_t n = 0, i;
+    axon_tensor_file *f = NULL;
+    axon_tensor *t = NULL;
+    n += (size_t)snprintf(json + n, sizeof json - n, "{\"z\":{\"dtype\":\"F32\",\"shape\":[");
+    for (i = 0; i < rank && n < sizeof json; ++i) {
+        n += (size_t)snprintf(json + n, sizeof json - n, "%s%lld", i ? "," : "", (long long)shape[i]);
+    }
+    if (n < sizeof json) snprintf(json + n, sizeof json - n, "],\"data_offsets\":[0,0]}}");
+    if (axon_safetensors_load(&f, safetensors_file("empty.safetensors", json, UINT64_MAX, 0)) != AXON_OK) return NULL;
+    if (axon_tensor_file_tensor(&t, f, 0) != AXON_OK) return NULL;
+    axon_tensor_file_free(f);
+    return t;
+}
+
 axon_tensor *empty_shape(const int64_t *shape, size_t rank) {
     axon_tensor *e = NULL, *t = NULL;
     int64_t zero[1] = {0};
+    axon_status st;
     if (axon_tensor_new(&e, NULL, 0, zero, 1, 0) != AXON_OK) setup_fail("axon_tensor_new ([0])");
-    if (axon_tensor_reshape(&t, e, shape, rank) != AXON_OK) setup_fail("axon_tensor_reshape (an empty tensor)");
+    st = axon_tensor_reshape(&t, e, shape, rank);
+    if (st != AXON_OK && ((1u << st) & X_HUGE)) {
+        t = empty_from_file(shape, rank);
+        if (!t) skip_case("the library refuses this empty tensor's shape, from reshape and from a safetensors file");
+        st = AXON_OK;
+    }
+    if (st != AXON_OK) setup_fail("axon_tensor_reshape (an empty tensor)");
     axon_tensor_free(e);
     return t;
 }

@@ -35,6 +35,7 @@ static void (*const groups[])(void) = {
     cases_runtime, cases_tensor, cases_tensor_grad, cases_elementwise, cases_reduce, cases_shape,
     cases_window, cases_creation, cases_inplace, cases_model, cases_model_tree, cases_optim,
     cases_optim_options, cases_sched, cases_train, cases_fit, cases_checkpoint, cases_data, cases_files,
+    cases_safetensors,
 };
 
 matrix_case *cases = NULL;
@@ -61,9 +62,14 @@ int case_begin(const char *function, const char *label, unsigned expect, int tim
 }
 
 void finish(int code) {
-    if (code > AXON_OK && code <= AXON_ERR_INTERNAL) fprintf(stderr, "last error: %s\n", axon_last_error());
+    if (code > AXON_OK && code <= LAST_STATUS) fprintf(stderr, "last error: %s\n", axon_last_error());
     fflush(NULL);
     _exit(code);
+}
+
+void skip_case(const char *why) {
+    fprintf(stderr, "skipped: %s (last error: \"%s\")\n", why, axon_last_error());
+    finish(R_SKIP);
 }
 
 void setup_fail(const char *what) {
@@ -195,7 +201,8 @@ static void classify(matrix_case *c, int wstatus) {
     if (code == R_SETUP) { c->outcome = O_SETUP; return; }
     if (code == R_BADVAL) { c->outcome = O_WRONG_RESULT; return; }
     if (code == R_FELL) { c->outcome = O_SETUP; return; }
-    if (code > AXON_ERR_INTERNAL && code != R_VOID) { c->outcome = O_EXIT; return; }
+    if (code == R_SKIP) { c->outcome = O_SKIPPED; return; }
+    if (code > LAST_STATUS && code != R_VOID) { c->outcome = O_EXIT; return; }
     bit = code == R_VOID ? X_VOID : 1u << code;
     if (c->expect & bit) c->outcome = O_OK;
     else if (c->expect & X_CONTROL) c->outcome = O_CONTROL;
@@ -267,10 +274,11 @@ static void run_batch(int jobs, int verbose) {
             }
             kill(-slots[s].pid, SIGKILL); /* anything the child left behind */
             c->elapsed_ms = now_ms() - slots[s].start;
-            if (c->outcome != O_OK || verbose) read_message(slots[s].index);
+            if ((c->outcome != O_OK && c->outcome != O_SKIPPED) || verbose) read_message(slots[s].index);
             if (verbose) {
                 fprintf(stderr, "%s [%s]: %s code %d, %.3f s%s%s\n", c->function, c->label,
-                        c->outcome == O_OK ? "ok" : "FINDING", c->detail, c->elapsed_ms / 1000,
+                        c->outcome == O_OK ? "ok" : c->outcome == O_SKIPPED ? "skipped" : "FINDING", c->detail,
+                        c->elapsed_ms / 1000,
                         c->message ? " -- " : "", c->message ? c->message : "");
             }
             if (!getenv("AXON_MATRIX_KEEP")) {

@@ -86,15 +86,15 @@ int load_header_functions(const char *path) {
 
 static const char *const outcome_names[O_COUNT] = {
     "OK", "CRASH", "HANG", "UNEXPECTED SUCCESS", "WRONG STATUS", "CONTROL FAILED", "WRONG RESULT",
-    "SETUP FAILED", "EXIT",
+    "SETUP FAILED", "EXIT", "SKIPPED",
 };
 
 static const char *status_name(int code) {
     static const char *const names[] = {
         "AXON_OK", "AXON_ERR_INVALID_ARGUMENT", "AXON_ERR_SHAPE", "AXON_ERR_STATE", "AXON_ERR_MEMORY",
-        "AXON_ERR_IO", "AXON_ERR_FORMAT", "AXON_ERR_INTERNAL",
+        "AXON_ERR_IO", "AXON_ERR_FORMAT", "AXON_ERR_INTERNAL", "AXON_ERR_NONFINITE",
     };
-    if (code >= 0 && code <= AXON_ERR_INTERNAL) return names[code];
+    if (code >= 0 && code <= LAST_STATUS) return names[code];
     if (code == R_VOID) return "returned";
     return "?";
 }
@@ -123,7 +123,7 @@ static void expected_text(unsigned expect, char *buf, size_t n) {
         snprintf(buf, n, "no crash or hang");
         return;
     }
-    for (s = 0; s <= AXON_ERR_INTERNAL; ++s) {
+    for (s = 0; s <= LAST_STATUS; ++s) {
         if (expect & (1u << s)) {
             if (buf[0]) strncat(buf, "|", n - strlen(buf) - 1);
             strncat(buf, status_name(s), n - strlen(buf) - 1);
@@ -168,9 +168,9 @@ int report(const char *only, double seconds) {
             ++per[cases[j].outcome];
             controls += (cases[j].expect & X_CONTROL) != 0;
         }
-        printf("%-36s cases %3zu  ok %3zu  crash %2zu  hang %2zu  unexpected %2zu  other %2zu\n", functions[i], n,
-               per[O_OK], per[O_CRASH], per[O_HANG], per[O_UNEXPECTED],
-               n - per[O_OK] - per[O_CRASH] - per[O_HANG] - per[O_UNEXPECTED]);
+        printf("%-36s cases %3zu  ok %3zu  crash %2zu  hang %2zu  unexpected %2zu  other %2zu  skipped %2zu\n",
+               functions[i], n, per[O_OK], per[O_CRASH], per[O_HANG], per[O_UNEXPECTED],
+               n - per[O_OK] - per[O_CRASH] - per[O_HANG] - per[O_UNEXPECTED] - per[O_SKIPPED], per[O_SKIPPED]);
         if (n == 0 || controls == 0) {
             fprintf(stderr, "bad-input matrix: %s has %s\n", functions[i], n == 0 ? "no case" : "no control case");
             ++gaps;
@@ -188,11 +188,11 @@ int report(const char *only, double seconds) {
         ++selected;
         ++counts[cases[j].outcome];
     }
-    findings = selected - counts[O_OK];
+    findings = selected - counts[O_OK] - counts[O_SKIPPED];
     if (findings > 0) {
         fprintf(stderr, "bad-input matrix: %zu findings\n", findings);
         for (o = 1; o < O_COUNT; ++o) {
-            if (counts[o] == 0) continue;
+            if (counts[o] == 0 || o == O_SKIPPED) continue;
             fprintf(stderr, "%s (%zu):\n", outcome_names[o], counts[o]);
             for (i = 0; i < n_functions; ++i) {
                 for (j = 0; j < n_cases; ++j) {
@@ -204,10 +204,10 @@ int report(const char *only, double seconds) {
     }
     printf("bad-input matrix: %zu functions, %zu cases: %zu ok, %zu crashes, %zu hangs, %zu unexpected successes, "
            "%zu other findings (%zu wrong statuses, %zu failed controls, %zu wrong results, %zu setup failures, "
-           "%zu exits); %.1f s\n",
+           "%zu exits), %zu skipped; %.1f s\n",
            only ? (size_t)1 : n_functions, selected, counts[O_OK], counts[O_CRASH], counts[O_HANG],
            counts[O_UNEXPECTED], counts[O_WRONG_STATUS] + counts[O_CONTROL] + counts[O_WRONG_RESULT] +
            counts[O_SETUP] + counts[O_EXIT], counts[O_WRONG_STATUS], counts[O_CONTROL], counts[O_WRONG_RESULT],
-           counts[O_SETUP], counts[O_EXIT], seconds);
+           counts[O_SETUP], counts[O_EXIT], counts[O_SKIPPED], seconds);
     return findings > 0 || gaps > 0;
 }

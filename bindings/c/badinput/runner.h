@@ -17,6 +17,7 @@ typedef enum outcome {
     O_WRONG_RESULT, /* returned, but a value or a side effect is wrong */
     O_SETUP,        /* a fixture could not be made */
     O_EXIT,         /* the process exited by itself (exit() in the library) */
+    O_SKIPPED,      /* a fixture the library may refuse was refused: not a finding */
     O_COUNT
 } outcome;
 
