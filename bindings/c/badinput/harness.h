@@ -190,5 +190,6 @@ void cases_data(void);
 void cases_data_idx(void); /* in cases_files.c */
 void cases_files(void);
 void cases_safetensors(void);
+void cases_empty(void);
 
 #endif
