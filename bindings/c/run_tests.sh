@@ -2,7 +2,9 @@
 # Builds libaxon.so, compiles every C test (bindings/c/test_*.c), every C example
 # (bindings/c/examples/*.c) and the C++ test against include/axon.h, runs them, and checks that
 # the header and the library export the same axon_* functions. With the release library it
-# then tests bindings/c/install.sh (bindings/c/test_install.sh).
+# then tests bindings/c/install.sh (bindings/c/test_install.sh). Last it runs the bad-input matrix
+# (bindings/c/badinput/): every function of the header called with bad arguments, each case in a
+# forked child with a time limit; any crash, hang or unexpected success fails the run.
 #
 # Environment:
 #   AXON_SCRATCH_PATH  SwiftPM scratch directory, relative to the repo root (default .build)
@@ -12,6 +14,7 @@
 #                      default is 1 for debug, 0 for release
 #   AXON_VALGRIND=1    also run the C test under valgrind (needs valgrind)
 #   CC, CXX            compilers (default gcc, g++)
+#   AXON_MATRIX_*      passed to the bad-input matrix (see bindings/c/badinput/harness.c)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -107,4 +110,7 @@ if [[ $configuration == release ]]; then
 else
     echo "== install test skipped (it tests the release library)"
 fi
+echo "== bad-input matrix (bindings/c/badinput)"
+"$cc" -std=c99 "${cflags[@]}" bindings/c/badinput/*.c -o "$out/badinput_matrix" "${link[@]}" -lm
+(cd "$root" && "$out/badinput_matrix")
 echo "== all C door tests passed"
