@@ -66,7 +66,23 @@ struct FormatCompatibilityTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("axon-v1-\(getpid()).axon").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try run.save(to: path)
-        #expect(try FileIO.read(path) == original, "the re-written checkpoint differs from the version-1 fixture")
+        // Written again, it is the fixture's bytes plus one section added since, LDSZ (the sizes
+        // of the data loader), which the fixture predates: the fixture's sections come back byte
+        // for byte, in order, and LDSZ holds this run's loader.
+        let rewritten = try AxonFile.decode(FileIO.read(path), knownVersions: Checkpoint.known)
+        let fixture = try AxonFile.decode(original, knownVersions: Checkpoint.known)
+        let kept = rewritten.sections.filter { $0.tag != "LDSZ" }
+        #expect(kept.map(\.tag) == fixture.sections.map(\.tag))
+        for (a, b) in zip(kept, fixture.sections) {
+            #expect(a.payload == b.payload && a.required == b.required && a.version == b.version, "\(a.tag)")
+        }
+        var expected = ByteWriter()
+        expected.u64(UInt64(run.loader.dataset.count))
+        expected.u64(UInt64(run.loader.batchSize))
+        expected.u8(run.loader.shuffle ? 1 : 0)
+        expected.u8(run.loader.dropLast ? 1 : 0)
+        #expect(rewritten.section("LDSZ")?.payload == expected.bytes)
+        #expect(fixture.section("LDSZ") == nil)
     }
 
     @Test func version1CheckpointServesAsAModel() throws {

@@ -15,7 +15,7 @@
 /// ```
 public enum Checkpoint {
     static let known: [String: UInt32] =
-        ModelFile.known.merging(["OPTM": 1, "SCHD": 1, "LOAD": 1, "STOP": 1]) { a, _ in a }
+        ModelFile.known.merging(["OPTM": 1, "SCHD": 1, "LOAD": 1, "LDSZ": 1, "STOP": 1]) { a, _ in a }
 
     public static func save(to path: some FilePathConvertible, model: any Layer, optimizer: (any Optimizer)? = nil,
                             scheduler: LRScheduler? = nil, plateau: ReduceLROnPlateau? = nil,
@@ -39,6 +39,13 @@ public enum Checkpoint {
         if let loader {
             let position = try loader.position(batchesDone: batchesDone)
             sections.append(try section("LOAD") { position.write(to: &$0) })
+            // What the position means: the loader it belongs to (checked when restoring).
+            sections.append(try section("LDSZ") { w in
+                w.u64(UInt64(loader.dataset.count))
+                w.u64(UInt64(loader.batchSize))
+                w.u8(loader.shuffle ? 1 : 0)
+                w.u8(loader.dropLast ? 1 : 0)
+            })
         }
         if let earlyStopping {
             let names = model.stateDict().map(\.name)
@@ -176,6 +183,9 @@ public enum Checkpoint {
                 guard r.remaining == 0 else {
                     throw AxonError(.format, "scheduler state: \(r.remaining) unexpected bytes")
                 }
+                guard saved != nil || plateau == nil else {
+                    throw AxonError(.format, "checkpoint: no plateau state to restore the plateau from")
+                }
                 if let plateau, let saved { try plateau.check(saved) }
                 return (steps, saved)
             }
@@ -197,6 +207,20 @@ public enum Checkpoint {
     static func stageLoader(_ file: AxonFile, _ loader: inout DataLoader) throws -> [[Int]] {
         guard let section = file.section("LOAD") else {
             throw AxonError(.format, "checkpoint: no data loader section ('LOAD')")
+        }
+        if let sizes = file.section("LDSZ") {
+            try AxonFile.reading("LDSZ") {
+                var r = ByteReader(sizes.payload, context: "data loader sizes")
+                let count = try r.count("samples", limit: Int.max), batch = try r.count("batch size", limit: Int.max)
+                let shuffle = try r.u8(), dropLast = try r.u8()
+                guard r.remaining == 0 else { throw AxonError(.format, "data loader sizes: unexpected bytes") }
+                let own = (loader.dataset.count, loader.batchSize, loader.shuffle ? 1 : 0, loader.dropLast ? 1 : 0)
+                guard (count, batch, Int(shuffle), Int(dropLast)) == own else {
+                    throw AxonError(.format, "checkpoint: the data loader was saved over \(count) samples in batches "
+                                    + "of \(batch) (shuffle \(shuffle), drop last \(dropLast)); this one has "
+                                    + "\(own.0) samples in batches of \(own.1) (shuffle \(own.2), drop last \(own.3))")
+                }
+            }
         }
         return try AxonFile.reading("LOAD") {
             var r = ByteReader(section.payload, context: "data loader state")

@@ -71,7 +71,7 @@ static const spec_case specs[] = {
     {"weightnorm of a relu", "weightnorm { relu }", X_INVAL | X_FORMAT},
     {"weightnorm of two layers", "weightnorm { linear 2 2; linear 2 2 }", X_INVAL | X_FORMAT},
     {"non-UTF-8 in a number", "linear 2 3\xff", SPEC_BAD},
-    {"non-UTF-8 in a kind", "line\xff\xfe" "ar 2 3", X_FORMAT},
+    {"non-UTF-8 in a kind", "line\xff\xfe" "ar 2 3", X_FORMAT | X_INVAL},
     {"an overlong encoding of '/'", "linear 2 3 \xc0\xaf", SPEC_BAD},
     {"a NUL-free control character", "linear\x01 2 3", SPEC_BAD},
 };

@@ -40,11 +40,12 @@
 #define X_IO (1u << AXON_ERR_IO)
 #define X_FORMAT (1u << AXON_ERR_FORMAT)
 #define X_NONFINITE (1u << AXON_ERR_NONFINITE)
+#define X_BUSY (1u << AXON_ERR_BUSY)
 /* The largest status code the header defines. */
-#define LAST_STATUS AXON_ERR_NONFINITE
+#define LAST_STATUS AXON_ERR_BUSY
 #define X_VOID (1u << 12)
 /* Any documented failure (AXON_ERR_INTERNAL is a bug by definition). */
-#define X_ERR (X_INVAL | X_SHAPE | X_STATE | X_MEMORY | X_IO | X_FORMAT | X_NONFINITE)
+#define X_ERR (X_INVAL | X_SHAPE | X_STATE | X_MEMORY | X_IO | X_FORMAT | X_NONFINITE | X_BUSY)
 /* Anything but a crash, a hang or an internal error: inputs the header does not forbid. */
 #define X_ANY (X_OK | X_ERR)
 /* A size that overflows or cannot be allocated. */
