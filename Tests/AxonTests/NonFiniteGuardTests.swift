@@ -70,3 +70,37 @@ struct NonFiniteGuardTests {
         #expect(m.stateDict().allSatisfy { $0.tensor.allFinite })
     }
 }
+
+@Suite("Schedules stay finite")
+struct FiniteScheduleTests {
+    @Test func aGrowingScheduleStopsAtTheLargestFiniteRate() throws {
+        let p = try Tensor([1, 2], shape: [2], requiresGrad: true)
+        let opt = try SGD([p], options: .init(learningRate: 0.1))
+        let scheduler = try LRScheduler(opt, schedule: ExponentialLR(gamma: 1e30))
+        for _ in 0..<40 { scheduler.step() }
+        let rates = opt.learningRates
+        #expect(rates.allSatisfy { $0.isFinite && $0 == Double(Float.greatestFiniteMagnitude) })
+    }
+}
+
+@Suite("Non-finite guard with a frozen layer")
+struct FrozenLayerGuardTests {
+    /// The first layer is left out of the optimizer (frozen but still recording gradients): a bad
+    /// batch's NaN gradient there must not make the guard skip every later step.
+    @Test func onlyTheOptimizersParametersAreChecked() throws {
+        var g = PRNG(seed: 8)
+        let m = try LayerSpec.parse("linear 4 8; relu; linear 8 3").build(generator: &g)
+        let trained = m.namedParameters().filter { $0.name.hasPrefix("2.") }.map(\.tensor)
+        let opt = try SGD(trained, options: .init(learningRate: 0.05))
+        var features = try Tensor.normal([32, 4], generator: &g).scalars
+        features[1] = .nan
+        let targets = try Tensor((0..<32).map { Float($0 % 3) }, shape: [32])
+        var loader = try DataLoader(Dataset(features: try Tensor(features, shape: [32, 4]), targets: targets),
+                                    batchSize: 8, shuffle: false, seed: 1)
+        let trainer = Trainer(model: m, optimizer: opt) { try crossEntropy($0, $1) }
+        let history = try trainer.fit(&loader, epochs: 3)
+        #expect(history.epochs.map(\.skippedSteps) == [1, 1, 1])
+        let finite = m.parameters().allSatisfy(\.allFinite)
+        #expect(finite)
+    }
+}

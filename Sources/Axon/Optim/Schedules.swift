@@ -158,13 +158,26 @@ public final class LRScheduler {
     /// Advances one step and writes the new rates into the optimizer.
     public func step() {
         stepCount += 1
-        optimizer.learningRates = baseLearningRates.map { schedule.learningRate(base: $0, step: stepCount) }
+        apply()
     }
 
     /// Restores a saved position (resuming training).
     public func restore(stepCount k: Int) {
         stepCount = max(0, k)
-        optimizer.learningRates = baseLearningRates.map { schedule.learningRate(base: $0, step: stepCount) }
+        apply()
+    }
+
+    /// Writes the rates of step `stepCount`. A schedule that grows without bound (an
+    /// exponential with gamma > 1) stops at the largest finite float32 rate: a rate never
+    /// becomes infinite, and one that would be NaN keeps its previous value.
+    private func apply() {
+        let previous = optimizer.learningRates
+        optimizer.learningRates = baseLearningRates.enumerated().map { i, base in
+            let rate = schedule.learningRate(base: base, step: stepCount)
+            if rate.isNaN { return i < previous.count ? previous[i] : base }
+            let largest = Double(Float.greatestFiniteMagnitude)
+            return Swift.min(Swift.max(rate, -largest), largest)
+        }
     }
 
     public var learningRates: [Double] { optimizer.learningRates }
