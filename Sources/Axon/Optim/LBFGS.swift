@@ -353,6 +353,10 @@ public final class LBFGS: Optimizer {
         func vector() throws -> [Float]? {
             let n = try r.count("vector length", limit: Swift.max(total, o.historySize))
             guard try r.u8() != 0 else { return nil }
+            // The floats must be there before the array is made: a hostile length must not size it.
+            guard n <= r.remaining / 4 else {
+                throw AxonError(.format, "LBFGS state: a vector of \(n) floats runs past the data")
+            }
             var out = [Float](repeating: 0, count: n)
             try out.withUnsafeMutableBufferPointer { b in if let base = b.baseAddress { try r.floats(n, into: base) } }
             return out

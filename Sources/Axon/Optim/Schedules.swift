@@ -273,12 +273,13 @@ extension ReduceLROnPlateau: CheckpointState {
     func read(from r: inout ByteReader) throws {
         let best = try r.f64()
         let bad = try r.count("bad steps", limit: 1 << 50), cooldown = try r.count("cooldown", limit: 1 << 50)
+        // The count is checked before the rates are read: a hostile one must not size an array.
         let n = Int(try r.u32())
-        let rates = try (0..<n).map { _ in try r.f64() }
-        guard rates.count == optimizer.learningRates.count else {
-            throw AxonError(.format, "checkpoint: the plateau schedule has \(rates.count) rates "
+        guard n == optimizer.learningRates.count else {
+            throw AxonError(.format, "checkpoint: the plateau schedule has \(n) rates "
                             + "for \(optimizer.learningRates.count) groups")
         }
+        let rates = try (0..<n).map { _ in try r.f64() }
         restore(best: best, badSteps: bad, cooldownCounter: cooldown)
         optimizer.learningRates = rates
     }

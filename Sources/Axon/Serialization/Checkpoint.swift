@@ -79,10 +79,9 @@ public enum Checkpoint {
 
     /// What a fit-loop checkpoint holds beyond `restore(from:...loader:)`: early stopping and
     /// its best weights, replaced only when the file has them.
-    static func restore(from path: String, model: any Layer, optimizer: any Optimizer, scheduler: LRScheduler?,
+    static func restore(_ file: AxonFile, model: any Layer, optimizer: any Optimizer, scheduler: LRScheduler?,
                         plateau: ReduceLROnPlateau?, loader: inout DataLoader,
                         earlyStopping: inout EarlyStopping?, bestWeights: inout [Tensor]?) throws {
-        let file = try read(path)
         try restore(file, model: model, optimizer: optimizer, scheduler: scheduler, plateau: plateau)
         _ = try restoreLoader(file, &loader)
         guard let section = file.section("STOP") else { return }
