@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Fails when a source file under Sources/, bindings/ or Tests/ has a line longer than 120 characters
 # or more than 600 lines. Checks tracked files and new untracked ones (build output is ignored via
-# .gitignore). Exempt: fixtures and data, i.e. anything under a Fixtures/ directory or a Data/
-# directory outside Sources/ (Sources/Axon/Data is code), and .json .gz .csv .txt .out .axon
-# .safetensors files.
+# .gitignore). Exempt: fixtures and data, i.e. anything under a Fixtures/ or corpus/ (fuzzing seeds)
+# directory or a Data/ directory outside Sources/ (Sources/Axon/Data is code), and .json .gz .csv
+# .txt .out .axon .safetensors files.
 # Markdown is checked too, except table rows (lines starting with `|`).
 # Usage (from anywhere): bash Tests/check_layout.sh
 set -euo pipefail
@@ -16,7 +16,7 @@ files=()
 while IFS= read -r -d '' f; do
     [[ -f $f ]] || continue  # tracked but deleted in the working tree
     case $f in
-        */Fixtures/*) continue ;;
+        */Fixtures/* | */corpus/*) continue ;;
         Sources/*) ;;
         */Data/*) continue ;;
     esac

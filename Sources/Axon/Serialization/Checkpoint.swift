@@ -103,17 +103,24 @@ public enum Checkpoint {
                         earlyStopping: inout EarlyStopping?, bestWeights: inout [Tensor]?) throws {
         let path = path.filePath
         try AxonFile.naming(path) {
-            let file = try read(path)
-            let staged = try Staged(file, model: model, optimizer: optimizer, scheduler: scheduler, plateau: plateau)
-            var resumed = loader
-            _ = try stageLoader(file, &resumed)
-            let stopping = try file.section("STOP").map { section in
-                try AxonFile.reading("STOP") { try stoppingState(section.payload, model: model) }
-            }
-            try staged.commit()
-            loader = resumed
-            if let stopping { (earlyStopping, bestWeights) = (stopping.0, stopping.1) }
+            try restore(read(path), model: model, optimizer: optimizer, scheduler: scheduler, plateau: plateau,
+                        loader: &loader, earlyStopping: &earlyStopping, bestWeights: &bestWeights)
         }
+    }
+
+    /// The same from a decoded file (bytes read or received elsewhere). All or nothing.
+    static func restore(_ file: AxonFile, model: any Layer, optimizer: any Optimizer, scheduler: LRScheduler?,
+                        plateau: ReduceLROnPlateau?, loader: inout DataLoader,
+                        earlyStopping: inout EarlyStopping?, bestWeights: inout [Tensor]?) throws {
+        let staged = try Staged(file, model: model, optimizer: optimizer, scheduler: scheduler, plateau: plateau)
+        var resumed = loader
+        _ = try stageLoader(file, &resumed)
+        let stopping = try file.section("STOP").map { section in
+            try AxonFile.reading("STOP") { try stoppingState(section.payload, model: model) }
+        }
+        try staged.commit()
+        loader = resumed
+        if let stopping { (earlyStopping, bestWeights) = (stopping.0, stopping.1) }
     }
 
     /// Early stopping and its best weights from a STOP payload, checked against `model`.

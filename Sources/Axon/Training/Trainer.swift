@@ -174,8 +174,16 @@ public final class Trainer {
     /// Continues from a checkpoint `fit` saved (see `checkpointPath`): restores the model,
     /// optimizer, schedules, early stopping and the loader, so the next `fit` picks up at the
     /// next epoch exactly as if training had not stopped.
-    public func resume(from path: String, loader: inout DataLoader) throws {
+    public func resume(from path: some FilePathConvertible, loader: inout DataLoader) throws {
         try Checkpoint.restore(from: path, model: model, optimizer: optimizer, scheduler: scheduler, plateau: plateau,
+                               loader: &loader, earlyStopping: &earlyStopping, bestWeights: &bestWeights)
+        epochsCompleted = loader.epochsStarted
+    }
+
+    /// `resume(from:loader:)` from the checkpoint's bytes (a file read or received elsewhere).
+    public func resume(bytes: [UInt8], loader: inout DataLoader) throws {
+        let file = try AxonFile.decode(bytes, knownVersions: Checkpoint.known)
+        try Checkpoint.restore(file, model: model, optimizer: optimizer, scheduler: scheduler, plateau: plateau,
                                loader: &loader, earlyStopping: &earlyStopping, bestWeights: &bestWeights)
         epochsCompleted = loader.epochsStarted
     }
