@@ -116,14 +116,17 @@ extension CSV {
             var f = field
             while let c = f.first, c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") { f = f.dropFirst() }
             while let c = f.last, c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") { f = f.dropLast() }
-            if f.count >= 2, f.first == UInt8(ascii: "\""), f.last == UInt8(ascii: "\"") { f = f.dropFirst().dropLast() }
+            if f.count >= 2, f.first == UInt8(ascii: "\""), f.last == UInt8(ascii: "\"") {
+                f = f.dropFirst().dropLast()
+            }
             return f
         }
     }
 
     /// The field as a number (C locale, as `strtod` reads it), or nil.
     static func number(_ field: ArraySlice<UInt8>) -> Double? {
-        guard !field.isEmpty, field.count < 64 else { return field.isEmpty ? nil : Double(String(decoding: field, as: UTF8.self)) }
+        guard !field.isEmpty else { return nil }
+        guard field.count < 64 else { return Double(String(decoding: field, as: UTF8.self)) }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: field.count + 1) { buffer -> Double? in
             guard let base = buffer.baseAddress else { return nil }
             for (i, byte) in field.enumerated() { buffer[i] = CChar(bitPattern: byte) }
@@ -154,7 +157,8 @@ public struct ClassEncoding: Sendable, Equatable {
             return
         }
         guard distinct.count <= ClassEncoding.maxClasses else {
-            throw AxonError.invalid("ClassEncoding: \(distinct.count) distinct labels exceed \(ClassEncoding.maxClasses)")
+            throw AxonError.invalid(
+                "ClassEncoding: \(distinct.count) distinct labels exceed \(ClassEncoding.maxClasses)")
         }
         let numbers = distinct.compactMap { Double($0) }
         names = numbers.count == distinct.count
