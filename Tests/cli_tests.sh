@@ -49,13 +49,13 @@ contains() {   # contains FILE PATTERN DESCRIPTION
     if grep -qE -- "$2" "$1"; then ok; else bad "$3: /$2/ not in $1: $(head -c 400 "$1")"; fi
 }
 
-# section FILE TAG: the SHA-256 of a section's payload, located by `inspect`.
+# section FILE TAG: the SHA-256 of a section's payload, located by `inspect` (offset and size), and its size.
 section() {
     local line offset size
     line=$("$cli" inspect "$1" | awk -v t="$2" '$1 == t { print $5, $6 }')
     offset=${line% *} size=${line#* }
     offset=${offset//,/} size=${size//,/}
-    tail -c +$((offset + 1)) "$1" | head -c "$size" | sha256sum | cut -d' ' -f1
+    echo "$(tail -c +$((offset + 1)) "$1" | head -c "$size" | sha256sum | cut -d' ' -f1) $size"
 }
 
 echo "== help and usage"
@@ -118,6 +118,10 @@ usage "--model: layer spec: unknown layer kind 'conv9d'" train --model "conv9d 3
 usage "--model: layer spec: linear needs" train --model "linear 784"
 usage "--model: layer spec" train --model "linear 784 10 {"
 usage "--model holds .* values; at most" train --model "linear 100000 100000"
+usage "--model has no parameters to train" train --data digits --model relu
+usage "--model has BatchNorm, which needs batches of at least 2 samples" train --data digits --batch-size 1
+usage "--model gives outputs \[1, 3\] for one sample" train --data digits --model "linear 64 3"
+usage "--model does not fit --data digits \(64 features\)" train --data digits --model "linear 10 10"
 usage "--optimizer: unknown optimizer 'adamm'; did you mean adam\?" train --optimizer adamm
 usage "--optimizer lbfgs" train --optimizer lbfgs
 usage "--optimizer adam: Adam: unknown option 'nesterov'" train --optimizer adam:nesterov=1
@@ -218,7 +222,7 @@ contains out.txt "model file, 9,866 parameters, saved in eval mode" "summary hea
 contains out.txt "linear in=64 out=128 .*\[1, 128\] +8,320" "summary: layer, output shape, parameters"
 contains out.txt "sections: ARCH" "summary lists sections"
 expect 0 inspect model.axon
-contains out.txt "^PARM  yes +1 +<= 1 .*ok +parameters" "inspect: PARM verified"
+contains out.txt "^PARM  yes +1 +1 +[0-9,]+ +[0-9,]+  0x[0-9a-f]{8}  ok +parameters" "inspect: PARM verified"
 contains out.txt "all CRCs verified" "inspect verdict"
 cp model.axon broken.axon
 size=$(wc -c <broken.axon)
@@ -283,6 +287,7 @@ usage "--seed 5 differs from the checkpoint's 0" train --resume ck.axon --seed 5
 expect 0 train --resume ck.axon --checkpoint ck.axon --out resumed.axon
 contains out.txt "resumed from ck.axon after epoch 2 of 4" "resume message"
 [[ $(grep -cE '^ +[1-4] ' out.txt) == 4 ]] && ok || bad "the resumed table shows all 4 epochs: $(cat out.txt)"
+[[ $(section straight.axon PARM) == *" 39604" ]] && ok || bad "section: PARM of the digits MLP is 39,604 bytes"
 for tag in PARM BUFF RNGS; do
     [[ $(section straight.axon $tag) == $(section resumed.axon $tag) ]] && ok \
         || bad "resumed $tag differs from the uninterrupted run"

@@ -188,12 +188,12 @@ enum ModelCommands {
                       + "\(info.sections.count) sections, a \(info.kind) file")
         Terminal.line("header and section table CRC-32 \(hex(info.storedTableCRC)): "
                       + (info.tableCRCMatches ? "ok" : "MISMATCH (computed \(hex(info.computedTableCRC)))"))
-        Terminal.line("tag   required  version  reads  " + Fmt.right("offset", 10) + Fmt.right("bytes", 12)
+        Terminal.line("tag   required  version  newest  " + Fmt.right("offset", 10) + Fmt.right("bytes", 12)
                       + "  CRC-32      verified  holds")
         for s in info.sections {
             let verified = s.computedCRC == nil ? "OUTSIDE" : s.crcMatches ? "ok" : "MISMATCH"
             Terminal.line(Fmt.left(s.tag, 6) + Fmt.left(s.required ? "yes" : "no", 10) + Fmt.left("\(s.version)", 9)
-                          + Fmt.left(s.newestKnownVersion.map { "<= \($0)" } ?? "-", 7)
+                          + Fmt.left(s.newestKnownVersion.map { "\($0)" } ?? "-", 8)
                           + Fmt.right(Fmt.grouped(s.offset), 10) + Fmt.right(Fmt.grouped(s.length), 12) + "  "
                           + hex(s.storedCRC) + "  " + Fmt.left(verified, 10) + s.meaning)
         }

@@ -53,7 +53,8 @@ enum CurvePlot {
         let points: [(x: Double, y: Double)]
     }
 
-    static func draw(_ rows: [EpochRow], title: String, on canvas: inout some Canvas) {
+    /// `best`: the epoch whose weights were kept (marked when it is not the last).
+    static func draw(_ rows: [EpochRow], title: String, best: Int?, on canvas: inout some Canvas) {
         canvas.fill(x: 0, y: 0, width: Double(width), height: Double(height), .white)
         canvas.text(title, x: Double(width) / 2, y: 16, .black, anchor: .middle, bold: true)
         func series(_ label: String, _ color: PlotColor, _ dashed: Bool, _ value: (EpochRow) -> Double?) -> Series {
@@ -68,12 +69,14 @@ enum CurvePlot {
             .filter { !$0.points.isEmpty }
         let epochs = rows.map(\.epoch)
         let half = Double(width) / 2
-        panel("loss", loss, epochs: epochs, left: 0, width: half, legendAtTop: true, percent: false, on: &canvas)
-        panel("accuracy (%)", accuracy, epochs: epochs, left: half, width: half, legendAtTop: false, percent: true,
+        let mark = best.flatMap { b in epochs.contains(b) && b != epochs.max() ? b : nil }
+        panel("loss", loss, epochs: epochs, mark: mark, left: 0, width: half, legendAtTop: true, percent: false,
               on: &canvas)
+        panel("accuracy (%)", accuracy, epochs: epochs, mark: mark, left: half, width: half, legendAtTop: false,
+              percent: true, on: &canvas)
     }
 
-    static func panel(_ title: String, _ series: [Series], epochs: [Int], left: Double, width: Double,
+    static func panel(_ title: String, _ series: [Series], epochs: [Int], mark: Int?, left: Double, width: Double,
                       legendAtTop: Bool, percent: Bool, on canvas: inout some Canvas) {
         let (x0, x1, y0, y1) = (left + 62, left + width - 20, 44.0, Double(height) - 44)
         canvas.text(title, x: (x0 + x1) / 2, y: 34, .text, anchor: .middle, bold: true)
@@ -103,6 +106,9 @@ enum CurvePlot {
             canvas.text(Fmt.fixed(t, 0), x: px(t), y: y1 + 15, .text, anchor: .middle, bold: false)
         }
         canvas.polyline([(x0, y0), (x0, y1), (x1, y1)], .axis, width: 1, dashed: false)
+        if let mark {
+            canvas.polyline([(px(Double(mark)), y0), (px(Double(mark)), y1)], .muted, width: 1, dashed: true)
+        }
         guard !series.isEmpty else {
             canvas.text("no data", x: (x0 + x1) / 2, y: (y0 + y1) / 2, .muted, anchor: .middle, bold: false)
             return
@@ -112,37 +118,39 @@ enum CurvePlot {
             if points.count > 1 { canvas.polyline(points, s.color, width: 2, dashed: s.dashed) }
             if points.count <= 60 { for p in points { canvas.dot(x: p.x, y: p.y, radius: 2.5, s.color) } }
         }
-        let labelWidth = Double(series.map(\.label.count).max() ?? 0) * 6
-        let boxWidth = labelWidth + 42, boxHeight = Double(series.count) * 14 + 8
+        var entries = series.map { (label: $0.label, color: $0.color, dashed: $0.dashed, dot: true) }
+        if let mark { entries.append((label: "epoch \(mark) kept", color: .muted, dashed: true, dot: false)) }
+        let labelWidth = Double(entries.map(\.label.count).max() ?? 0) * 6
+        let boxWidth = labelWidth + 42, boxHeight = Double(entries.count) * 14 + 8
         let bx = x1 - boxWidth - 6, by = legendAtTop ? y0 + 6 : y1 - boxHeight - 6
         canvas.fill(x: bx, y: by, width: boxWidth, height: boxHeight, .grid)
         canvas.fill(x: bx + 1, y: by + 1, width: boxWidth - 2, height: boxHeight - 2, .white)
-        for (i, s) in series.enumerated() {
+        for (i, e) in entries.enumerated() {
             let y = by + 11 + Double(i) * 14
-            canvas.polyline([(bx + 8, y - 3), (bx + 30, y - 3)], s.color, width: 2, dashed: s.dashed)
-            canvas.dot(x: bx + 19, y: y - 3, radius: 2.5, s.color)
-            canvas.text(s.label, x: bx + 36, y: y, .text, anchor: .start, bold: false)
+            canvas.polyline([(bx + 8, y - 3), (bx + 30, y - 3)], e.color, width: e.dot ? 2 : 1, dashed: e.dashed)
+            if e.dot { canvas.dot(x: bx + 19, y: y - 3, radius: 2.5, e.color) }
+            canvas.text(e.label, x: bx + 36, y: y, .text, anchor: .start, bold: false)
         }
     }
 
-    static func svg(_ rows: [EpochRow], title: String) -> String {
+    static func svg(_ rows: [EpochRow], title: String, best: Int? = nil) -> String {
         var canvas = SVGCanvas()
-        draw(rows, title: title, on: &canvas)
+        draw(rows, title: title, best: best, on: &canvas)
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" "
             + "viewBox=\"0 0 \(width) \(height)\">\n" + canvas.body + "</svg>\n"
     }
 
-    static func png(_ rows: [EpochRow], title: String) throws -> [UInt8] {
+    static func png(_ rows: [EpochRow], title: String, best: Int? = nil) throws -> [UInt8] {
         var canvas = RasterCanvas(width: width, height: height)
-        draw(rows, title: title, on: &canvas)
+        draw(rows, title: title, best: best, on: &canvas)
         return try PNG.encode(indices: canvas.pixels, palette: PlotColor.allCases.map(\.rgb), width: width,
                               height: height)
     }
 
     /// Writes `base`.svg and `base`.png atomically.
-    static func write(_ rows: [EpochRow], title: String, to base: String) throws {
-        try AxonFile.writeAtomically(Array(svg(rows, title: title).utf8), to: base + ".svg")
-        try AxonFile.writeAtomically(png(rows, title: title), to: base + ".png")
+    static func write(_ rows: [EpochRow], title: String, best: Int?, to base: String) throws {
+        try AxonFile.writeAtomically(Array(svg(rows, title: title, best: best).utf8), to: base + ".svg")
+        try AxonFile.writeAtomically(png(rows, title: title, best: best), to: base + ".png")
     }
 }
 

@@ -73,6 +73,11 @@ enum TrainCommand {
         let model = try spec.build(generator: &initGenerator)
         model.reseed(o.seed &+ 2)
         try check(model, features: features, classes: classes.names.count, sample: train, data: o.data.title)
+        guard model.parameterCount > 0 else { throw UsageError("--model has no parameters to train") }
+        if spec.description.contains("batchnorm"), min(o.batchSize, train.count) < 2 {
+            throw UsageError("--model has BatchNorm, which needs batches of at least 2 samples; "
+                             + "--batch-size \(o.batchSize) with \(train.count) training samples gives fewer")
+        }
 
         let optimizer = try o.optimizer.make(model.parameters())
         let trainer = Trainer(model: model, optimizer: optimizer, loss: { try crossEntropy($0, $1) })
@@ -206,9 +211,11 @@ enum TrainCommand {
         let report = try test.map { try ClassificationReport(model: model, data: $0) { try crossEntropy($0, $1) } }
         let done = trainer.epochsCompleted
         let best = trainer.earlyStopping?.bestEpoch.map { $0 + 1 }
-        if fitted.stoppedEarly || stoppedBefore, let best {
+        if fitted.stoppedEarly || stoppedBefore, let best, done < o.epochs {
             Terminal.line("early stopping after epoch \(done): no better validation loss for "
                           + "\(o.earlyStop ?? 0) epochs; keeping the weights of epoch \(best)")
+        } else if let best, best < done, o.earlyStop != nil {
+            Terminal.line("the best validation loss was at epoch \(best); keeping its weights")
         } else if let stopAfter = o.stopAfter, done >= stopAfter, done < o.epochs {
             Terminal.line("stopped after epoch \(done) of \(o.epochs) (--stop-after); continue with --resume "
                           + (o.checkpoint ?? ""))
@@ -237,7 +244,7 @@ enum TrainCommand {
         if let base = o.plotBase {
             try CurvePlot.write(history, title: "axon-cli train on \(o.data.name?.rawValue ?? "file"): "
                                 + (report.map { "test accuracy \(Fmt.percent($0.accuracy))" } ?? "\(done) epochs"),
-                                to: base)
+                                best: best, to: base)
             written += [base + ".svg", base + ".png"]
         }
         if let checkpoint = o.checkpoint { written.append(checkpoint + " (checkpoint)") }
