@@ -158,8 +158,9 @@ enum CurvePlot {
 enum Ticks {
     static func nice(_ lo: Double, _ hi: Double, target: Int, integers: Bool,
                      snap: Bool) -> (lo: Double, hi: Double, ticks: [Double], decimals: Int) {
-        guard lo.isFinite, hi.isFinite, hi > lo else { return (0, 1, [0, 1], 0) }
+        guard lo.isFinite, hi.isFinite, hi > lo, (hi - lo).isFinite else { return (0, 1, [0, 1], 0) }
         let raw = (hi - lo) / Double(max(1, target))
+        guard raw > 0, raw.isNormal else { return (lo, hi, [lo, hi], 2) }
         let magnitude = pow(10, (log10(raw)).rounded(.down))
         var step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
         if integers { step = max(1, step.rounded()) }

@@ -14,7 +14,7 @@ enum CLI {
         }
         let rest = Array(arguments.dropFirst())
         if ["help", "--help", "-h"].contains(command) {
-            guard let topic = rest.first else {
+            guard let topic = rest.first, topic != "help" else {
                 Terminal.line(Help.overview)
                 return 0
             }
