@@ -276,7 +276,7 @@ extension LayerSpec {
 
     /// The number of floats the built tree holds in parameters and buffers, so that a file's
     /// architecture can be checked against the data it carries before anything is allocated.
-    func stateElementCount() throws -> Int {
+    public func stateElementCount() throws -> Int {
         var total = 0
         for shape in try stateShapes() {
             var count = 1

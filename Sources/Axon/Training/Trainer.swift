@@ -22,6 +22,8 @@ public struct EpochRecord: Sendable {
     /// parameter names without their last component): small values deep in the network
     /// point at vanishing gradients, large ones at exploding gradients.
     public var gradientNorms: [(layer: String, norm: Double)]
+    /// Mean over the epoch's steps of the whole model's gradient L2 norm, before clipping.
+    public var gradientNorm: Double = 0
 }
 
 /// The result of `Trainer.fit`.
@@ -63,6 +65,9 @@ public final class Trainer {
     /// When set, a full checkpoint (model, optimizer, schedules, loader, early stopping) is
     /// saved there atomically after every epoch; `resume(from:loader:)` continues from it.
     public var checkpointPath: String?
+    /// Metadata written into each checkpoint (e.g. the run's settings and history so far); the
+    /// `.epoch` progress event comes before that epoch's checkpoint, so it may update this.
+    public var checkpointMetadata: [(String, String)] = []
     /// Epochs completed over every `fit` call (and restored by `resume`).
     public internal(set) var epochsCompleted = 0
     /// The weights of the best epoch so far, kept for early stopping's restore.
@@ -88,7 +93,7 @@ public final class Trainer {
             model.train()
             let batches = loader.nextEpochIndices()
             var lossSum = 0.0, correct = 0, seen = 0, skipped = 0, steps = 0
-            var normSums: [String: Double] = [:]
+            var normSums: [String: Double] = [:], totalNormSum = 0.0
             for (index, batch) in batches.enumerated() {
                 let x = try loader.dataset.features.indexSelect(axis: 0, indices: batch)
                 let y = try loader.dataset.targets.indexSelect(axis: 0, indices: batch)
@@ -106,7 +111,12 @@ public final class Trainer {
                     for (t, saved) in zip(state, lastGood) { try t.assign(saved) }
                     continue
                 }
-                for (layer, norm) in Trainer.layerGradientNorms(params) { normSums[layer, default: 0] += norm }
+                var squares = 0.0
+                for (layer, norm) in Trainer.layerGradientNorms(params) {
+                    normSums[layer, default: 0] += norm
+                    squares += norm * norm
+                }
+                totalNormSum += squares.squareRoot()
                 if let clipNorm { try GradientClipping.clipNorm(params.map(\.tensor), maxNorm: clipNorm) }
                 // Moments go non-finite only from gradients near Float's range (g * g
                 // overflows): the optimizer's state is kept for undoing only then.
@@ -136,7 +146,8 @@ public final class Trainer {
                 skippedSteps: skipped,
                 gradientNorms: Trainer.layerOrder(params).map {
                     ($0, (normSums[$0] ?? 0) / Double(Swift.max(steps, 1)))
-                })
+                },
+                gradientNorm: totalNormSum / Double(Swift.max(steps, 1)))
             if let validation {
                 let (l, a) = try evaluate(validation)
                 record.validationLoss = l
@@ -158,7 +169,8 @@ public final class Trainer {
             if let checkpointPath {
                 try Checkpoint.save(to: checkpointPath, model: model, optimizer: optimizer, scheduler: scheduler,
                                     plateau: plateau, loader: loader, batchesDone: loader.batchCount,
-                                    earlyStopping: earlyStopping, bestWeights: bestWeights)
+                                    earlyStopping: earlyStopping, bestWeights: bestWeights,
+                                    metadata: checkpointMetadata)
             }
             if earlyStopping?.shouldStop == true {
                 history.stoppedEarly = true
