@@ -60,7 +60,7 @@ section() {
 
 echo "== help and usage"
 expect 0; contains out.txt "usage: axon-cli <command>" "no arguments prints the help"
-for c in train eval summary predict inspect polyfit version mnist evaluate; do
+for c in train eval summary predict inspect convert polyfit version mnist evaluate; do
     expect 0 help "$c"; contains out.txt "usage: axon-cli" "help $c"
     expect 0 "$c" --help; contains out.txt "usage: axon-cli" "$c --help"
 done
@@ -299,6 +299,23 @@ expect 0 train --resume ck3.axon --epochs 3 --out resumed3.axon
 [[ $(section straight3.axon PARM) == $(section resumed3.axon PARM) ]] && ok \
     || bad "--epochs 1, then --resume --epochs 3 differs from 3 straight epochs"
 [[ $(section straight3.axon PARM) != $(section part3.axon PARM) ]] && ok || bad "the part run should differ"
+
+echo "== convert: .axon to safetensors and back, and its argument errors"
+expect 0 convert model.axon model.safetensors
+contains out.txt "model.safetensors: [0-9]+ tensors from model.axon" "convert to safetensors"
+expect 0 convert "$root/bindings/python/tests/fixtures/torch_mlp.safetensors" \
+    --model "linear 20 32; batchnorm1d 32; relu; linear 32 5" torch_mlp.axon
+expect 0 convert torch_mlp.axon torch_mlp_again.safetensors
+expect 0 convert torch_mlp_again.safetensors --model "linear 20 32; batchnorm1d 32; relu; linear 32 5" again.axon
+[[ $(section torch_mlp.axon PARM) == $(section again.axon PARM) && $(section torch_mlp.axon BUFF) == \
+   $(section again.axon BUFF) ]] && ok || bad "convert: safetensors -> .axon -> safetensors -> .axon changed values"
+usage "needs --model SPEC" convert torch_mlp_again.safetensors out.axon
+usage "OUT must be an .axon file" convert torch_mlp_again.safetensors --model "linear 3 4" out.txt
+usage "give MODEL.axon OUT.safetensors" convert model.axon out.txt
+usage "--model: " convert torch_mlp_again.safetensors --model "linear 3" out.axon
+expect 1 convert torch_mlp_again.safetensors --model "linear 20 8; relu; linear 8 5" wrong.axon
+contains err.txt "shape|missing|unexpected" "convert: a spec that does not fit the weights"
+[[ ! -e wrong.axon ]] && ok || bad "convert: a failed conversion wrote its output"
 
 echo "== polyfit"
 expect 0 polyfit --steps 200

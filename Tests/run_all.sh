@@ -20,7 +20,8 @@ echo "== a steady training step takes no buffer from the system (alone: the coun
 AXON_MEMORY_TEST=1 swift test -c release --skip-build --filter Memory | grep -E "✘|Test run with"
 
 echo "== libaxon.so (release, Swift runtime linked in statically)"
-swift build -c release -Xswiftc -static-stdlib -Xcc -march=x86-64-v3 -Xlinker -soname=libaxon.so.1 --product axon
+swift build -c release -Xswiftc -static-stdlib -Xcc -march=x86-64-v3 -Xlinker -soname=libaxon.so.1 \
+    -Xlinker --icf=safe --product axon
 
 echo "== C and C++ tests"
 AXON_SKIP_BUILD=1 bash bindings/c/run_tests.sh
@@ -31,5 +32,11 @@ python3 -c "import numpy, pytest" 2>/dev/null || python3 -m pip install --quiet 
 
 echo "== pip install ./bindings/python (the wheel bundles libaxon.so)"
 bash bindings/python/test_install.sh
+
+echo "== axon-cli end to end (train, eval, summary, predict, inspect, convert, every argument error)"
+bash Tests/cli_tests.sh
+
+echo "== fuzzing: every file reader of the core, 60 s each, instrumented (libFuzzer + AddressSanitizer)"
+bash Tests/Fuzz/run.sh 60
 
 echo "== all tests passed"

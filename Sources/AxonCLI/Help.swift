@@ -32,7 +32,7 @@ struct CommandSpec {
 }
 
 enum Help {
-    static let commands: [CommandSpec] = [train, eval, summary, predict, inspect, polyfit, version]
+    static let commands: [CommandSpec] = [train, eval, summary, predict, inspect, convert, polyfit, version]
 
     static func command(_ name: String) -> CommandSpec? {
         let aliases = ["mnist": "train", "evaluate": "eval"]
@@ -138,6 +138,17 @@ enum Help {
         name: "inspect", positionals: ["FILE"],
         summary: "the sections of an .axon file: tags, sizes, layout versions and every CRC as verified",
         options: [], details: "Exit code 1 when a CRC does not match or a section lies outside the file.")
+
+    static let convert = CommandSpec(
+        name: "convert", positionals: ["IN", "OUT"],
+        summary: "weights between .axon and safetensors: MODEL.axon OUT.safetensors, or\n"
+            + "IN.safetensors --model SPEC OUT.axon",
+        options: [
+            OptionSpec("--model", "SPEC", "the layer spec the safetensors weights are for (safetensors -> .axon)"),
+            OptionSpec("--not-strict", nil, "load what matches by name; leave the rest as initialized"),
+        ],
+        details: "Names are PyTorch's state_dict names (0.weight, 1.running_mean, ...); BatchNorm's\n"
+            + "num_batches_tracked is written as I64, as PyTorch writes it.")
 
     static let polyfit = CommandSpec(
         name: "polyfit", positionals: [],

@@ -36,6 +36,7 @@ enum CLI {
             case "summary": try ModelCommands.summary(rest)
             case "predict": try ModelCommands.predict(rest)
             case "inspect": return try ModelCommands.inspect(rest) ? 0 : 1
+            case "convert": try ModelCommands.convert(rest)
             case "polyfit": try polyfit(rest)
             default:
                 _ = try Arguments(rest, command: "version", positionals: [], options: [])

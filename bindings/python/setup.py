@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 CHECKOUT = HERE.parents[1]
 BUILT = CHECKOUT / ".build" / "release" / "libaxon.so"
 SWIFT_BUILD = ["swift", "build", "-c", "release", "-Xswiftc", "-static-stdlib", "-Xlinker", "-soname=libaxon.so.1",
-               "--product", "axon"]
+               "-Xlinker", "--icf=safe", "--product", "axon"]
 
 
 def library() -> Path:

@@ -57,17 +57,25 @@ extension Tensor {
         guard p.isFinite else { throw AxonError.invalid("pow: exponent \(p) is not finite") }
         let derivative: (Tensor, Tensor) throws -> Tensor = { x, _ in try x.pow(p - 1) * p }
         // x^p as multiplications for the small integer exponents (and a square root for 1/2),
-        // as PyTorch computes them, each its own loop; powf otherwise.
+        // as PyTorch computes them; the squares and cubes of polynomial fits in loops of their
+        // own, the rest through `power` (one loop for all, to keep the library small).
         switch p {
         case 0: return try unary("pow", { _ in 1 }) { x, _ in try x * 0 }
-        case 1: return try unary("pow", { $0 }, derivative: derivative)
         case 2: return try unary("pow", { $0 * $0 }, derivative: derivative)
         case 3: return try unary("pow", { $0 * $0 * $0 }, derivative: derivative)
-        case 4: return try unary("pow", { let s = $0 * $0; return s * s }, derivative: derivative)
-        case -1: return try unary("pow", { 1 / $0 }, derivative: derivative)
-        case -2: return try unary("pow", { 1 / ($0 * $0) }, derivative: derivative)
-        case 0.5: return try unary("pow", { $0.squareRoot() }, derivative: derivative)
-        default: return try unary("pow", { powf($0, p) }, derivative: derivative)
+        default: return try unary("pow", Tensor.power(p), derivative: derivative)
+        }
+    }
+
+    /// The function x -> x^p, as multiplications for the small integer exponents.
+    static func power(_ p: Float) -> (Float) -> Float {
+        switch p {
+        case 1: return { $0 }
+        case 4: return { let s = $0 * $0; return s * s }
+        case -1: return { 1 / $0 }
+        case -2: return { 1 / ($0 * $0) }
+        case 0.5: return { $0.squareRoot() }
+        default: return { powf($0, p) }
         }
     }
 
