@@ -355,7 +355,7 @@ struct thread_result {
 
 static void *thread_main(void *arg) {
     struct thread_result *res = (struct thread_result *)arg;
-    float data[8] = {0};
+    float data[THREADS + 6] = {0}; /* room for the largest tensor, [THREADS - 1 + 6] */
     int64_t shape_a[1], shape_b[1];
     char mine[64];
     axon_tensor *a = NULL, *b = NULL, *r = NULL;
