@@ -118,7 +118,6 @@ for t in "${targets[@]}"; do
         failed+=("$t")
         echo "---- $t: report ($log)"
         sed -n '/INFO: seed corpus\|INFO: A corpus is not provided/,$p' "$log" | grep -v "^#[0-9]" | tail -80 | demangle
-        grep -o "Test unit written to .*\|artifact_prefix.*Test unit written to .*" "$log" | sed 's/^/---- /' || true
         for f in $(grep -o "Test unit written to [^ ]*" "$log" | awk '{print $5}'); do
             echo "---- input $f ($(stat -c %s "$f") bytes), base64:"
             head -c 65536 "$f" | base64 -w 120
