@@ -43,31 +43,28 @@ private func clipNorm(_ value: Double) -> Double? { value <= 0 ? nil : value }
 public func axon_train_step(_ outLoss: UnsafeMutablePointer<Float>?, _ m: OpaquePointer?, _ opt: OpaquePointer?,
                             _ lossName: UnsafePointer<CChar>?, _ x: OpaquePointer?, _ y: OpaquePointer?,
                             _ clip: Double) -> Int32 {
-    let f = "axon_train_step"
-    return cCall(f) {
-        let outLoss = try scalarOut(outLoss, f, "out_loss")
-        let model = try modelHandles.resolve(m, f, "m")
-        let optimizer = try optimizerHandles.resolve(opt, f, "opt")
-        let lossName = try string(lossName, f, "loss")
-        let x = try tensorHandles.resolve(x, f, "x"), y = try tensorHandles.resolve(y, f, "y")
-        outLoss.pointee = try trainStep(model: model, optimizer: optimizer, loss: lossName, input: x, target: y,
-                                        clipNorm: clipNorm(clip))
-    }
+    trainStepCall("axon_train_step", guarded: true, outLoss, m, opt, lossName, x, y, clip)
 }
 
 @_cdecl("axon_train_step_unguarded")
 public func axon_train_step_unguarded(_ outLoss: UnsafeMutablePointer<Float>?, _ m: OpaquePointer?,
                                       _ opt: OpaquePointer?, _ lossName: UnsafePointer<CChar>?, _ x: OpaquePointer?,
                                       _ y: OpaquePointer?, _ clip: Double) -> Int32 {
-    let f = "axon_train_step_unguarded"
-    return cCall(f) {
+    trainStepCall("axon_train_step_unguarded", guarded: false, outLoss, m, opt, lossName, x, y, clip)
+}
+
+/// The two training-step entry points: the same arguments, with or without the guard.
+private func trainStepCall(_ f: String, guarded: Bool, _ outLoss: UnsafeMutablePointer<Float>?, _ m: OpaquePointer?,
+                           _ opt: OpaquePointer?, _ lossName: UnsafePointer<CChar>?, _ x: OpaquePointer?,
+                           _ y: OpaquePointer?, _ clip: Double) -> Int32 {
+    cCall(f) {
         let outLoss = try scalarOut(outLoss, f, "out_loss")
         let model = try modelHandles.resolve(m, f, "m")
         let optimizer = try optimizerHandles.resolve(opt, f, "opt")
         let lossName = try string(lossName, f, "loss")
         let x = try tensorHandles.resolve(x, f, "x"), y = try tensorHandles.resolve(y, f, "y")
         outLoss.pointee = try trainStep(model: model, optimizer: optimizer, loss: lossName, input: x, target: y,
-                                        clipNorm: clipNorm(clip), guarded: false)
+                                        clipNorm: clipNorm(clip), guarded: guarded)
     }
 }
 

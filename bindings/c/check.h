@@ -134,4 +134,20 @@ static inline int report(const char *name) {
     return EXIT_SUCCESS;
 }
 
+/* The parameters and buffers of `m`, concatenated into `out` (room for `capacity` floats);
+** their count. */
+static inline size_t state_values(const axon_model *m, float *out, size_t capacity) {
+    size_t i, n = 0, count = axon_model_state_count(m);
+    for (i = 0; i < count; ++i) {
+        axon_tensor *t = NULL;
+        CHECK_OK(axon_model_state_tensor(&t, m, i));
+        if (t != NULL && n + axon_tensor_numel(t) <= capacity) {
+            CHECK_OK(axon_tensor_copy_data(t, out + n, capacity - n));
+        }
+        n += axon_tensor_numel(t);
+        axon_tensor_free(t);
+    }
+    return n;
+}
+
 #endif

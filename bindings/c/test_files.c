@@ -44,24 +44,9 @@ static int entries(char *first, size_t capacity) {
     return n;
 }
 
-/* Every state value of `m` in order; returns how many there are. */
-static size_t state_values(const axon_model *m, float *out) {
-    size_t i, total = 0, n = axon_model_state_count(m);
-    for (i = 0; i < n; ++i) {
-        axon_tensor *t = NULL;
-        CHECK_OK(axon_model_state_tensor(&t, m, i));
-        if (t != NULL && total + axon_tensor_numel(t) <= MAX_STATE) {
-            CHECK_OK(axon_tensor_copy_data(t, out + total, MAX_STATE - total));
-        }
-        total += axon_tensor_numel(t);
-        axon_tensor_free(t);
-    }
-    return total;
-}
-
 static int same_state(const axon_model *a, const axon_model *b) {
     float va[MAX_STATE], vb[MAX_STATE];
-    size_t na = state_values(a, va), nb = state_values(b, vb);
+    size_t na = state_values(a, va, MAX_STATE), nb = state_values(b, vb, MAX_STATE);
     return na == nb && na <= MAX_STATE && memcmp(va, vb, na * sizeof(float)) == 0
            && axon_model_is_training(a) == axon_model_is_training(b);
 }
