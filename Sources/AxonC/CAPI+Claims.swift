@@ -16,8 +16,9 @@ import Synchronization
 
 /// The calling thread's nesting of door calls and the claims its calls hold.
 final class CallState {
-    var depth = 0
-    var held: [ObjectIdentifier] = []
+    // Only its own thread touches a CallState: no dynamic exclusivity checks on every call.
+    @exclusivity(unchecked) var depth = 0
+    @exclusivity(unchecked) var held: [ObjectIdentifier] = []
 }
 
 private let callStateKey: pthread_key_t = {

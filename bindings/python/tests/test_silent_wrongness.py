@@ -164,3 +164,21 @@ def test_class_style_module_registers_trains_and_round_trips():
         np.testing.assert_array_equal(value.numpy(), net.state_dict()[key].numpy(), err_msg=key)
     with pytest.raises(RuntimeError):
         copy.load_state_dict({"scale": net.scale.detach()})
+
+
+def test_a_nested_sequential_changed_after_use_is_run_as_it_is_now():
+    """Appending to an inner Sequential after the outer one ran changes what the outer one
+    computes, as in PyTorch (the library sequential behind it is rebuilt)."""
+    import axon as torch
+    from axon import nn
+    inner = nn.Sequential(nn.Linear(3, 3))
+    outer = nn.Sequential(inner, nn.ReLU())
+    x = torch.tensor([[1.0, -2.0, 3.0]])
+    before = outer(x).numpy().copy()
+    inner.append(nn.Linear(3, 3))
+    with torch.no_grad():
+        inner[1].weight.fill_(-1.0)
+        inner[1].bias.fill_(0.0)
+    expected = np.maximum(0.0, -(inner[0](x).numpy().sum(axis=1, keepdims=True)) * np.ones((1, 3)))
+    np.testing.assert_allclose(outer(x).numpy(), expected, rtol=1e-6, atol=1e-6)
+    assert not np.allclose(outer(x).numpy(), before) or np.allclose(expected, before)

@@ -99,9 +99,8 @@ class Sequential(_Indexed):
             self.__dict__["_cache"] = None
 
     def _native_model(self) -> Model | None:
-        cache = self.__dict__.get("_cache")
-        if cache is not None and not cache.closed:
-            return cache
+        """The library sequential over the children's layers, rebuilt whenever a child's own model
+        changed (a nested Sequential that was appended to, a child replaced)."""
         natives = []
         for module in self._modules.values():
             make = getattr(module, "_native_model", None)
@@ -109,9 +108,14 @@ class Sequential(_Indexed):
             if native is None:
                 return None
             natives.append(native)
+        key = tuple(id(n) for n in natives)
+        cache = self.__dict__.get("_cache")
+        if cache is not None and not cache.closed and self.__dict__.get("_cache_key") == key:
+            return cache
         cache = Model.sequential(natives)
         cache.train(self.training)
-        self.__dict__["_cache"] = cache
+        self.__dict__["_cache"], self.__dict__["_cache_key"] = cache, key
+        self.__dict__["_cache_parts"] = natives  # keeps the ids in the key from being reused
         return cache
 
     def train(self, mode: bool = True) -> Module:

@@ -228,7 +228,7 @@ class Softmax(NativeModule):
         self.dim = dim
 
     def forward(self, input):
-        if self.dim is None:  # PyTorch's implicit axis: 0 for 0-, 1- and 3-d input, else 1
+        if getattr(self, "dim", -1) is None:  # PyTorch's implicit axis: 0 for 0-, 1- and 3-d input, else 1
             return operand(input).softmax(0 if operand(input).ndim in (0, 1, 3) else 1)
         return super().forward(input)
 
@@ -241,7 +241,7 @@ class LogSoftmax(NativeModule):
         self.dim = dim
 
     def forward(self, input):
-        if self.dim is None:  # PyTorch's implicit axis: 0 for 0-, 1- and 3-d input, else 1
+        if getattr(self, "dim", -1) is None:  # PyTorch's implicit axis: 0 for 0-, 1- and 3-d input, else 1
             return operand(input).log_softmax(0 if operand(input).ndim in (0, 1, 3) else 1)
         return super().forward(input)
 
@@ -268,10 +268,10 @@ class Dropout(NativeModule):
         self.p, self.inplace = p, inplace
 
     def _native_model(self):
-        return None if self.p == 1.0 else self._native
+        return None if getattr(self, "p", None) == 1.0 else self._native
 
     def forward(self, input):
-        if self.p == 1.0:
+        if getattr(self, "p", None) == 1.0:
             return operand(input) * 0.0 if self.training else operand(input)
         return super().forward(input)
 
