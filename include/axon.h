@@ -1687,7 +1687,8 @@ axon_status axon_pca_apply(axon_tensor **out, const axon_pca *p, const axon_tens
 ** for pixels, 1 for labels; finite, else AXON_ERR_INVALID_ARGUMENT). AXON_ERR_IO when the
 ** file cannot be read or is not a regular file (a FIFO is refused without blocking),
 ** AXON_ERR_FORMAT when it is not a valid IDX file of unsigned bytes or not valid gzip,
-** AXON_ERR_MEMORY when it does not fit in memory. Writes a new handle, owned by the caller, to `*out`; `path` is borrowed.
+** AXON_ERR_MEMORY when it does not fit in memory. Writes a new handle, owned by the caller, to
+** `*out`; `path` is borrowed.
 */
 axon_status axon_tensor_load_idx(axon_tensor **out, const char *path, float scale);
 

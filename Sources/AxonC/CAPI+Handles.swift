@@ -130,6 +130,15 @@ func filePath(_ p: UnsafePointer<CChar>?, _ function: String, _ name: String = "
     return FilePath(cString: p)
 }
 
+/// `count` C strings of the array `names` (NULL only when `count` is 0), each checked as
+/// `string` checks one; `what` is the C parameter name, for messages.
+func strings(_ names: UnsafePointer<UnsafePointer<CChar>?>?, _ count: Int, _ f: String,
+             _ what: String) throws -> [String] {
+    let count = try size(count, f, "the count of \(what)")
+    guard names != nil || count == 0 else { throw invalidArgument(f, "\(what) is NULL but its count is \(count)") }
+    return try (0..<count).map { i in try string(names?[i], f, "\(what)[\(i)]") }
+}
+
 /// An int64_t argument as Int.
 func int(_ v: Int64, _ function: String, _ name: String) throws -> Int {
     guard let i = Int(exactly: v) else { throw invalidArgument(function, "\(name) \(v) does not fit in Int") }

@@ -159,8 +159,7 @@ public func axon_model_load_state(_ m: OpaquePointer?, _ names: UnsafePointer<Un
     return cCall(f) {
         let model = try resolve(m, f)
         let tensors = try tensors(values, count, f, "tensors")
-        guard names != nil || count == 0 else { throw invalidArgument(f, "names is NULL but count is \(count)") }
-        let keys = try (0..<tensors.count).map { i in try string(names?[i], f, "names[\(i)]") }
+        let keys = try strings(names, tensors.count, f, "names")
         try model.loadStateDict(Array(zip(keys, tensors)).map { (name: $0.0, tensor: $0.1) }, strict: strict != 0)
     }
 }

@@ -3,14 +3,6 @@
 
 import Axon
 
-/// `count` C strings of `names` (NULL only when count is 0).
-private func strings(_ names: UnsafePointer<UnsafePointer<CChar>?>?, _ count: Int, _ f: String,
-                     _ what: String) throws -> [String] {
-    let count = try size(count, f, "the count of \(what)")
-    guard names != nil || count == 0 else { throw invalidArgument(f, "\(what) is NULL but its count is \(count)") }
-    return try (0..<count).map { i in try string(names?[i], f, "\(what)[\(i)]") }
-}
-
 @_cdecl("axon_model_save_safetensors")
 public func axon_model_save_safetensors(_ m: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> Int32 {
     let f = "axon_model_save_safetensors"

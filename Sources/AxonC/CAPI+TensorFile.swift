@@ -13,8 +13,7 @@ public func axon_tensors_save(_ path: UnsafePointer<CChar>?, _ names: UnsafePoin
     return cCall(f) {
         let path = try filePath(path, f)
         let tensors = try tensors(values, count, f, "tensors")
-        guard names != nil || count == 0 else { throw invalidArgument(f, "names is NULL but count is \(count)") }
-        let keys = try (0..<tensors.count).map { i in try string(names?[i], f, "names[\(i)]") }
+        let keys = try strings(names, tensors.count, f, "names")
         let body = try text.map { try string($0, f, "text") } ?? ""
         try TensorFile.save(Array(zip(keys, tensors)).map { (name: $0.0, tensor: $0.1) }, text: body, to: path)
     }

@@ -8,10 +8,10 @@ The PyTorch-shaped API (:mod:`axon.nn.functional`, :mod:`axon.nn.utils`,
 
 from __future__ import annotations
 
-from ctypes import byref, c_char_p, c_double, c_float, c_int64, c_size_t
+from ctypes import byref, c_float, c_int64, c_size_t
 
 from . import _lib
-from ._owned import _tensor_array
+from ._owned import _options, _tensor_array
 from .tensor import Tensor, wrap
 
 __all__ = ["version", "set_num_threads", "get_num_threads", "cpu_features", "live_handles",
@@ -82,12 +82,10 @@ def loss_with_options(name: str, input: Tensor, target: Tensor, reduction: str, 
                       options: dict | None = None) -> Tensor:
     """The loss ``name`` with PyTorch's keyword options (``label_smoothing``, ``ignore_index``,
     ``beta``, ``delta``) and per-class ``weight``."""
-    items = list((options or {}).items())
-    keys = (c_char_p * max(len(items), 1))(*(k.encode() for k, _ in items))
-    values = (c_double * max(len(items), 1))(*(float(v) for _, v in items))
+    keys, values, n = _options(options or {})
     out = _lib.tensor_p()
     _lib.axon_loss_with_options(byref(out), name.encode(), input._h, target._h, reduction.encode(),
-                                weight._h if weight is not None else None, keys, values, len(items))
+                                weight._h if weight is not None else None, keys, values, n)
     return _wrap_result(out)
 
 
