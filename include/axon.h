@@ -152,7 +152,10 @@ typedef enum axon_status {
     AXON_ERR_NONFINITE = 8,
     /* Another thread is inside a call on the same model, optimizer, schedule, plateau, loader
     ** or generator: nothing was done; call again when that thread is done. */
-    AXON_ERR_BUSY = 9
+    AXON_ERR_BUSY = 9,
+    /* A function of the caller's (a hook of data-parallel training) returned non-zero: the
+    ** step it belonged to was not taken. */
+    AXON_ERR_CALLBACK = 10
 } axon_status;
 
 /*
@@ -1798,6 +1801,126 @@ axon_status axon_safetensors_save(const char *path, const char *const *names, ax
 ** be read.
 */
 axon_status axon_safetensors_load(axon_tensor_file **out, const char *path);
+
+/* ---------------------------------------------------------------------------------------
+** DATA-PARALLEL TRAINING
+**
+** Every process holds a replica of the model, trains on its share of each global batch, and
+** the caller's collective engine (MPI, Gloo, ...) joins the replicas; the library links none.
+** The engine reaches the library as an axon_replica_fn: a function of the caller's that changes
+** a flat buffer of `count` floats in place and returns 0 (anything else fails the call that
+** ran it with AXON_ERR_CALLBACK, and that call's step is not taken). It runs on the calling
+** thread, inside the call; it must not call into the library on the same objects.
+**
+**     static int average(float *data, size_t count, void *user) {
+**         int size; MPI_Comm_size(MPI_COMM_WORLD, &size);
+**         if (MPI_Allreduce(MPI_IN_PLACE, data, (int)count, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD))
+**             return 1;
+**         for (size_t i = 0; i < count; i++) data[i] /= (float)size;
+**         return 0;
+**     }
+**     axon_model_broadcast(m, bcast_from_0, NULL);          once, before training
+**     axon_loader_new_sharded(&loader, data, 32, 1, 1, seed, rank, world_size);
+**     axon_train_step_hooked(&loss, m, opt, "cross_entropy", x, y, 0, average, NULL);
+**
+** A flat buffer holds tensors one after another, each in row-major order: the parameters in
+** axon_model_parameter() order (AXON_PART_PARAMETERS), their gradients in the same order
+** (AXON_PART_GRADIENTS; zeros where a parameter has none), or every state tensor, parameters
+** and buffers, in axon_model_state_tensor() order (AXON_PART_STATE).
+*/
+
+/* A collective of the caller's over `count` floats at `data`, in place; 0 on success. */
+typedef int (*axon_replica_fn)(float *data, size_t count, void *user);
+
+typedef enum axon_model_part {
+    AXON_PART_PARAMETERS = 0,
+    AXON_PART_GRADIENTS = 1,
+    AXON_PART_STATE = 2
+} axon_model_part;
+
+/* METHOD: axon_model - the floats in the flat buffer of `part`; 0 for NULL or an unknown part. */
+size_t axon_model_flat_count(const axon_model *m, int part);
+
+/*
+** Copies `part` of `m` into the caller's `out`, which holds exactly `count` floats (any other
+** count, or NULL `out` with a non-zero count, is AXON_ERR_INVALID_ARGUMENT).
+*/
+axon_status axon_model_flat_read(const axon_model *m, int part, float *out, size_t count);
+
+/*
+** Copies the `count` floats at `values` into `part` of `m`, in place (the tensors keep their
+** identity; packed weights are refreshed). For AXON_PART_GRADIENTS a parameter without a
+** gradient gets one only when its slice is not all zero, so an optimizer still skips a
+** parameter no replica reached. Errors as axon_model_flat_read(); on error nothing changes.
+*/
+axon_status axon_model_flat_write(axon_model *m, int part, const float *values, size_t count);
+
+/*
+** axon_model_flat_read() and _write() over the `n` tensors `tensors[0..n)` (values, or their
+** gradients when `gradients` is 1): the Python door's flat buffers of a module's parameters.
+*/
+axon_status axon_tensors_flat_read(axon_tensor *const *tensors, size_t n, int gradients, float *out,
+                                   size_t count);
+axon_status axon_tensors_flat_write(axon_tensor *const *tensors, size_t n, int gradients, const float *values,
+                                    size_t count);
+
+/*
+** Makes every replica hold rank 0's state: reads the AXON_PART_STATE buffer of `m`, calls
+** `broadcast(data, count, user)`, which must leave rank 0's values in it on every rank
+** (MPI_Bcast from root 0), and writes the buffer back. Nothing changes when it fails.
+*/
+axon_status axon_model_broadcast(axon_model *m, axon_replica_fn broadcast, void *user);
+
+/*
+** Synchronized batch normalization (PyTorch's SyncBatchNorm): every BatchNorm1d/2d layer of `m`
+** computes its training-mode statistics over all replicas, calling `all_reduce_sum` (which
+** must replace the buffer by its element-wise sum over the replicas, MPI_SUM) twice in every
+** forward pass and twice in every backward pass, so N replicas of batch B train as one process
+** of batch N*B, running statistics included. NULL `all_reduce_sum` goes back to per-replica
+** statistics (the default, as DistributedDataParallel). Every replica must run the same
+** forward and backward passes. `all_reduce_sum` and `user` must stay valid while `m` trains;
+** the setting is not saved in model files. Writes the number of layers set to `*out_layers`.
+*/
+axon_status axon_model_sync_batchnorm(size_t *out_layers, axon_model *m, axon_replica_fn all_reduce_sum,
+                                      void *user);
+
+/*
+** axon_train_step() with `gradient_hook(data, count, user)` called after backward and before
+** the guard, clipping and the update, on the AXON_PART_GRADIENTS buffer, to replace it
+** (typically by its mean over the replicas). The hook runs on every call, also when this
+** replica's loss is not finite: it then sends NaN, so every replica fails with
+** AXON_ERR_NONFINITE together. A hook that fails leaves the model and optimizer as they were
+** (AXON_ERR_CALLBACK). NULL `gradient_hook` is AXON_ERR_INVALID_ARGUMENT.
+*/
+axon_status axon_train_step_hooked(float *out_loss, axon_model *m, axon_optimizer *opt, const char *loss,
+                                   const axon_tensor *x, const axon_tensor *y, double clip_norm,
+                                   axon_replica_fn gradient_hook, void *user);
+
+/*
+** CONSTRUCTOR: axon_loader
+**
+** axon_loader_new() for replica `rank` of `world_size` (0 <= rank < world_size): every replica
+** draws the same order from `seed` and cuts it into global batches of batch_size * world_size
+** samples; this one returns the rank-th contiguous share of each, so the shards of a batch
+** together are the batch of a single process with batch size batch_size * world_size. A last,
+** partial global batch is shared as evenly as possible; it must give every replica a sample
+** (else AXON_ERR_INVALID_ARGUMENT: use drop_last). axon_loader_batch_count() counts global
+** batches. A checkpoint (axon_checkpoint_save_loader()) records the sharding and resumes in
+** any world size with the same global batch.
+*/
+axon_status axon_loader_new_sharded(axon_loader **out, const axon_dataset *dataset, size_t batch_size,
+                                    int shuffle, int drop_last, uint64_t seed, size_t rank, size_t world_size);
+
+/*
+** axon_fit() over `loader` (sharded or not), which must stand between epochs (before its first
+** batch, or after axon_loader_next() gave NULL: else AXON_ERR_STATE) and advances `epochs`
+** epochs, so axon_checkpoint_save_loader() may follow. `gradient_hook` (NULL: none) is called
+** at every step as in axon_train_step_hooked(). The records report this replica's loss.
+*/
+axon_status axon_fit_loader(axon_epoch_record *out_records, size_t capacity, size_t *out_count,
+                            axon_model *m, axon_optimizer *opt, axon_scheduler *sched, const char *loss,
+                            axon_loader *loader, const axon_tensor *val_x, const axon_tensor *val_y, int epochs,
+                            double clip_norm, axon_replica_fn gradient_hook, void *user);
 
 #ifdef __cplusplus
 } /* extern "C" */

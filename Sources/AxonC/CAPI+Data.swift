@@ -10,12 +10,6 @@ let loaderHandles = HandleTable<BatchCursor>("axon_loader", exclusive: true)
 let standardizerHandles = HandleTable<Standardizer>("axon_standardizer")
 let pcaHandles = HandleTable<PCAWhitening>("axon_pca")
 
-/// A C boolean that must be 0 or 1.
-private func bool(_ v: Int32, _ function: String, _ name: String) throws -> Bool {
-    guard v == 0 || v == 1 else { throw invalidArgument(function, "\(name) \(v) must be 0 or 1") }
-    return v == 1
-}
-
 // MARK: - Datasets
 
 @_cdecl("axon_dataset_new")

@@ -110,6 +110,12 @@ func scalarOut<T>(_ out: UnsafeMutablePointer<T>?, _ function: String, _ name: S
     return out
 }
 
+/// A C boolean that must be 0 or 1.
+func bool(_ v: Int32, _ function: String, _ name: String) throws -> Bool {
+    guard v == 0 || v == 1 else { throw invalidArgument(function, "\(name) \(v) must be 0 or 1") }
+    return v == 1
+}
+
 /// A C size_t (imported as Int) that must not have wrapped negative.
 func size(_ n: Int, _ function: String, _ name: String) throws -> Int {
     guard n >= 0 else { throw invalidArgument(function, "\(name) \(n) is negative") }

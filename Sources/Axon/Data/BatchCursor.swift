@@ -49,6 +49,17 @@ public final class BatchCursor {
         return batch
     }
 
+    /// Runs `body` on the loader between epochs; the cursor keeps what it did to it (also when
+    /// it throws, as the fit loop has trained the epochs before). Throws inside an epoch.
+    func betweenEpochs<R>(_ body: (inout DataLoader) throws -> R) throws -> R {
+        guard pending == nil else {
+            throw AxonError(.invalidState, "loader: \(batchesDone) batches of the current epoch were read; "
+                            + "read it to its end (next() gives nil) before fitting over it")
+        }
+        defer { batchesDone = 0 }
+        return try body(&loader)
+    }
+
     /// The loader and batch count a checkpoint records. Between epochs that is the next epoch
     /// started with no batch done, which continues exactly as the cursor would.
     var checkpointPosition: (loader: DataLoader, batchesDone: Int) {

@@ -49,11 +49,22 @@ public func permutation(_ n: Int, generator: inout PRNG) -> [Int] {
 ///     for batch in try loader.epoch() { ... batch.features, batch.targets ... }
 /// }
 /// ```
+///
+/// Sharded for data-parallel training (`rank` of `worldSize` replicas), every replica draws
+/// the same order from the same seed and cuts it into global batches of `batchSize *
+/// worldSize` samples; replica r takes the r-th contiguous share of each, so the shards of a
+/// batch together are exactly the batch one process with batch size `batchSize * worldSize`
+/// reads. A last, partial global batch is shared as evenly as possible (shares differ by at
+/// most one sample); it must give every replica at least one sample (or use `dropLast`).
 public struct DataLoader: Sendable {
     public let dataset: Dataset
+    /// The samples of each batch this loader returns (one replica's share when sharded).
     public let batchSize: Int
     public let shuffle: Bool
     public let dropLast: Bool
+    /// This replica's index, 0..<worldSize (0 and 1 when not sharded).
+    public let rank: Int
+    public let worldSize: Int
     /// The shuffling stream; its state is part of a training checkpoint.
     public var generator: PRNG
     /// The number of epochs started.
@@ -62,28 +73,54 @@ public struct DataLoader: Sendable {
     public private(set) var epochStartGenerator: PRNG
 
     public init(_ dataset: Dataset, batchSize: Int, shuffle: Bool = true, dropLast: Bool = false,
-                seed: UInt64 = 0) throws {
+                seed: UInt64 = 0, rank: Int = 0, worldSize: Int = 1) throws {
         guard batchSize > 0 else { throw AxonError.invalid("DataLoader: batch size \(batchSize) must be positive") }
+        guard worldSize > 0, rank >= 0, rank < worldSize else {
+            throw AxonError.invalid("DataLoader: rank \(rank) must be in 0..<world size \(worldSize)")
+        }
+        let (global, overflow) = batchSize.multipliedReportingOverflow(by: worldSize)
+        guard !overflow else {
+            throw AxonError.invalid("DataLoader: batch size \(batchSize) times world size \(worldSize) overflows")
+        }
+        let tail = dataset.count % global
+        guard dropLast || tail == 0 || tail >= worldSize else {
+            throw AxonError.invalid("DataLoader: the last global batch has \(tail) samples, fewer than the "
+                                    + "\(worldSize) replicas; use drop_last or another batch size")
+        }
         self.dataset = dataset
         self.batchSize = batchSize
         self.shuffle = shuffle
         self.dropLast = dropLast
+        self.rank = rank
+        self.worldSize = worldSize
         generator = PRNG(seed: seed)
         epochStartGenerator = generator
     }
 
-    /// The number of batches per epoch.
+    /// The samples of a global batch: `batchSize` times the world size.
+    public var globalBatchSize: Int { batchSize * worldSize }
+
+    /// The number of batches per epoch (the same on every replica).
     public var batchCount: Int {
         // Written so that no batch size (up to Int.max) overflows.
-        dataset.count / batchSize + (dropLast || dataset.count % batchSize == 0 ? 0 : 1)
+        dataset.count / globalBatchSize + (dropLast || dataset.count % globalBatchSize == 0 ? 0 : 1)
     }
 
-    /// The index lists of the next epoch's batches (advances the shuffling stream).
+    /// The index lists of the next epoch's batches (advances the shuffling stream); this
+    /// replica's shares when sharded.
     public mutating func nextEpochIndices() -> [[Int]] {
         epochsStarted += 1
         epochStartGenerator = generator
         let order = shuffle ? permutation(dataset.count, generator: &generator) : Array(0..<dataset.count)
-        return (0..<batchCount).map { b in Array(order[(b * batchSize)..<min(order.count, (b + 1) * batchSize)]) }
+        let global = globalBatchSize
+        // i * size / worldSize in double width: no product overflows.
+        func share(_ i: Int, _ size: Int) -> Int {
+            worldSize.dividingFullWidth(i.multipliedFullWidth(by: size)).quotient
+        }
+        return (0..<batchCount).map { b in
+            let start = b * global, size = min(order.count - start, global)
+            return Array(order[(start + share(rank, size))..<(start + share(rank + 1, size))])
+        }
     }
 
     /// Rewinds to the start of epoch `epochsStarted` as saved in a checkpoint and returns that

@@ -113,6 +113,11 @@ public class RunningStatsNorm: Layer {
 
 public class BatchNorm: RunningStatsNorm {
     let ranks: [Int]
+    /// Data-parallel training: when set, training-mode statistics are those of every replica's
+    /// batch together, summed across the replicas by this all-reduce (PyTorch's SyncBatchNorm;
+    /// see `ReplicaHook`). nil (the default): each replica normalizes with its own batch, as
+    /// PyTorch's DistributedDataParallel does. Not saved in model files.
+    public var synchronize: ReplicaHook?
 
     init(name: String, ranks: [Int], numFeatures: Int, eps: Float, momentum: Float?, affine: Bool,
          trackRunningStats: Bool) throws {
@@ -125,6 +130,7 @@ public class BatchNorm: RunningStatsNorm {
         try input.expect(name, ranks: ranks, channels: numFeatures)
         if !training, let out = try runningStatisticsPass(input) { return out }
         if !training, let normalized = try normalizedWithRunningStatistics(input) { return try affine(normalized) }
+        if training, let synchronize { return try synchronizedForward(input, synchronize) }
         let n = input.count / numFeatures
         guard !training || n > 1 else {
             throw AxonError.shape(

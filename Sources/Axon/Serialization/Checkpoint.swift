@@ -15,7 +15,7 @@
 /// ```
 public enum Checkpoint {
     static let known: [String: UInt32] =
-        ModelFile.known.merging(["OPTM": 1, "SCHD": 1, "LOAD": 1, "LDSZ": 1, "STOP": 1]) { a, _ in a }
+        ModelFile.known.merging(["OPTM": 1, "SCHD": 1, "LOAD": 1, "LDSZ": 1, "SHRD": 1, "STOP": 1]) { a, _ in a }
 
     public static func save(to path: some FilePathConvertible, model: any Layer, optimizer: (any Optimizer)? = nil,
                             scheduler: LRScheduler? = nil, plateau: ReduceLROnPlateau? = nil,
@@ -45,6 +45,12 @@ public enum Checkpoint {
                 w.u64(UInt64(loader.batchSize))
                 w.u8(loader.shuffle ? 1 : 0)
                 w.u8(loader.dropLast ? 1 : 0)
+            })
+            // The sharding of a data-parallel run: any world size with the same global batch
+            // resumes it.
+            sections.append(try section("SHRD") { w in
+                w.u64(UInt64(loader.rank))
+                w.u64(UInt64(loader.worldSize))
             })
         }
         if let earlyStopping {
@@ -215,17 +221,30 @@ public enum Checkpoint {
         guard let section = file.section("LOAD") else {
             throw AxonError(.format, "checkpoint: no data loader section ('LOAD')")
         }
+        let world = try file.section("SHRD").map { shards in
+            try AxonFile.reading("SHRD") {
+                var r = ByteReader(shards.payload, context: "data loader sharding")
+                let rank = try r.count("rank", limit: Int.max), world = try r.count("world size", limit: Int.max)
+                guard r.remaining == 0, rank < world else {
+                    throw AxonError(.format, "data loader sharding: rank \(rank) of \(world), or unexpected bytes")
+                }
+                return world
+            }
+        } ?? 1
         if let sizes = file.section("LDSZ") {
             try AxonFile.reading("LDSZ") {
                 var r = ByteReader(sizes.payload, context: "data loader sizes")
                 let count = try r.count("samples", limit: Int.max), batch = try r.count("batch size", limit: Int.max)
                 let shuffle = try r.u8(), dropLast = try r.u8()
                 guard r.remaining == 0 else { throw AxonError(.format, "data loader sizes: unexpected bytes") }
-                let own = (loader.dataset.count, loader.batchSize, loader.shuffle ? 1 : 0, loader.dropLast ? 1 : 0)
-                guard (count, batch, Int(shuffle), Int(dropLast)) == own else {
-                    throw AxonError(.format, "checkpoint: the data loader was saved over \(count) samples in batches "
-                                    + "of \(batch) (shuffle \(shuffle), drop last \(dropLast)); this one has "
-                                    + "\(own.0) samples in batches of \(own.1) (shuffle \(own.2), drop last \(own.3))")
+                let (global, overflow) = batch.multipliedReportingOverflow(by: world)
+                let own = (loader.dataset.count, loader.globalBatchSize, loader.shuffle ? 1 : 0,
+                           loader.dropLast ? 1 : 0)
+                guard !overflow, (count, global, Int(shuffle), Int(dropLast)) == own else {
+                    throw AxonError(.format, "checkpoint: the data loader was saved over \(count) samples in global "
+                                    + "batches of \(batch) x \(world) (shuffle \(shuffle), drop last \(dropLast)); "
+                                    + "this one has \(own.0) samples in global batches of \(own.1) "
+                                    + "(shuffle \(own.2), drop last \(own.3))")
                 }
             }
         }

@@ -26,6 +26,9 @@ public struct AxonError: Error, CustomStringConvertible, Equatable {
         /// Another thread is inside a call on the same model, optimizer, schedule, loader or
         /// generator; the call did nothing.
         case busy = 9
+        /// A function of the caller's (a hook of data-parallel training) reported a failure; the
+        /// call that ran it did not take its step.
+        case callback = 10
 
         /// A short English description, the C door's `axon_status_string`.
         public var summary: StaticString {
@@ -39,6 +42,7 @@ public struct AxonError: Error, CustomStringConvertible, Equatable {
             case .internalError: return "internal error"
             case .nonFinite: return "non-finite value"
             case .busy: return "in use by another thread"
+            case .callback: return "a callback failed"
             }
         }
     }

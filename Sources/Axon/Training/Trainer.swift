@@ -68,6 +68,12 @@ public final class Trainer {
     /// Metadata written into each checkpoint (e.g. the run's settings and history so far); the
     /// `.epoch` progress event comes before that epoch's checkpoint, so it may update this.
     public var checkpointMetadata: [(String, String)] = []
+    /// Data-parallel training: called after every backward pass, before the guard, clipping and
+    /// the optimizer step, with the model's gradients as one flat buffer (`ModelPart.gradients`)
+    /// to replace in place, typically by their mean over the replicas. Every replica calls it at
+    /// every step, even one whose loss is not finite (it sends NaN, so all of them skip that
+    /// step). The records report each replica's own training loss.
+    public var gradientHook: ReplicaHook?
     /// Epochs completed over every `fit` call (and restored by `resume`).
     public internal(set) var epochsCompleted = 0
     /// The weights of the best epoch so far, kept for early stopping's restore.
@@ -102,6 +108,7 @@ public final class Trainer {
                 optimizer.zeroGrad()
                 try value.backward()
                 let lossValue = Double(try value.item())
+                if let gradientHook { try exchangeGradients(model, lossIsFinite: lossValue.isFinite, gradientHook) }
                 let magnitude = Trainer.gradientMagnitude(owned)
                 guard lossValue.isFinite, let magnitude else {
                     // The forward pass updated the buffers (BatchNorm statistics) with the bad
@@ -279,15 +286,28 @@ public final class Trainer {
 /// overflows, throws `.nonFinite` and leaves the weights, the buffers (BatchNorm's running
 /// statistics, which the forward pass updated) and the optimizer's state as they were before
 /// the call. Without it, the step is taken whatever the values.
+///
+/// `gradientHook` (data-parallel training, see `Trainer.gradientHook`) runs after backward,
+/// before the guard and the update, on the model's flat gradients. When it throws, the step is
+/// not taken (and, guarded, the buffers go back as they were).
 @discardableResult
 public func trainStep(model: any Layer, optimizer: any Optimizer, loss lossName: String, input: Tensor, target: Tensor,
-                      clipNorm: Double? = nil, guarded: Bool = true) throws -> Float {
+                      clipNorm: Double? = nil, guarded: Bool = true, gradientHook: ReplicaHook? = nil) throws -> Float {
     let buffers = guarded ? try model.namedBuffers().map { ($0.tensor, try $0.tensor.copy()) } : []
     func undo() throws { for (t, saved) in buffers { try t.assign(saved) } }
     let value = try GradMode.with(enabled: true) { try loss(named: lossName, model(input), target) }
     optimizer.zeroGrad()
     try value.backward()
     let lossValue = try value.item()
+    if let gradientHook {
+        do {
+            try exchangeGradients(model, lossIsFinite: lossValue.isFinite, gradientHook)
+        } catch {
+            optimizer.zeroGrad()
+            try undo()
+            throw error
+        }
+    }
     guard guarded else {
         if let clipNorm { try GradientClipping.clipNorm(optimizer.parameters, maxNorm: clipNorm) }
         try optimizer.step()
@@ -319,14 +339,36 @@ public func trainStep(model: any Layer, optimizer: any Optimizer, loss lossName:
 public func fit(model: any Layer, optimizer: any Optimizer, scheduler: LRScheduler? = nil, loss lossName: String,
                 features: Tensor, targets: Tensor, validation: (features: Tensor, targets: Tensor)? = nil,
                 epochs: Int, batchSize: Int, seed: UInt64, clipNorm: Double? = nil) throws -> History {
+    var loader = try DataLoader(Dataset(features: features, targets: targets), batchSize: batchSize, shuffle: true,
+                                seed: seed)
+    return try fit(model: model, optimizer: optimizer, scheduler: scheduler, loss: lossName, loader: &loader,
+                   validation: validation, epochs: epochs, clipNorm: clipNorm)
+}
+
+/// The fit loop by name over a given loader (sharded for data-parallel training, or resumed
+/// from a checkpoint), which advances by `epochs` epochs; `gradientHook` as in
+/// `Trainer.gradientHook`.
+public func fit(model: any Layer, optimizer: any Optimizer, scheduler: LRScheduler? = nil, loss lossName: String,
+                loader: inout DataLoader, validation: (features: Tensor, targets: Tensor)? = nil, epochs: Int,
+                clipNorm: Double? = nil, gradientHook: ReplicaHook? = nil) throws -> History {
     if let scheduler, scheduler.optimizer !== optimizer {
         throw AxonError.invalid("fit: the scheduler was made for another optimizer")
     }
     let validation = try validation.map { try Dataset(features: $0.features, targets: $0.targets) }
-    var loader = try DataLoader(Dataset(features: features, targets: targets), batchSize: batchSize, shuffle: true,
-                                seed: seed)
     let trainer = Trainer(model: model, optimizer: optimizer) { try loss(named: lossName, $0, $1) }
     trainer.scheduler = scheduler
     trainer.clipNorm = clipNorm
+    trainer.gradientHook = gradientHook
     return try trainer.fit(&loader, validation: validation, epochs: epochs)
+}
+
+/// `fit(..., loader:...)` over a batch cursor between epochs (before its first batch or after
+/// `next()` returned nil), which then stands after the epochs trained.
+public func fit(model: any Layer, optimizer: any Optimizer, scheduler: LRScheduler? = nil, loss lossName: String,
+                cursor: BatchCursor, validation: (features: Tensor, targets: Tensor)? = nil, epochs: Int,
+                clipNorm: Double? = nil, gradientHook: ReplicaHook? = nil) throws -> History {
+    try cursor.betweenEpochs { loader in
+        try fit(model: model, optimizer: optimizer, scheduler: scheduler, loss: lossName, loader: &loader,
+                validation: validation, epochs: epochs, clipNorm: clipNorm, gradientHook: gradientHook)
+    }
 }

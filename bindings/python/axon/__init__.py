@@ -26,9 +26,8 @@ returns copies that write back when updated in place.
 
 from . import _ops
 from ._dtype import Size, bfloat16, bool_, device, dtype, float16, float32, float64, int8, int16, int32, int64, uint8
-from .errors import (AxonError, AxonIOError, BusyError, FormatError, InternalError, InvalidArgumentError,
-                     NonFiniteError, OutOfMemoryError,
-                     ShapeError, StateError)
+from .errors import (AxonError, AxonIOError, BusyError, CallbackError, FormatError, InternalError,
+                     InvalidArgumentError, NonFiniteError, OutOfMemoryError, ShapeError, StateError)
 from .tensor import Tensor, make_dual, tensor
 from ._creation import *  # noqa: F401,F403
 from ._creation import __all__ as _creation_all
@@ -59,4 +58,4 @@ __all__ = ["__version__", "Tensor", "tensor", "make_dual", "no_grad", "enable_gr
            "safetensors", "dtype", "device", "Size", "float32", "float64",
            "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8", "bool_", *_creation_all,
            *_FUNCTIONS, "AxonError", "InvalidArgumentError", "ShapeError", "StateError", "OutOfMemoryError",
-           "AxonIOError", "FormatError", "InternalError", "NonFiniteError", "BusyError"]
+           "AxonIOError", "FormatError", "InternalError", "NonFiniteError", "BusyError", "CallbackError"]

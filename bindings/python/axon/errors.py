@@ -21,6 +21,7 @@ __all__ = [
     "InternalError",
     "NonFiniteError",
     "BusyError",
+    "CallbackError",
     "error_for_status",
 ]
 
@@ -79,6 +80,11 @@ class BusyError(AxonError, RuntimeError):
     loader or generator; nothing was done."""
 
 
+class CallbackError(AxonError, RuntimeError):
+    """AXON_ERR_CALLBACK: a hook of data-parallel training failed (a Python hook that raised is
+    re-raised itself, this error chained to it); the step was not taken."""
+
+
 #: The exception class of each ``axon_status`` code: the one place the Python side writes the
 #: codes (each class's ``status`` is set from here).
 _BY_STATUS: dict[int, type[AxonError]] = {
@@ -91,6 +97,7 @@ _BY_STATUS: dict[int, type[AxonError]] = {
     7: InternalError,
     8: NonFiniteError,
     9: BusyError,
+    10: CallbackError,
 }
 for _status, _cls in _BY_STATUS.items():
     _cls.status = _status
