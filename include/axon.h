@@ -1873,16 +1873,20 @@ axon_status axon_model_broadcast(axon_model *m, axon_replica_fn broadcast, void 
 
 /*
 ** Synchronized batch normalization (PyTorch's SyncBatchNorm): every BatchNorm1d/2d layer of `m`
-** computes its training-mode statistics over all replicas, calling `all_reduce_sum` (which
-** must replace the buffer by its element-wise sum over the replicas, MPI_SUM) twice in every
-** forward pass and twice in every backward pass, so N replicas of batch B train as one process
-** of batch N*B, running statistics included. NULL `all_reduce_sum` goes back to per-replica
-** statistics (the default, as DistributedDataParallel). Every replica must run the same
-** forward and backward passes. `all_reduce_sum` and `user` must stay valid while `m` trains;
-** the setting is not saved in model files. Writes the number of layers set to `*out_layers`.
+** computes its training-mode statistics over all `world_size` replicas (this one is `rank`),
+** calling `all_reduce_sum` (which must replace the buffer by its element-wise sum over the
+** replicas, MPI_SUM) twice in every forward pass and twice in every backward pass, so N
+** replicas of batch B train as one process of batch N*B, running statistics included. The
+** sums travel exactly (each replica's in its own slots of a buffer of zeros, as float pairs)
+** and are added in rank order, so the result does not depend on the engine's order. NULL
+** `all_reduce_sum` goes back to per-replica statistics (the default, as
+** DistributedDataParallel). Every replica must run the same forward and backward passes.
+** `all_reduce_sum` and `user` must stay valid while `m` trains; the setting is not saved in
+** model files. Writes the number of layers set to `*out_layers`. rank >= world_size, or
+** world_size 0 or above 2^20, is AXON_ERR_INVALID_ARGUMENT.
 */
-axon_status axon_model_sync_batchnorm(size_t *out_layers, axon_model *m, axon_replica_fn all_reduce_sum,
-                                      void *user);
+axon_status axon_model_sync_batchnorm(size_t *out_layers, axon_model *m, size_t rank, size_t world_size,
+                                      axon_replica_fn all_reduce_sum, void *user);
 
 /*
 ** axon_train_step() with `gradient_hook(data, count, user)` called after backward and before

@@ -94,14 +94,18 @@ public func axon_model_broadcast(_ m: OpaquePointer?, _ fn: ReplicaFunction?,
 }
 
 @_cdecl("axon_model_sync_batchnorm")
-public func axon_model_sync_batchnorm(_ outLayers: UnsafeMutablePointer<Int>?, _ m: OpaquePointer?,
-                                      _ fn: ReplicaFunction?, _ user: UnsafeMutableRawPointer?) -> Int32 {
+public func axon_model_sync_batchnorm(_ outLayers: UnsafeMutablePointer<Int>?, _ m: OpaquePointer?, _ rank: Int,
+                                      _ worldSize: Int, _ fn: ReplicaFunction?,
+                                      _ user: UnsafeMutableRawPointer?) -> Int32 {
     let f = "axon_model_sync_batchnorm"
     return cCall(f) {
         let outLayers = try scalarOut(outLayers, f, "out_layers")
         let model = try modelHandles.resolve(m, f, "m")
-        outLayers.pointee = model.synchronizeBatchNorm(fn.map { replicaHook($0, user, "batch normalization",
-                                                                            "all_reduce_sum") })
+        let group = try fn.map { fn in
+            try ReplicaGroup(rank: size(rank, f, "rank"), worldSize: size(worldSize, f, "world_size"),
+                             allReduce: replicaHook(fn, user, "batch normalization", "all_reduce_sum"))
+        }
+        outLayers.pointee = model.synchronizeBatchNorm(group)
     }
 }
 

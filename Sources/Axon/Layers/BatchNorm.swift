@@ -114,10 +114,10 @@ public class RunningStatsNorm: Layer {
 public class BatchNorm: RunningStatsNorm {
     let ranks: [Int]
     /// Data-parallel training: when set, training-mode statistics are those of every replica's
-    /// batch together, summed across the replicas by this all-reduce (PyTorch's SyncBatchNorm;
-    /// see `ReplicaHook`). nil (the default): each replica normalizes with its own batch, as
+    /// batch together, summed across the group's replicas (PyTorch's SyncBatchNorm; see
+    /// `ReplicaGroup`). nil (the default): each replica normalizes with its own batch, as
     /// PyTorch's DistributedDataParallel does. Not saved in model files.
-    public var synchronize: ReplicaHook?
+    public var synchronize: ReplicaGroup?
 
     init(name: String, ranks: [Int], numFeatures: Int, eps: Float, momentum: Float?, affine: Bool,
          trackRunningStats: Bool) throws {
@@ -130,15 +130,15 @@ public class BatchNorm: RunningStatsNorm {
         try input.expect(name, ranks: ranks, channels: numFeatures)
         if !training, let out = try runningStatisticsPass(input) { return out }
         if !training, let normalized = try normalizedWithRunningStatistics(input) { return try affine(normalized) }
-        if training, let synchronize { return try synchronizedForward(input, synchronize) }
         let n = input.count / numFeatures
-        guard !training || n > 1 else {
+        guard !training || n > 1 || synchronize != nil else {
             throw AxonError.shape(
                 "\(name): expected more than 1 value per channel when training, got input of shape \(input.shape)")
         }
-        let batch = try Tensor.batchNormTraining(input, weight: weight, bias: bias, eps: eps)
+        let batch = try Tensor.batchNormTraining(input, weight: weight, bias: bias, eps: eps,
+                                                 replicas: training ? synchronize : nil)
         if training {
-            let unbiased = try batch.variance * (Float(n) / Float(n - 1))
+            let unbiased = try batch.variance * (Float(batch.count) / Float(batch.count - 1))
             try updateRunningStatistics(mean: batch.mean, unbiasedVariance: unbiased, countBatch: true)
         }
         return batch.output

@@ -12,11 +12,19 @@ extension Tensor {
         let output: Tensor
         /// The batch mean and the biased batch variance, [C] (not part of the graph).
         let mean: Tensor, variance: Tensor
+        /// The values per channel the statistics are over (every replica's, synchronized).
+        var count: Int
     }
 
     /// y = (x - mean) / sqrt(var + eps) * gamma + beta per channel (axis 1), with the mean and
     /// biased variance of x over every other axis. `weight` and `bias` are both given or both nil.
-    static func batchNormTraining(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float) throws -> BatchNormResult {
+    ///
+    /// With `replicas` (synchronized batch normalization) the statistics are over every
+    /// replica's batch: the hook sums the per-channel sums across the replicas, in the forward
+    /// pass and in the backward pass (see `synchronizedBatchNorm`).
+    static func batchNormTraining(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float,
+                                  replicas: ReplicaGroup? = nil) throws -> BatchNormResult {
+        if let replicas { return try synchronizedBatchNorm(x, weight: weight, bias: bias, eps: eps, replicas) }
         let c = x.shape[1], n = x.shape[0], spatial = n * c == 0 ? 0 : x.count / (n * c)
         let perChannel = n * spatial
         let mean = try Tensor.uninitialized([c]), variance = try Tensor.uninitialized([c])
@@ -62,14 +70,14 @@ extension Tensor {
             pushforward: { t, _ in
                 try composedBatchNormPushforward(x, weight, t, mean: mean, invstd: invstd)
             })
-        return BatchNormResult(output: y, mean: mean, variance: variance)
+        return BatchNormResult(output: y, mean: mean, variance: variance, count: perChannel)
     }
 
     /// Calls body(channel, start) for every run of `spatial` contiguous elements of the channels
     /// in `channels`, sample by sample, so each channel's runs come in the same order whatever
     /// the range, and memory is read in order.
     @inline(__always)
-    private static func forEachRun(_ channels: Range<Int>, n: Int, c: Int, spatial: Int,
+    static func forEachRun(_ channels: Range<Int>, n: Int, c: Int, spatial: Int,
                                    _ body: (Int, Int) -> Void) {
         for i in 0..<n {
             for ch in channels { body(ch, (i * c + ch) * spatial) }
@@ -79,7 +87,7 @@ extension Tensor {
     /// The sum of term(j) for j < count, in four interleaved partial sums added in a fixed
     /// order (one serial chain of double additions would bound the speed by its latency).
     @inline(__always)
-    private static func runSum(_ count: Int, _ term: (Int) -> Double) -> Double {
+    static func runSum(_ count: Int, _ term: (Int) -> Double) -> Double {
         var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
         var j = 0
         while j + 4 <= count {
@@ -98,7 +106,7 @@ extension Tensor {
 
     /// Runs body over ranges of channels, on the threads when the tensor is large. Each
     /// channel is computed whole by one thread, so the result never depends on the split.
-    private static func channelChunks(_ c: Int, work: Int, _ body: (Range<Int>) -> Void) {
+    static func channelChunks(_ c: Int, work: Int, _ body: (Range<Int>) -> Void) {
         let chunks = work < 1 << 15 ? 1 : Swift.min(c, 4 * Threading.threadCount)
         let per = (c + chunks - 1) / chunks
         parallelFor(chunks) { t in
@@ -145,32 +153,37 @@ extension Tensor {
         return [x.requiresGrad ? dx : nil] + (affine ? [dgamma, dbeta] : [])
     }
 
-    /// The same gradients as differentiable ops of x, g and gamma (for higher derivatives).
-    private static func composedBatchNormPullback(_ x: Tensor, _ weight: Tensor?, _ g: Tensor,
-                                                  eps: Float) throws -> [Tensor?] {
+    /// The same gradients as differentiable ops of x, g and gamma (for higher derivatives);
+    /// with `replicas`, the means are over every replica's batch of `count` values per channel.
+    static func composedBatchNormPullback(_ x: Tensor, _ weight: Tensor?, _ g: Tensor, eps: Float,
+                                          replicas: ReplicaGroup? = nil, count: Int = 0) throws -> [Tensor?] {
         let axes = [0] + Array(2..<x.rank)
         let shape = [1, x.shape[1]] + [Int](repeating: 1, count: x.rank - 2)
-        let mean = try x.mean(axes: axes, keepDims: true)
-        let invstd = try 1 / (x.variance(axes: axes, correction: 0, keepDims: true) + eps).sqrt()
-        let xhat = try (x - mean) * invstd
+        let average = channelMean(axes, shape, replicas, count)
+        let mean = try average(x)
+        let centered = try x - mean
+        let variance = try replicas == nil ? x.variance(axes: axes, correction: 0, keepDims: true)
+            : average(centered * centered)
+        let invstd = try 1 / (variance + eps).sqrt()
+        let xhat = try centered * invstd
         let dxhat = try weight.map { try g * $0.reshape(shape) } ?? g
-        let dx = try invstd * (dxhat - dxhat.mean(axes: axes, keepDims: true)
-                               - xhat * (dxhat * xhat).mean(axes: axes, keepDims: true))
+        let dx = try invstd * (dxhat - average(dxhat) - xhat * average(dxhat * xhat))
         guard weight != nil else { return [dx] }
         return [dx, try (g * xhat).sum(axes: axes), try g.sum(axes: axes)]
     }
 
     /// dy = t_gamma xhat + gamma invstd (t - mean(t) - xhat mean(t xhat)) + t_beta.
-    private static func composedBatchNormPushforward(_ x: Tensor, _ weight: Tensor?, _ t: [Tensor?],
-                                                     mean: Tensor, invstd: Tensor) throws -> Tensor? {
+    static func composedBatchNormPushforward(_ x: Tensor, _ weight: Tensor?, _ t: [Tensor?], mean: Tensor,
+                                             invstd: Tensor, replicas: ReplicaGroup? = nil,
+                                             count: Int = 0) throws -> Tensor? {
         let axes = [0] + Array(2..<x.rank)
         let shape = [1, x.shape[1]] + [Int](repeating: 1, count: x.rank - 2)
+        let average = channelMean(axes, shape, replicas, count)
         let (m, inv) = (try mean.reshape(shape), try invstd.reshape(shape))
         let xhat = try (x - m) * inv
         var terms: [Tensor?] = []
         if let tx = t[0] {
-            let dxhat = try inv * (tx - tx.mean(axes: axes, keepDims: true)
-                                   - xhat * (tx * xhat).mean(axes: axes, keepDims: true))
+            let dxhat = try inv * (tx - average(tx) - xhat * average(tx * xhat))
             terms.append(try weight.map { try dxhat * $0.reshape(shape) } ?? dxhat)
         }
         if t.count == 3 {
@@ -178,5 +191,13 @@ extension Tensor {
             if let tb = t[2] { terms.append(try tb.reshape(shape)) }
         }
         return try tangentSum(terms, shape: x.shape)
+    }
+
+    /// The per-channel mean over `axes`, kept as [1, C, 1...]: of this batch, or with `replicas`
+    /// of every replica's batch (`count` values per channel), as differentiable ops.
+    private static func channelMean(_ axes: [Int], _ shape: [Int], _ replicas: ReplicaGroup?,
+                                    _ count: Int) -> (Tensor) throws -> Tensor {
+        guard let replicas else { return { try $0.mean(axes: axes, keepDims: true) } }
+        return { try ($0.sum(axes: axes).allReduced(replicas.allReduce) / Float(count)).reshape(shape) }
     }
 }

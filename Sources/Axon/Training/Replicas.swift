@@ -133,14 +133,59 @@ extension Layer {
     /// Sets (or, with nil, clears) `BatchNorm.synchronize` on every batch normalization layer of
     /// the tree; returns how many there are.
     @discardableResult
-    public func synchronizeBatchNorm(_ allReduce: ReplicaHook?) -> Int {
+    public func synchronizeBatchNorm(_ group: ReplicaGroup?) -> Int {
         var found = 0
         if let norm = self as? BatchNorm {
-            norm.synchronize = allReduce
+            norm.synchronize = group
             found += 1
         }
-        for child in children { found += child.layer.synchronizeBatchNorm(allReduce) }
+        for child in children { found += child.layer.synchronizeBatchNorm(group) }
         return found
+    }
+}
+
+/// The replicas synchronized batch normalization sums over: this one's rank, their number and
+/// an all-reduce with MPI_SUM.
+///
+/// The sums travel exactly and are added in a fixed order: each replica writes its partial sums
+/// (double precision, as two floats each) into its own slots of a buffer of zeros, the all-reduce
+/// adds zeros to them (exact), and every replica adds the slots in rank order in double
+/// precision. So the statistics are those one process computes from the whole batch, to the last
+/// bit but for the rare sum that rounds differently, whatever order the engine adds in.
+public struct ReplicaGroup {
+    public let rank: Int
+    public let worldSize: Int
+    public let allReduce: ReplicaHook
+
+    public init(rank: Int, worldSize: Int, allReduce: @escaping ReplicaHook) throws {
+        guard worldSize > 0, rank >= 0, rank < worldSize else {
+            throw AxonError.invalid("replica group: rank \(rank) must be in 0..<world size \(worldSize)")
+        }
+        guard worldSize <= 1 << 20 else {
+            throw AxonError.invalid("replica group: world size \(worldSize) is above 2^20")
+        }
+        self.rank = rank
+        self.worldSize = worldSize
+        self.allReduce = allReduce
+    }
+
+    /// The element-wise sum of `local` over the replicas, exact and in rank order (see above).
+    func sum(_ local: [Double]) throws -> [Double] {
+        let n = local.count
+        let (slots, overflow) = n.multipliedReportingOverflow(by: 2 * worldSize)
+        guard !overflow else { throw AxonError(.outOfMemory, "replica group: \(n) sums overflow the buffer") }
+        var buffer = [Float](repeating: 0, count: slots)
+        for (i, value) in local.enumerated() {
+            let high = Float(value)
+            buffer[2 * (rank * n + i)] = high
+            buffer[2 * (rank * n + i) + 1] = high.isFinite ? Float(value - Double(high)) : 0
+        }
+        try buffer.withUnsafeMutableBufferPointer { try allReduce($0) }
+        return (0..<n).map { i in
+            (0..<worldSize).reduce(0.0) { total, r in
+                total + Double(buffer[2 * (r * n + i)]) + Double(buffer[2 * (r * n + i) + 1])
+            }
+        }
     }
 }
 
@@ -165,28 +210,5 @@ func exchangeGradients(_ model: any Layer, lossIsFinite: Bool, _ hook: ReplicaHo
     try Flat.exchange(model.parameters(), .gradients) { buffer in
         if !lossIsFinite { buffer.update(repeating: .nan) }
         try hook(buffer)
-    }
-}
-
-extension BatchNorm {
-    /// Training-mode normalization with statistics over every replica's batch: the per-channel
-    /// sums, the sample count and the squared deviations are all-reduced, so N replicas of batch
-    /// B normalize as one process of batch N B would, gradients included (they flow back through
-    /// the same all-reduces). Two passes, as the single-process kernel.
-    func synchronizedForward(_ x: Tensor, _ allReduce: @escaping ReplicaHook) throws -> Tensor {
-        let c = numFeatures, axes = [0] + Array(2..<x.rank), shape = statShape(x.rank)
-        let local = try Tensor([Float(x.count / c)], shape: [1])
-        let totals = try Tensor.concat([x.sum(axes: axes), local], axis: 0).allReduced(allReduce)
-        let n = totals.pointer[c]
-        guard n > 1 else {
-            throw AxonError.shape("\(name): expected more than 1 value per channel over the replicas when training, "
-                                  + "got \(Int(n))")
-        }
-        let mean = try totals.slice(axis: 0, start: 0, end: c) / n
-        let centered = try x - mean.reshape(shape)
-        let variance = try (centered * centered).sum(axes: axes).allReduced(allReduce) / n
-        let normalized = try centered / (variance + eps).sqrt().reshape(shape)
-        try updateRunningStatistics(mean: mean, unbiasedVariance: variance * (n / (n - 1)), countBatch: true)
-        return try affine(normalized)
     }
 }

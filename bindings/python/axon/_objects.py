@@ -11,11 +11,13 @@ and returning wrappers; the PyTorch-shaped API (:mod:`axon.nn`, :mod:`axon.optim
 
 from __future__ import annotations
 
+import ctypes
 import math
 from ctypes import byref, c_char_p, c_double, c_float, c_int, c_size_t
 
 from . import _lib
 from ._owned import _handle_or_null, _options, _Owned, _path, _read_string, _tensor_array
+from ._replicas import Hook
 from .tensor import Tensor, wrap
 
 __all__ = ["Model", "EpochRecord", "TensorFile"]
@@ -46,7 +48,7 @@ class EpochRecord:
 class Model(_Owned):
     """An ``axon_model``: a layer tree built from a text spec or loaded from a file."""
 
-    __slots__ = ()
+    __slots__ = ("_sync_hook",)
     _kind = "model"
     _free = staticmethod(_lib.axon_model_free)
 
@@ -150,14 +152,75 @@ class Model(_Owned):
         _lib.axon_model_load_state(self._h, names, tensors, n, 1 if strict else 0)
 
     def train_step(self, optimizer, loss: str, x: Tensor, y: Tensor, clip_norm: float | None = None,
-                   guarded: bool = True) -> float:
+                   guarded: bool = True, gradient_hook=None) -> float:
         """Forward, loss, backward, optional clipping and an optimizer step; the loss before.
         ``guarded``: a non-finite loss, gradient or update raises :class:`axon.NonFiniteError`
-        and changes nothing (weights, buffers, optimizer state)."""
+        and changes nothing (weights, buffers, optimizer state). ``gradient_hook(buffer)``
+        (data-parallel training, guarded only) changes the flat gradients in place between
+        backward and the step, typically to their mean over the replicas."""
         out = c_float()
+        if gradient_hook is not None:
+            if not guarded:
+                raise ValueError("train_step: a gradient hook runs in the guarded step only")
+            hook = Hook(gradient_hook)
+            hook.run(_lib.axon_train_step_hooked, byref(out), self._h, optimizer._h, loss.encode(), x._h, y._h,
+                     clip_norm or 0.0, hook.c_function, None)
+            return out.value
         fn = _lib.axon_train_step if guarded else _lib.axon_train_step_unguarded
         fn(byref(out), self._h, optimizer._h, loss.encode(), x._h, y._h, clip_norm or 0.0)
         return out.value
+
+    # ---- Data-parallel training (see axon._replicas) -------------------------------------------
+
+    def flat(self, part: int):
+        """The flat float32 buffer of ``part`` (``_lib.AXON_PART_PARAMETERS``, ``_GRADIENTS`` or
+        ``_STATE``) as a new NumPy array."""
+        import numpy
+
+        out = numpy.zeros(_lib.axon_model_flat_count(self._h, part), dtype=numpy.float32)
+        _lib.axon_model_flat_read(self._h, part, out.ctypes.data_as(ctypes.POINTER(c_float)), out.size)
+        return out
+
+    def load_flat(self, part: int, values) -> None:
+        """Copies ``values`` (exactly as many floats as ``part`` holds) into ``part`` in place."""
+        import numpy
+
+        values = numpy.ascontiguousarray(values, dtype=numpy.float32).reshape(-1)
+        _lib.axon_model_flat_write(self._h, part, values.ctypes.data_as(ctypes.POINTER(c_float)), values.size)
+
+    def broadcast(self, fn) -> None:
+        """The whole state through ``fn(buffer)``, which leaves rank 0's values in it (a Bcast)."""
+        hook = Hook(fn)
+        hook.run(_lib.axon_model_broadcast, self._h, hook.c_function, None)
+
+    def sync_batchnorm(self, all_reduce_sum, rank: int = 0, world_size: int = 1) -> int:
+        """Synchronized batch normalization over ``world_size`` replicas (this one ``rank``) with
+        ``all_reduce_sum(buffer)`` (an Allreduce with SUM, in place); None goes back to
+        per-replica statistics. The number of layers set."""
+        hook = None if all_reduce_sum is None else Hook(all_reduce_sum)
+        layers = c_size_t()
+        fn = hook.c_function if hook is not None else _lib.axon_replica_fn()
+        _lib.axon_model_sync_batchnorm(byref(layers), self._h, rank, world_size, fn, None)
+        self._sync_hook = hook  # the library calls it while the setting holds
+        return layers.value
+
+    def fit_loader(self, optimizer, loss: str, loader, *, epochs: int,
+                   validation: tuple[Tensor, Tensor] | None = None, scheduler=None,
+                   clip_norm: float | None = None, gradient_hook=None) -> list[EpochRecord]:
+        """:meth:`fit` over ``loader`` (a :class:`axon._replicas.ShardedLoader` between epochs),
+        with ``gradient_hook`` called at every step as in :meth:`train_step`."""
+        records = (_lib.axon_epoch_record * max(epochs, 1))()
+        count = c_size_t()
+        val_x, val_y = validation if validation is not None else (None, None)
+        hook = Hook(gradient_hook) if gradient_hook is not None else None
+        args = (records, max(epochs, 0), byref(count), self._h, optimizer._h, _handle_or_null(scheduler),
+                loss.encode(), loader._h, _handle_or_null(val_x), _handle_or_null(val_y), epochs,
+                clip_norm or 0.0, hook.c_function if hook else _lib.axon_replica_fn(), None)
+        if hook is not None:
+            hook.run(_lib.axon_fit_loader, *args)
+        else:
+            _lib.axon_fit_loader(*args)
+        return [EpochRecord(records[i]) for i in range(count.value)]
 
     def fit(self, optimizer: Optimizer, loss: str, x: Tensor, y: Tensor, *, epochs: int,
             batch_size: int, validation: tuple[Tensor, Tensor] | None = None,

@@ -25,6 +25,7 @@ from .models import *  # noqa: F401,F403
 from .catalog import *  # noqa: F401,F403
 from .training import *  # noqa: F401,F403
 from .data import *  # noqa: F401,F403
+from .replicas import *  # noqa: F401,F403
 
 # ---- Loading refuses a library of another ABI than the one declared above ---------------------
 
