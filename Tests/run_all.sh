@@ -33,6 +33,9 @@ python3 -c "import numpy, pytest" 2>/dev/null || python3 -m pip install --quiet 
 echo "== pip install ./bindings/python (the wheel bundles libaxon.so)"
 bash bindings/python/test_install.sh
 
+echo "== data-parallel training over MPI (C and mpi4py examples on 1, 2 and 4 ranks against one process)"
+AXON_SKIP_BUILD=1 bash Tests/DataParallel/run.sh
+
 echo "== axon-cli end to end (train, eval, summary, predict, inspect, convert, every argument error)"
 bash Tests/cli_tests.sh
 

@@ -1875,7 +1875,7 @@ axon_status axon_model_broadcast(axon_model *m, axon_replica_fn broadcast, void 
 ** Synchronized batch normalization (PyTorch's SyncBatchNorm): every BatchNorm1d/2d layer of `m`
 ** computes its training-mode statistics over all `world_size` replicas (this one is `rank`),
 ** calling `all_reduce_sum` (which must replace the buffer by its element-wise sum over the
-** replicas, MPI_SUM) twice in every forward pass and twice in every backward pass, so N
+** replicas, MPI_SUM) twice in every forward pass and once in every backward pass, so N
 ** replicas of batch B train as one process of batch N*B, running statistics included. The
 ** sums travel exactly (each replica's in its own slots of a buffer of zeros, as float pairs)
 ** and are added in rank order, so the result does not depend on the engine's order. NULL

@@ -6,7 +6,7 @@
 // then the sums of squared deviations from the global mean. Backward: the sums of g and of
 // g xhat. So N replicas of batch B compute what one process of batch N B computes.
 //
-// Every replica makes the same hook calls in the same order: two in the forward pass, two in
+// Every replica makes the same hook calls in the same order: two in the forward pass, one in
 // the backward pass (more under `createGraph`, whose composed pullback all-reduces its means).
 
 extension Tensor {

@@ -199,7 +199,7 @@ class Model(_Owned):
         per-replica statistics. The number of layers set."""
         hook = None if all_reduce_sum is None else Hook(all_reduce_sum)
         layers = c_size_t()
-        fn = hook.c_function if hook is not None else _lib.axon_replica_fn()
+        fn = hook.c_function if hook is not None else _lib.replica_fn()
         _lib.axon_model_sync_batchnorm(byref(layers), self._h, rank, world_size, fn, None)
         self._sync_hook = hook  # the library calls it while the setting holds
         return layers.value
@@ -215,7 +215,7 @@ class Model(_Owned):
         hook = Hook(gradient_hook) if gradient_hook is not None else None
         args = (records, max(epochs, 0), byref(count), self._h, optimizer._h, _handle_or_null(scheduler),
                 loss.encode(), loader._h, _handle_or_null(val_x), _handle_or_null(val_y), epochs,
-                clip_norm or 0.0, hook.c_function if hook else _lib.axon_replica_fn(), None)
+                clip_norm or 0.0, hook.c_function if hook else _lib.replica_fn(), None)
         if hook is not None:
             hook.run(_lib.axon_fit_loader, *args)
         else:

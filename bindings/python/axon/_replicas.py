@@ -50,7 +50,7 @@ class Hook:
                 self.error = error
                 return 1
 
-        self.c_function = _lib.axon_replica_fn(call)
+        self.c_function = _lib.replica_fn(call)
 
     def run(self, c_call, *args):
         """Calls ``c_call(*args)`` (which passes this hook to the library); an exception the

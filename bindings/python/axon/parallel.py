@@ -84,7 +84,7 @@ def sync_batchnorm(module: Module, all_reduce_sum, *, rank: int, world_size: int
     """Synchronized batch normalization for every BatchNorm1d/BatchNorm2d in ``module``: in
     training mode the statistics are over the batches of all ``world_size`` replicas (this one
     is ``rank``), summed by ``all_reduce_sum(buffer)`` (``comm.Allreduce(MPI.IN_PLACE, buffer,
-    op=MPI.SUM)``), called twice in each forward and twice in each backward pass on every rank;
+    op=MPI.SUM)``), called twice in each forward and once in each backward pass on every rank;
     the sums travel exactly and are added in rank order. ``None`` goes back to per-replica
     statistics. Returns the number of layers set."""
     count = 0

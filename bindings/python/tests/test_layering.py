@@ -27,7 +27,7 @@ PACKAGE = Path(axon.__file__).resolve().parent
 HEADER = PACKAGE.parents[2] / "include" / "axon.h"
 LAYER_1 = {path.relative_to(PACKAGE).as_posix() for path in (PACKAGE / "_lib").glob("*.py")}
 LAYER_2 = {"_owned.py", "tensor.py", "_tensor_ops.py", "_tensor_shape.py", "_creation.py", "_objects.py", "_ops.py",
-           "_optim.py"}
+           "_optim.py", "_replicas.py"}
 SHARED = {"errors.py"}  # imports nothing of axon; raised by every layer
 RAW_NAMES = {"_h", "_handle", "_lib"}
 

@@ -10,7 +10,7 @@ from .loader import *  # noqa: F401,F403 - the handle types
 from .loader import _declare
 
 # typedef int (*axon_replica_fn)(float *data, size_t count, void *user);
-axon_replica_fn = CFUNCTYPE(c_int, POINTER(c_float), c_size_t, c_void_p)
+replica_fn = CFUNCTYPE(c_int, POINTER(c_float), c_size_t, c_void_p)
 
 AXON_PART_PARAMETERS = 0
 AXON_PART_GRADIENTS = 1
@@ -40,12 +40,12 @@ axon_tensors_flat_write = _declare(
 )
 # axon_status axon_model_broadcast(axon_model *m, axon_replica_fn broadcast, void *user);
 axon_model_broadcast = _declare(
-    "axon_model_broadcast", c_int, [model_p, axon_replica_fn, c_void_p], status=True
+    "axon_model_broadcast", c_int, [model_p, replica_fn, c_void_p], status=True
 )
 # axon_status axon_model_sync_batchnorm(size_t *out_layers, axon_model *m, size_t rank, size_t world_size,
 #                                       axon_replica_fn all_reduce_sum, void *user);
 axon_model_sync_batchnorm = _declare(
-    "axon_model_sync_batchnorm", c_int, [POINTER(c_size_t), model_p, c_size_t, c_size_t, axon_replica_fn, c_void_p],
+    "axon_model_sync_batchnorm", c_int, [POINTER(c_size_t), model_p, c_size_t, c_size_t, replica_fn, c_void_p],
     status=True,
 )
 # axon_status axon_train_step_hooked(float *out_loss, axon_model *m, axon_optimizer *opt, const char *loss,
@@ -54,7 +54,7 @@ axon_model_sync_batchnorm = _declare(
 axon_train_step_hooked = _declare(
     "axon_train_step_hooked",
     c_int,
-    [POINTER(c_float), model_p, optimizer_p, c_char_p, tensor_p, tensor_p, c_double, axon_replica_fn, c_void_p],
+    [POINTER(c_float), model_p, optimizer_p, c_char_p, tensor_p, tensor_p, c_double, replica_fn, c_void_p],
     status=True,
 )
 # axon_status axon_loader_new_sharded(axon_loader **out, const axon_dataset *dataset, size_t batch_size,
@@ -74,7 +74,7 @@ axon_fit_loader = _declare(
     c_int,
     [
         POINTER(axon_epoch_record), c_size_t, POINTER(c_size_t), model_p, optimizer_p, scheduler_p, c_char_p,
-        loader_p, tensor_p, tensor_p, c_int, c_double, axon_replica_fn, c_void_p,
+        loader_p, tensor_p, tensor_p, c_int, c_double, replica_fn, c_void_p,
     ],
     status=True,
 )

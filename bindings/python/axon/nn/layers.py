@@ -57,7 +57,7 @@ class Linear(NativeModule):
         self.out_features, self.in_features = self.weight.shape
 
     def extra_repr(self) -> str:
-        return f"in_features={self.in_features}, out_features={self.out_features}, bias={'bias' in self._parameters}"
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
 class Conv2d(NativeModule):
