@@ -154,8 +154,11 @@ int main(int argc, char **argv) {
     n_params = axon_model_parameter_count_tensors(model);
     if (n_params > 16) die("parameter count", AXON_ERR_INTERNAL);
     for (i = 0; i < n_params; ++i) TRY(axon_model_parameter(&params[i], model, i));
-    if (strcmp(opt_name, "adam") == 0) TRY(axon_optimizer_new(&opt, "adam", params, n_params, adam_keys, adam_values, 1));
-    else TRY(axon_optimizer_new(&opt, "sgd", params, n_params, sgd_keys, sgd_values, 2));
+    if (strcmp(opt_name, "adam") == 0) {
+        TRY(axon_optimizer_new(&opt, "adam", params, n_params, adam_keys, adam_values, 1));
+    } else {
+        TRY(axon_optimizer_new(&opt, "sgd", params, n_params, sgd_keys, sgd_values, 2));
+    }
     for (i = 0; i < n_params; ++i) axon_tensor_free(params[i]);
 
     if (resume != NULL) {
