@@ -210,6 +210,35 @@ extension ReplicaTests {
             for (name, d) in differences { #expect(d <= 1e-5, "\(optimizer) \(name): relative difference \(d)") }
         }
 
+        /// The fit loop over sharded loaders with the gradient hook: the same weights as one
+        /// process fitting over batches of 32, and the replicas' epoch losses average to its own.
+        static func fitted(_ model: any Layer, batch: Int, rank: Int, worldSize: Int, epochs: Int,
+                           hook: ReplicaHook?) throws -> [Float] {
+            var loader = try DataLoader(data(), batchSize: batch, seed: 34, rank: rank, worldSize: worldSize)
+            let history = try fit(model: model, optimizer: optimizer("sgd", model), loss: "cross_entropy",
+                                  loader: &loader, epochs: epochs, gradientHook: hook)
+            return model.stateDict().flatMap(\.tensor.scalars) + history.epochs.map { Float($0.trainLoss) }
+        }
+
+        @Test func replicasFittingOverShardedLoadersTrainAsOneProcess() throws {
+            let (epochs, world, shard) = (4, Training.world, Training.shard)
+            let single = try Training.fitted(Training.net(batchNorm: false), batch: world * shard, rank: 0,
+                                             worldSize: 1, epochs: epochs, hook: nil)
+            guard let replicas = runReplicas(world, { rank, reducer in
+                try Training.fitted(Training.net(batchNorm: false), batch: shard, rank: rank, worldSize: world,
+                                    epochs: epochs, hook: reducer.averaging(rank: rank))
+            }) else { return }
+            let n = single.count - epochs
+            #expect(replicas.allSatisfy { $0.prefix(n) == replicas[0].prefix(n) }, "the replicas' weights differ")
+            for (name, d) in try Training.relativeDifferences(Array(replicas[0].prefix(n)), Array(single.prefix(n)),
+                                                              batchNorm: false) {
+                #expect(d <= 1e-5, "\(name): relative difference \(d)")
+            }
+            let losses = (n..<single.count).map { i in replicas.map { $0[i] }.reduce(0, +) / Float(world) }
+            #expect(allClose(losses, Array(single[n...])), "\(losses) against \(single[n...])")
+            #expect(replicas[0][n...] != replicas[1][n...], "each replica reports its own loss")
+        }
+
         /// Per-replica batch normalization (DistributedDataParallel's default): the weights stay
         /// the same on every replica, but each replica's running statistics are those of its own
         /// shards, neither the other replicas' nor those of one process of batch 32.
