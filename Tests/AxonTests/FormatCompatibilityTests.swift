@@ -66,12 +66,12 @@ struct FormatCompatibilityTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("axon-v1-\(getpid()).axon").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try run.save(to: path)
-        // Written again, it is the fixture's bytes plus one section added since, LDSZ (the sizes
-        // of the data loader), which the fixture predates: the fixture's sections come back byte
-        // for byte, in order, and LDSZ holds this run's loader.
+        // Written again, it is the fixture's bytes plus two sections added since, LDSZ (the sizes
+        // of the data loader) and SHRD (its sharding), which the fixture predates: the fixture's
+        // sections come back byte for byte, in order, and LDSZ and SHRD hold this run's loader.
         let rewritten = try AxonFile.decode(FileIO.read(path), knownVersions: Checkpoint.known)
         let fixture = try AxonFile.decode(original, knownVersions: Checkpoint.known)
-        let kept = rewritten.sections.filter { $0.tag != "LDSZ" }
+        let kept = rewritten.sections.filter { $0.tag != "LDSZ" && $0.tag != "SHRD" }
         #expect(kept.map(\.tag) == fixture.sections.map(\.tag))
         for (a, b) in zip(kept, fixture.sections) {
             #expect(a.payload == b.payload && a.required == b.required && a.version == b.version, "\(a.tag)")
@@ -83,6 +83,11 @@ struct FormatCompatibilityTests {
         expected.u8(run.loader.dropLast ? 1 : 0)
         #expect(rewritten.section("LDSZ")?.payload == expected.bytes)
         #expect(fixture.section("LDSZ") == nil)
+        var sharding = ByteWriter()
+        sharding.u64(0)   // rank 0 of 1
+        sharding.u64(1)
+        #expect(rewritten.section("SHRD")?.payload == sharding.bytes)
+        #expect(fixture.section("SHRD") == nil)
     }
 
     @Test func version1CheckpointServesAsAModel() throws {
