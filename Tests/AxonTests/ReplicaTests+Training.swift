@@ -379,6 +379,40 @@ extension ReplicaTests {
         }
     }
 
+    /// Synchronized batch normalization all-reduces twice in the forward pass and twice in
+    /// backward: whichever of them fails, the step is not taken and the running statistics
+    /// the forward pass updated go back as they were.
+    @Test(arguments: 1...4)
+    func aFailingBatchNormAllReduceLeavesTheModelAsItWas(_ failing: Int) throws {
+        let m = try model(seed: 48), (x, y) = try batch(seed: 49)
+        let opt = try Adam(m.parameters(), options: .init(learningRate: 0.01))
+        var calls = 0
+        m.synchronizeBatchNorm { _ in
+            calls += 1
+            if calls == failing { throw AxonError(.callback, "all-reduce \(calls) failed") }
+        }
+        calls = -10   // the first step succeeds
+        try trainStep(model: m, optimizer: opt, loss: "cross_entropy", input: x, target: y)
+        #expect(calls == -6)
+        calls = 0
+        let state = bits(m), moments = try opt.checkpointPayload()
+        expectKind(.callback) { try trainStep(model: m, optimizer: opt, loss: "cross_entropy", input: x, target: y) }
+        #expect(calls == failing)
+        #expect(try bits(m) == state && opt.checkpointPayload() == moments)
+    }
+
+    /// The same for a step that fails after the forward pass updated BatchNorm's statistics:
+    /// the loss refuses a target of another shape.
+    @Test func aStepFailingAfterBatchNormLeavesItsBuffers() throws {
+        let m = try model(seed: 50), (x, _) = try batch(seed: 51)
+        let opt = try SGD(m.parameters(), options: .init(learningRate: 0.1))
+        let state = bits(m)
+        expectKind(.shapeMismatch) {
+            try trainStep(model: m, optimizer: opt, loss: "mse", input: x, target: Tensor.zeros([8, 3]))
+        }
+        #expect(bits(m) == state)
+    }
+
     /// A replica whose loss is NaN sends NaN, so that the sum is NaN on every replica and all of
     /// them skip the step; a replica receiving NaN skips it as well.
     @Test func aReplicaWithANonFiniteLossSendsNaN() throws {
