@@ -345,6 +345,11 @@ extension ReplicaTests {
             for (sa, sb) in zip(a.state, b.state) { #expect(allClose(sb, sa)) }
         }
         expectKind(.shapeMismatch) { try synced(Tensor.ones(shape.count == 4 ? [1, 4, 1, 1] : [1, 4])) }
+        // An all-reduce that gives no count (NaN, or below 2) is refused, not trapped on.
+        for bad: Float in [.nan, -.infinity, 1, -3] {
+            synced.synchronize = { $0.update(repeating: bad) }
+            expectKind(.shapeMismatch, "\(bad)") { try synced(values) }
+        }
     }
 
     @Test func aFailingGradientHookLeavesModelBuffersAndOptimizerAsTheyWere() throws {

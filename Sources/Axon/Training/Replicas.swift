@@ -178,9 +178,9 @@ extension BatchNorm {
         let local = try Tensor([Float(x.count / c)], shape: [1])
         let totals = try Tensor.concat([x.sum(axes: axes), local], axis: 0).allReduced(allReduce)
         let n = totals.pointer[c]
-        guard n > 1 else {
+        guard n > 1 else {   // the caller's sum: NaN too, so not converted to Int
             throw AxonError.shape("\(name): expected more than 1 value per channel over the replicas when training, "
-                                  + "got \(Int(n))")
+                                  + "got \(n)")
         }
         let mean = try totals.slice(axis: 0, start: 0, end: c) / n
         let centered = try x - mean.reshape(shape)
