@@ -52,12 +52,13 @@ static void test_status_strings(void) {
     CHECK(strcmp(axon_status_string(AXON_ERR_INTERNAL), "internal error") == 0);
     CHECK(strcmp(axon_status_string(AXON_ERR_NONFINITE), "non-finite value") == 0);
     CHECK(strcmp(axon_status_string(AXON_ERR_BUSY), "in use by another thread") == 0);
-    for (code = AXON_OK; code <= AXON_ERR_BUSY; ++code) {
+    CHECK(strcmp(axon_status_string(AXON_ERR_CALLBACK), "a callback failed") == 0);
+    for (code = AXON_OK; code <= AXON_ERR_CALLBACK; ++code) {
         const char *s = axon_status_string(code);
         CHECK(s != NULL && s[0] != '\0' && strcmp(s, "unknown status") != 0);
     }
     CHECK(strcmp(axon_status_string(-1), "unknown status") == 0);
-    CHECK(strcmp(axon_status_string(10), "unknown status") == 0);
+    CHECK(strcmp(axon_status_string(11), "unknown status") == 0);
     CHECK(strcmp(axon_status_string(1 << 30), "unknown status") == 0);
 }
 

@@ -193,7 +193,7 @@ static void test_errors(const axon_dataset *d, const char *path) {
     CHECK_OK(axon_loader_new(&big_batches, d, 100, 1, 0, 1));
     CHECK_STATUS(axon_checkpoint_restore_loader(path, other.m, other.opt, other.sched, big_batches),
                  AXON_ERR_FORMAT);
-    CHECK_ERROR_MENTIONS("in batches of 100"); /* the saved loader had another batch size */
+    CHECK_ERROR_MENTIONS("in global batches of 100"); /* the saved loader had another batch size */
     CHECK(!same_state(other.m, r.m));
 
     /* A file without a loader position: refused before the model is touched. */

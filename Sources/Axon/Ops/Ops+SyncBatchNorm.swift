@@ -18,7 +18,8 @@ extension Tensor {
         let totals = try replicas.sum(channelSums(c, n, spatial, work: x.count) { _, j in Double(xp.base[j]) }
                                       + [Double(n * spatial)])
         let count = totals[c]
-        guard count > 1, count.isFinite else {
+        // The caller's sum: NaN, infinite or absurd counts are refused before any conversion.
+        guard count > 1, count <= Double(1 << 52) else {
             throw AxonError.shape("BatchNorm: expected more than 1 value per channel over the replicas when "
                                   + "training, got \(count)")
         }

@@ -289,24 +289,30 @@ public final class Trainer {
 ///
 /// `gradientHook` (data-parallel training, see `Trainer.gradientHook`) runs after backward,
 /// before the guard and the update, on the model's flat gradients. When it throws, the step is
-/// not taken (and, guarded, the buffers go back as they were).
+/// not taken (and, guarded, the buffers go back as they were); so when the forward or backward
+/// pass throws (a shape error after a BatchNorm layer, a failed all-reduce of a synchronized one).
 @discardableResult
 public func trainStep(model: any Layer, optimizer: any Optimizer, loss lossName: String, input: Tensor, target: Tensor,
                       clipNorm: Double? = nil, guarded: Bool = true, gradientHook: ReplicaHook? = nil) throws -> Float {
     let buffers = guarded ? try model.namedBuffers().map { ($0.tensor, try $0.tensor.copy()) } : []
     func undo() throws { for (t, saved) in buffers { try t.assign(saved) } }
-    let value = try GradMode.with(enabled: true) { try loss(named: lossName, model(input), target) }
+    let value: Tensor
+    do {
+        value = try GradMode.with(enabled: true) { try loss(named: lossName, model(input), target) }
+    } catch {
+        try undo()   // a later layer, the loss or a synchronized BatchNorm failed after buffers changed
+        throw error
+    }
     optimizer.zeroGrad()
-    try value.backward()
-    let lossValue = try value.item()
-    if let gradientHook {
-        do {
-            try exchangeGradients(model, lossIsFinite: lossValue.isFinite, gradientHook)
-        } catch {
-            optimizer.zeroGrad()
-            try undo()
-            throw error
-        }
+    let lossValue: Float
+    do {
+        try value.backward()   // may run the all-reduces of synchronized BatchNorm
+        lossValue = try value.item()
+        if let gradientHook { try exchangeGradients(model, lossIsFinite: lossValue.isFinite, gradientHook) }
+    } catch {
+        optimizer.zeroGrad()
+        try undo()
+        throw error
     }
     guard guarded else {
         if let clipNorm { try GradientClipping.clipNorm(optimizer.parameters, maxNorm: clipNorm) }

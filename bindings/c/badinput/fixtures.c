@@ -396,3 +396,58 @@ const char *corrupted(const char *path, long offset) {
 }
 
 int exists(const char *path) { return access(path, F_OK) == 0; }
+
+/* ---- Data-parallel training ---- */
+
+int hook_keep(float *data, size_t count, void *user) {
+    (void)data;
+    (void)count;
+    (void)user;
+    return 0;
+}
+
+int hook_scribble(float *data, size_t count, void *user) {
+    size_t i;
+    for (i = 0; i < count; ++i) data[i] = 1e3f;
+    return user ? *(const int *)user : 1;
+}
+
+int hook_fail_at(float *data, size_t count, void *user) {
+    (void)data;
+    (void)count;
+    return --*(int *)user == 0 ? 1 : 0;
+}
+
+int hook_nan(float *data, size_t count, void *user) {
+    size_t i;
+    (void)user;
+    for (i = 0; i < count; ++i) data[i] = NAN;
+    return 0;
+}
+
+int hook_fill(float *data, size_t count, void *user) {
+    size_t i;
+    for (i = 0; i < count; ++i) data[i] = *(const float *)user;
+    return 0;
+}
+
+float *state_of(const axon_model *m, size_t *n) {
+    float *s;
+    *n = axon_model_flat_count(m, AXON_PART_STATE);
+    s = (float *)malloc((*n ? *n : 1) * sizeof *s);
+    if (!s || axon_model_flat_read(m, AXON_PART_STATE, s, *n) != AXON_OK) setup_fail("state");
+    return s;
+}
+
+/* Whether the state of `m` is still `before` (`n` floats). */
+static int same_state(const axon_model *m, const float *before, size_t n) {
+    size_t k;
+    float *now = state_of(m, &k);
+    int same = k == n && memcmp(now, before, n * sizeof *now) == 0;
+    free(now);
+    return same;
+}
+
+int unchanged_on_error(axon_status status, const axon_model *m, const float *before, size_t n) {
+    return status != AXON_OK && !same_state(m, before, n) ? R_BADVAL : (int)status;
+}

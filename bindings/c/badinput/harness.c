@@ -35,7 +35,7 @@ static void (*const groups[])(void) = {
     cases_runtime, cases_tensor, cases_tensor_grad, cases_elementwise, cases_reduce, cases_shape,
     cases_window, cases_creation, cases_inplace, cases_model, cases_model_tree, cases_optim,
     cases_optim_options, cases_sched, cases_train, cases_fit, cases_checkpoint, cases_data, cases_files,
-    cases_safetensors, cases_empty,
+    cases_safetensors, cases_empty, cases_replicas, cases_replicas_train,
 };
 
 matrix_case *cases = NULL;

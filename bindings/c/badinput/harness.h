@@ -41,11 +41,12 @@
 #define X_FORMAT (1u << AXON_ERR_FORMAT)
 #define X_NONFINITE (1u << AXON_ERR_NONFINITE)
 #define X_BUSY (1u << AXON_ERR_BUSY)
+#define X_CALLBACK (1u << AXON_ERR_CALLBACK)
 /* The largest status code the header defines. */
-#define LAST_STATUS AXON_ERR_BUSY
+#define LAST_STATUS AXON_ERR_CALLBACK
 #define X_VOID (1u << 12)
 /* Any documented failure (AXON_ERR_INTERNAL is a bug by definition). */
-#define X_ERR (X_INVAL | X_SHAPE | X_STATE | X_MEMORY | X_IO | X_FORMAT | X_NONFINITE | X_BUSY)
+#define X_ERR (X_INVAL | X_SHAPE | X_STATE | X_MEMORY | X_IO | X_FORMAT | X_NONFINITE | X_BUSY | X_CALLBACK)
 /* Anything but a crash, a hang or an internal error: inputs the header does not forbid. */
 #define X_ANY (X_OK | X_ERR)
 /* A size that overflows or cannot be allocated. */
@@ -137,6 +138,21 @@ const char *bad_label(int kind, const char *param);
 #define AS_MODEL(h) ((axon_model *)(void *)(h))
 #define AS_OPT(h) ((axon_optimizer *)(void *)(h))
 
+/* ---- Data-parallel training (fixtures.c) ---- */
+
+/* Linear(2, 3), BatchNorm1d(3), Linear(3, 2): 23 parameter floats, 30 of state. */
+#define BN_NET "linear 2 3; batchnorm1d 3; linear 3 2"
+/* Hooks (axon_replica_fn): */
+int hook_keep(float *data, size_t count, void *user);     /* leaves the buffer, 0 */
+int hook_scribble(float *data, size_t count, void *user); /* fills 1e3, returns *(int *)user (1 for NULL) */
+int hook_fail_at(float *data, size_t count, void *user);  /* returns 1 at the *(int *)user-th call */
+int hook_nan(float *data, size_t count, void *user);      /* fills NaN, 0 */
+int hook_fill(float *data, size_t count, void *user);     /* fills *(float *)user, 0 */
+/* The AXON_PART_STATE buffer of `m` (malloc'd) and its count. */
+float *state_of(const axon_model *m, size_t *n);
+/* `status`, or R_BADVAL when it is an error but the state of `m` is no longer `before`. */
+int unchanged_on_error(axon_status status, const axon_model *m, const float *before, size_t n);
+
 /* ---- Files (fixtures.c), relative to the case's own scratch directory ---- */
 
 void write_file(const char *path, const void *bytes, size_t n);
@@ -192,5 +208,7 @@ void cases_data_idx(void); /* in cases_files.c */
 void cases_files(void);
 void cases_safetensors(void);
 void cases_empty(void);
+void cases_replicas(void);
+void cases_replicas_train(void);
 
 #endif

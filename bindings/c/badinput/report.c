@@ -92,7 +92,8 @@ static const char *const outcome_names[O_COUNT] = {
 static const char *status_name(int code) {
     static const char *const names[] = {
         "AXON_OK", "AXON_ERR_INVALID_ARGUMENT", "AXON_ERR_SHAPE", "AXON_ERR_STATE", "AXON_ERR_MEMORY",
-        "AXON_ERR_IO", "AXON_ERR_FORMAT", "AXON_ERR_INTERNAL", "AXON_ERR_NONFINITE",
+        "AXON_ERR_IO", "AXON_ERR_FORMAT", "AXON_ERR_INTERNAL", "AXON_ERR_NONFINITE", "AXON_ERR_BUSY",
+        "AXON_ERR_CALLBACK",
     };
     if (code >= 0 && code <= LAST_STATUS) return names[code];
     if (code == R_VOID) return "returned";
