@@ -21,7 +21,7 @@ let package = Package(
         /// include/axon.h as a Clang module, so the shim uses the header's own types.
         .target(name: "AxonCHeader", path: "Sources/AxonCHeader"),
         /// The `@_cdecl` shim behind include/axon.h.
-        .target(name: "AxonC", dependencies: ["Axon", "AxonCHeader"]),
+        .target(name: "AxonC", dependencies: ["Axon", "AxonCHeader"], exclude: ["exports.map"]),
         .executableTarget(name: "AxonCLI", dependencies: ["Axon"]),
         .testTarget(name: "AxonTests", dependencies: ["Axon", "AxonCLI"], exclude: ["Fixtures"]),
     ]

@@ -21,7 +21,8 @@ AXON_MEMORY_TEST=1 swift test -c release --skip-build --filter Memory | grep -E 
 
 echo "== libaxon.so (release, Swift runtime linked in statically)"
 swift build -c release -Xswiftc -static-stdlib -Xcc -march=x86-64-v3 -Xlinker -soname=libaxon.so.1 \
-    -Xlinker --icf=safe --product axon
+    -Xlinker --icf=safe -Xlinker --gc-sections -Xlinker --version-script="$root/Sources/AxonC/exports.map" \
+    --product axon
 
 echo "== C and C++ tests"
 AXON_SKIP_BUILD=1 bash bindings/c/run_tests.sh

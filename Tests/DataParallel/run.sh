@@ -9,7 +9,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 if [ "${AXON_SKIP_BUILD:-0}" != 1 ]; then
     swift build -c release -Xswiftc -static-stdlib -Xcc -march=x86-64-v3 -Xlinker -soname=libaxon.so.1 \
-        -Xlinker --icf=safe --product axon
+        -Xlinker --icf=safe -Xlinker --gc-sections -Xlinker --version-script="$root/Sources/AxonC/exports.map" \
+        --product axon
 fi
 lib="$root/.build/release"
 work=$(mktemp -d)

@@ -58,7 +58,8 @@ if [[ -z $library ]]; then
     export PATH="/opt/swift/usr/bin:$PATH"
     echo "install.sh: building libaxon $version (release, static Swift runtime, x86-64-v3, SONAME $soname)"
     (cd "$root" && swift build -c release -Xswiftc -static-stdlib -Xcc -march=x86-64-v3 \
-        -Xlinker -soname="$soname" -Xlinker --icf=safe --product axon --scratch-path "$scratch")
+        -Xlinker -soname="$soname" -Xlinker --icf=safe -Xlinker --gc-sections \
+        -Xlinker --version-script="$root/Sources/AxonC/exports.map" --product axon --scratch-path "$scratch")
     library="$root/$scratch/release/libaxon.so"
     [[ $scratch == /* ]] && library="$scratch/release/libaxon.so"
 fi

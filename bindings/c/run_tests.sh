@@ -34,7 +34,8 @@ if [[ "${AXON_SKIP_BUILD:-0}" != 1 ]]; then
     if [[ $configuration == release ]]; then
         # The shipped library, as bindings/c/install.sh builds it (with the SONAME).
         swift build -c release -Xswiftc -static-stdlib -Xcc -march=x86-64-v3 --product axon \
-            -Xlinker -soname="$soname" -Xlinker --icf=safe --scratch-path "$scratch"
+            -Xlinker -soname="$soname" -Xlinker --icf=safe -Xlinker --gc-sections \
+            -Xlinker --version-script="$PWD/Sources/AxonC/exports.map" --scratch-path "$scratch"
     else
         swift build -c debug --product axon --scratch-path "$scratch"
     fi

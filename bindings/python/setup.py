@@ -19,7 +19,8 @@ HERE = Path(__file__).resolve().parent
 CHECKOUT = HERE.parents[1]
 BUILT = CHECKOUT / ".build" / "release" / "libaxon.so"
 SWIFT_BUILD = ["swift", "build", "-c", "release", "-Xswiftc", "-static-stdlib", "-Xlinker", "-soname=libaxon.so.1",
-               "-Xlinker", "--icf=safe", "--product", "axon"]
+               "-Xlinker", "--icf=safe", "-Xlinker", "--gc-sections", "-Xlinker",
+               f"--version-script={CHECKOUT / 'Sources' / 'AxonC' / 'exports.map'}", "--product", "axon"]
 
 
 def library() -> Path:
