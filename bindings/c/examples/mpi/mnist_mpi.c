@@ -16,7 +16,8 @@
 ** float32), save_at and checkpoint (rank 0 saves a checkpoint after that many steps), resume
 ** (every rank restores the checkpoint saved after save_at steps, then trains to `steps`),
 ** saved_state and resumed_state (rank 0 writes the state when saving the checkpoint, and just
-** after restoring it). It prints one line with the final loss and samples/s.
+** after restoring it). It prints one line with rank 0's last loss and the samples/s, and fails
+** when the ranks' states are not bit-identical at the end.
 */
 #define _POSIX_C_SOURCE 200809L
 
@@ -84,6 +85,23 @@ static void write_state(axon_model *m, const char *path) {
     free(values);
 }
 
+/* Whether every rank holds rank 0's state to the bit (the all-reduce gave all of them the same
+** sums): each rank compares its state with rank 0's, broadcast. */
+static int replicas_identical(axon_model *m) {
+    size_t count = axon_model_flat_count(m, AXON_PART_STATE);
+    float *own = (float *)malloc(count * sizeof(float)), *root = (float *)malloc(count * sizeof(float));
+    int differs, any = 0;
+    if (own == NULL || root == NULL) die("malloc", AXON_ERR_MEMORY);
+    TRY(axon_model_flat_read(m, AXON_PART_STATE, own, count));
+    memcpy(root, own, count * sizeof(float));
+    MPI_Bcast(root, (int)count, MPI_FLOAT, 0, MPI_COMM_WORLD);
+    differs = memcmp(own, root, count * sizeof(float)) != 0;
+    MPI_Allreduce(&differs, &any, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD);
+    free(own);
+    free(root);
+    return !any;
+}
+
 /* The first `samples` rows of `t` (all when 0 or more than it has). */
 static axon_tensor *first_rows(axon_tensor *t, long samples) {
     axon_tensor *out;
@@ -108,6 +126,7 @@ int main(int argc, char **argv) {
     uint64_t seed;
     char path[600];
     double start, elapsed, last_loss = 0;
+    int identical;
 
     MPI_Init(&argc, &argv);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
@@ -187,13 +206,14 @@ int main(int argc, char **argv) {
         }
     }
     elapsed = MPI_Wtime() - start;
+    identical = replicas_identical(model);
     {
         long total = 0;
         MPI_Reduce(&seen, &total, 1, MPI_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
         if (rank == 0) {
             printf("mnist_mpi: %d rank(s), opt %s, bn %s (%zu synchronized), %ld steps, last loss %.6f, "
-                   "%.0f samples/s\n", world, opt_name, bn, layers, steps, last_loss,
-                   elapsed > 0 ? (double)total / elapsed : 0.0);
+                   "%.0f samples/s, replicas %s\n", world, opt_name, bn, layers, steps, last_loss,
+                   elapsed > 0 ? (double)total / elapsed : 0.0, identical ? "bit-identical" : "DIFFER");
         }
     }
     if (rank == 0 && out != NULL) write_state(model, out);
@@ -205,5 +225,5 @@ int main(int argc, char **argv) {
     axon_tensor_free(x_all);
     axon_tensor_free(y_all);
     MPI_Finalize();
-    return EXIT_SUCCESS;
+    return identical ? EXIT_SUCCESS : EXIT_FAILURE;
 }
