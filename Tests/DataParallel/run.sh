@@ -73,6 +73,12 @@ for np in 1 4; do py $np py-library-$np --loop library --opt sgd --bn sync; done
 $compare "$work/py-torch-1.npy" "$work/py-torch-4.npy" mlp --max 1e-5
 $compare "$work/py-torch-1.npy" "$work/py-torch-2.npy" mlp --max 1e-5
 $compare "$work/py-library-1.npy" "$work/py-library-4.npy" mlp-bn --max 1e-5
+py 2 py-uninterrupted --opt adam --bn sync --steps 100 --save-at 60 --checkpoint "$work/py-run.axon"
+for np in 2 1 4; do
+    py $np py-resumed-$np --opt adam --bn sync --steps 100 --resume "$work/py-run.axon"
+done
+$compare "$work/py-uninterrupted.npy" "$work/py-resumed-2.npy" mlp-bn --bitwise
+for np in 1 4; do $compare "$work/py-uninterrupted.npy" "$work/py-resumed-$np.npy" mlp-bn --max 1e-5; done
 
 echo "-- throughput on MNIST (60,000 images, 1000 steps of 128): 1 process x 2 threads, 2 ranks x 1 thread"
 run 1 speed-1 samples=0 steps=1000 threads=2

@@ -10,7 +10,9 @@ training step (``--loop library``). The library links no MPI: mpi4py is the engi
 Options: --data (the MNIST directory), --samples (the first N training images), --batch (the
 global batch: each rank reads batch / ranks), --steps, --opt sgd|adam, --bn none|replica|sync,
 --seed, --out (rank 0 saves the model's parameters and buffers, state_dict order, as one
-float32 .npy array).
+float32 .npy array), --checkpoint and --save-at (rank 0 saves the model and optimizer state
+after that many steps), --resume (every rank restores such a checkpoint: any world size with
+the same global batch).
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ def main() -> int:
     arguments.add_argument("--loop", choices=["torch", "library"], default="torch")
     arguments.add_argument("--seed", type=int, default=1)
     arguments.add_argument("--out")
+    arguments.add_argument("--checkpoint", help="rank 0 saves model and optimizer here after --save-at steps")
+    arguments.add_argument("--save-at", type=int, default=-1)
+    arguments.add_argument("--resume", help="every rank restores this checkpoint, then trains to --steps")
     options = arguments.parse_args()
 
     comm = MPI.COMM_WORLD
@@ -73,8 +78,19 @@ def main() -> int:
                                     shuffle=True, drop_last=True, seed=options.seed)
 
     step, loss, start = 0, float("nan"), time.perf_counter()
+    skip = 0
+    if options.resume:
+        # Any world size with the same global batch resumes: the loader draws the same order from
+        # the seed, so the batches already trained are skipped.
+        saved = torch.load(options.resume)
+        model.load_state_dict(saved["model"])
+        optimizer.load_state_dict(saved["optimizer"])
+        step = skip = saved["step"]
     while step < options.steps:
         for x_batch, y_batch in loader:
+            if skip:
+                skip -= 1
+                continue
             if options.loop == "library":
                 loss = parallel.train_step(model, optimizer, "cross_entropy", x_batch, y_batch, average)
             else:
@@ -85,6 +101,9 @@ def main() -> int:
                 optimizer.step()
                 loss = value.item()
             step += 1
+            if step == options.save_at and options.checkpoint and comm.rank == 0:
+                torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "step": step},
+                           options.checkpoint)
             if step == options.steps:
                 break
     elapsed = time.perf_counter() - start
