@@ -1829,7 +1829,8 @@ axon_status axon_safetensors_load(axon_tensor_file **out, const char *path);
 ** and buffers, in axon_model_state_tensor() order (AXON_PART_STATE).
 */
 
-/* A collective of the caller's over `count` floats at `data`, in place; 0 on success. */
+/* A collective of the caller's over `count` floats at `data`, in place; 0 on success. `data` is
+** the library's buffer, borrowed: valid until the function returns. */
 typedef int (*axon_replica_fn)(float *data, size_t count, void *user);
 
 typedef enum axon_model_part {
