@@ -1876,12 +1876,16 @@ axon_status axon_model_broadcast(axon_model *m, axon_replica_fn broadcast, void 
 ** Synchronized batch normalization (PyTorch's SyncBatchNorm): every BatchNorm1d/2d layer of `m`
 ** computes its training-mode statistics over all `world_size` replicas (this one is `rank`),
 ** calling `all_reduce_sum` (which must replace the buffer by its element-wise sum over the
-** replicas, MPI_SUM) twice in every forward pass and once in every backward pass, so N
-** replicas of batch B train as one process of batch N*B, running statistics included. The
-** sums travel exactly (each replica's in its own slots of a buffer of zeros, as float pairs)
-** and are added in rank order, so the result does not depend on the engine's order. NULL
-** `all_reduce_sum` goes back to per-replica statistics (the default, as
-** DistributedDataParallel). Every replica must run the same forward and backward passes.
+** replicas, MPI_SUM) twice in every training forward pass and once in every backward pass
+** through it, so N replicas of batch B train as one process of batch N*B, running statistics
+** included. Those sums go as float pairs (48 bits of each double sum) in each replica's own
+** slots of a buffer of zeros and are added in rank order, so they do not depend on the
+** engine's order. Under create_graph backward and forward-mode tangents the composed formulas
+** all-reduce their means too (plain float sums, more calls). NULL `all_reduce_sum` goes back
+** to per-replica statistics (the default): each replica normalizes with its own batch and keeps
+** its own running statistics (DistributedDataParallel also copies rank 0's buffers to every
+** rank before each forward; call axon_model_broadcast() for that). Every replica must run the
+** same forward and backward passes.
 ** `all_reduce_sum` and `user` must stay valid while `m` trains; the setting is not saved in
 ** model files. Writes the number of layers set to `*out_layers`. rank >= world_size, or
 ** world_size 0 or above 2^20, is AXON_ERR_INVALID_ARGUMENT.
@@ -1909,9 +1913,12 @@ axon_status axon_train_step_hooked(float *out_loss, axon_model *m, axon_optimize
 ** samples; this one returns the rank-th contiguous share of each, so the shards of a batch
 ** together are the batch of a single process with batch size batch_size * world_size. A last,
 ** partial global batch is shared as evenly as possible; it must give every replica a sample
-** (else AXON_ERR_INVALID_ARGUMENT: use drop_last). axon_loader_batch_count() counts global
-** batches. A checkpoint (axon_checkpoint_save_loader()) records the sharding and resumes in
-** any world size with the same global batch.
+** (else AXON_ERR_INVALID_ARGUMENT: use drop_last). Shares that differ by one sample weigh the
+** averaged gradient unevenly, and a share of one sample fails per-replica BatchNorm on that
+** replica alone (the others then wait in their all-reduce): drop_last 1 keeps every step
+** exactly the single process's. axon_loader_batch_count() counts global batches. A
+** checkpoint (axon_checkpoint_save_loader()) records the sharding and resumes in any world
+** size with the same global batch.
 */
 axon_status axon_loader_new_sharded(axon_loader **out, const axon_dataset *dataset, size_t batch_size,
                                     int shuffle, int drop_last, uint64_t seed, size_t rank, size_t world_size);
@@ -1920,7 +1927,11 @@ axon_status axon_loader_new_sharded(axon_loader **out, const axon_dataset *datas
 ** axon_fit() over `loader` (sharded or not), which must stand between epochs (before its first
 ** batch, or after axon_loader_next() gave NULL: else AXON_ERR_STATE) and advances `epochs`
 ** epochs, so axon_checkpoint_save_loader() may follow. `gradient_hook` (NULL: none) is called
-** at every step as in axon_train_step_hooked(). The records report this replica's loss.
+** at every step, after backward and before the guard and the update; the records report this
+** replica's loss. A failure (a hook's, a BatchNorm all-reduce's, or any error) stops the loop:
+** the epochs and steps before it stay trained, `*out_count` is 0, the failed batch's BatchNorm
+** statistics stay, and the loader stands between epochs again (the rest of that epoch is not
+** read). Call it on every replica with the same arguments.
 */
 axon_status axon_fit_loader(axon_epoch_record *out_records, size_t capacity, size_t *out_count,
                             axon_model *m, axon_optimizer *opt, axon_scheduler *sched, const char *loss,

@@ -319,7 +319,7 @@ struct ReplicaTests {
                 _ = try Checkpoint.restore(from: path, model: net, loader: &loader)
                 Issue.record("\(batch) x \(world): restored")
             } catch let error as AxonError {
-                #expect(error.kind == .format && error.message.contains("global batches of 4 x 2"), "\(error)")
+                #expect(error.kind == .format && error.message.contains("global batches of 8"), "\(error)")
             }
             #expect(loader.epochsStarted == before.epochsStarted && loader.generator == before.generator)
             #expect(loader.epochStartGenerator == before.epochStartGenerator)

@@ -56,8 +56,14 @@ public final class BatchCursor {
             throw AxonError(.invalidState, "loader: \(batchesDone) batches of the current epoch were read; "
                             + "read it to its end (next() gives nil) before fitting over it")
         }
-        defer { batchesDone = 0 }
-        return try body(&loader)
+        // The loop runs on a copy, so a caller's hook reading the cursor meanwhile finds it as it
+        // was (no access to `loader` stays open across the call).
+        var working = loader
+        defer {
+            loader = working
+            batchesDone = 0
+        }
+        return try body(&working)
     }
 
     /// The loader and batch count a checkpoint records. Between epochs that is the next epoch

@@ -42,7 +42,8 @@ public enum Checkpoint {
             // What the position means: the loader it belongs to (checked when restoring).
             sections.append(try section("LDSZ") { w in
                 w.u64(UInt64(loader.dataset.count))
-                w.u64(UInt64(loader.batchSize))
+                // The global batch: a reader that knows nothing of sharding checks the right size.
+                w.u64(UInt64(loader.globalBatchSize))
                 w.u8(loader.shuffle ? 1 : 0)
                 w.u8(loader.dropLast ? 1 : 0)
             })
@@ -221,28 +222,26 @@ public enum Checkpoint {
         guard let section = file.section("LOAD") else {
             throw AxonError(.format, "checkpoint: no data loader section ('LOAD')")
         }
-        let world = try file.section("SHRD").map { shards in
+        if let shards = file.section("SHRD") {
             try AxonFile.reading("SHRD") {
                 var r = ByteReader(shards.payload, context: "data loader sharding")
                 let rank = try r.count("rank", limit: Int.max), world = try r.count("world size", limit: Int.max)
                 guard r.remaining == 0, rank < world else {
                     throw AxonError(.format, "data loader sharding: rank \(rank) of \(world), or unexpected bytes")
                 }
-                return world
             }
-        } ?? 1
+        }
         if let sizes = file.section("LDSZ") {
             try AxonFile.reading("LDSZ") {
                 var r = ByteReader(sizes.payload, context: "data loader sizes")
                 let count = try r.count("samples", limit: Int.max), batch = try r.count("batch size", limit: Int.max)
                 let shuffle = try r.u8(), dropLast = try r.u8()
                 guard r.remaining == 0 else { throw AxonError(.format, "data loader sizes: unexpected bytes") }
-                let (global, overflow) = batch.multipliedReportingOverflow(by: world)
                 let own = (loader.dataset.count, loader.globalBatchSize, loader.shuffle ? 1 : 0,
                            loader.dropLast ? 1 : 0)
-                guard !overflow, (count, global, Int(shuffle), Int(dropLast)) == own else {
+                guard (count, batch, Int(shuffle), Int(dropLast)) == own else {
                     throw AxonError(.format, "checkpoint: the data loader was saved over \(count) samples in global "
-                                    + "batches of \(batch) x \(world) (shuffle \(shuffle), drop last \(dropLast)); "
+                                    + "batches of \(batch) (shuffle \(shuffle), drop last \(dropLast)); "
                                     + "this one has \(own.0) samples in global batches of \(own.1) "
                                     + "(shuffle \(own.2), drop last \(own.3))")
                 }

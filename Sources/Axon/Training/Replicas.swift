@@ -147,11 +147,12 @@ extension Layer {
 /// The replicas synchronized batch normalization sums over: this one's rank, their number and
 /// an all-reduce with MPI_SUM.
 ///
-/// The sums travel exactly and are added in a fixed order: each replica writes its partial sums
-/// (double precision, as two floats each) into its own slots of a buffer of zeros, the all-reduce
-/// adds zeros to them (exact), and every replica adds the slots in rank order in double
-/// precision. So the statistics are those one process computes from the whole batch, to the last
-/// bit but for the rare sum that rounds differently, whatever order the engine adds in.
+/// The sums are added in a fixed order, whatever order the engine adds in: each replica writes
+/// its partial sums (double precision, as a pair of floats each: 48 bits of the 53) into its own
+/// slots of a buffer of zeros, the all-reduce adds only zeros to them, and every replica adds the
+/// slots in rank order in double precision. So the statistics are those one process computes
+/// from the whole batch, but for the rare sum that rounds differently. A partial sum beyond
+/// float's range (3.4e38) becomes infinite, where one process would keep it in double.
 public struct ReplicaGroup {
     public let rank: Int
     public let worldSize: Int
@@ -169,11 +170,17 @@ public struct ReplicaGroup {
         self.allReduce = allReduce
     }
 
-    /// The element-wise sum of `local` over the replicas, exact and in rank order (see above).
+    /// The largest buffer a sum may take (2^28 floats, 1 GiB).
+    static let maxSlots = 1 << 28
+
+    /// The element-wise sum of `local` over the replicas, in rank order (see above).
     func sum(_ local: [Double]) throws -> [Double] {
         let n = local.count
         let (slots, overflow) = n.multipliedReportingOverflow(by: 2 * worldSize)
-        guard !overflow else { throw AxonError(.outOfMemory, "replica group: \(n) sums overflow the buffer") }
+        guard !overflow, slots <= ReplicaGroup.maxSlots else {
+            throw AxonError(.outOfMemory, "replica group: \(n) sums for \(worldSize) replicas need more than "
+                            + "\(ReplicaGroup.maxSlots) floats")
+        }
         var buffer = [Float](repeating: 0, count: slots)
         for (i, value) in local.enumerated() {
             let high = Float(value)

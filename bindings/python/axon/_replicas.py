@@ -14,7 +14,7 @@ import ctypes
 from ctypes import byref, c_float
 
 from . import _lib
-from .errors import CallbackError
+from .errors import hook_failed
 from ._owned import _Owned, _tensor_array
 from .tensor import Tensor
 
@@ -31,38 +31,31 @@ def _array(data, count: int):
 
 class Hook:
     """A Python callable ``fn(buffer)`` as an ``axon_replica_fn``. Keep the object alive while
-    the library may call it (:meth:`run` for one call; a model's synchronized BatchNorm keeps
-    its hook as long as it is set)."""
+    the library may call it (for one call, or as long as a model's synchronized BatchNorm keeps
+    it). An exception ``fn`` raises makes the hook return non-zero; the library call that ran it
+    (whichever: a training step, a forward pass, backward) then raises that exception, its
+    CallbackError chained (see :func:`axon.errors.hook_failed`)."""
 
-    __slots__ = ("fn", "error", "c_function")
+    __slots__ = ("fn", "c_function")
 
     def __init__(self, fn) -> None:
         if not callable(fn):
             raise TypeError(f"a hook must be callable, not {type(fn).__name__}")
         self.fn = fn
-        self.error: BaseException | None = None
 
         def call(data, count, _user):
             try:
                 fn(_array(data, count))
                 return 0
             except BaseException as error:  # noqa: BLE001 - raised again after the C call
-                self.error = error
+                hook_failed(error)
                 return 1
 
         self.c_function = _lib.replica_fn(call)
 
     def run(self, c_call, *args):
-        """Calls ``c_call(*args)`` (which passes this hook to the library); an exception the
-        hook raised comes out of this call, the library's CallbackError chained to it."""
-        self.error = None
-        try:
-            return c_call(*args)
-        except CallbackError as failure:
-            error, self.error = self.error, None
-            if error is not None:
-                raise error from failure
-            raise
+        """Calls ``c_call(*args)``, which passes this hook to the library."""
+        return c_call(*args)
 
 
 def flat_read(tensors: list[Tensor], gradients: bool):

@@ -10,6 +10,8 @@ above raise and document them. This module imports nothing of axon.
 
 from __future__ import annotations
 
+import threading
+
 __all__ = [
     "AxonError",
     "InvalidArgumentError",
@@ -23,6 +25,7 @@ __all__ = [
     "BusyError",
     "CallbackError",
     "error_for_status",
+    "hook_failed",
 ]
 
 
@@ -104,6 +107,26 @@ for _status, _cls in _BY_STATUS.items():
 del _status, _cls
 
 
-def error_for_status(status: int, message: str) -> AxonError:
-    """The exception for a failing ``status`` with the library's ``message``."""
-    return _BY_STATUS.get(status, AxonError)(message, status)
+#: The exception a Python hook of data-parallel training raised, per thread, until the library
+#: call that ran the hook returns AXON_ERR_CALLBACK (see :func:`hook_failed`).
+_hook_errors = threading.local()
+
+
+def hook_failed(error: BaseException) -> None:
+    """Keeps the exception a Python hook raised inside a library call (the hook then returns
+    non-zero to the library): the CallbackError of that call raises it instead, chained."""
+    _hook_errors.value = error
+
+
+def error_for_status(status: int, message: str) -> BaseException:
+    """The exception for a failing ``status`` with the library's ``message``. For
+    AXON_ERR_CALLBACK after a Python hook raised, that exception itself, with the library's
+    CallbackError as its ``__cause__``."""
+    error = _BY_STATUS.get(status, AxonError)(message, status)
+    pending = getattr(_hook_errors, "value", None)
+    if pending is not None:
+        _hook_errors.value = None
+        if status == CallbackError.status:
+            pending.__cause__ = error
+            return pending
+    return error

@@ -84,9 +84,13 @@ def sync_batchnorm(module: Module, all_reduce_sum, *, rank: int, world_size: int
     """Synchronized batch normalization for every BatchNorm1d/BatchNorm2d in ``module``: in
     training mode the statistics are over the batches of all ``world_size`` replicas (this one
     is ``rank``), summed by ``all_reduce_sum(buffer)`` (``comm.Allreduce(MPI.IN_PLACE, buffer,
-    op=MPI.SUM)``), called twice in each forward and once in each backward pass on every rank;
-    the sums travel exactly and are added in rank order. ``None`` goes back to per-replica
-    statistics. Returns the number of layers set."""
+    op=MPI.SUM)``), called twice in each training forward and once in each backward pass on
+    every rank (more under ``create_graph``); each replica's sums go in its own slots and are
+    added in rank order. ``None`` goes back to per-replica statistics: each replica's own batch
+    and running statistics (call :func:`broadcast_parameters` to give every rank rank 0's, as
+    PyTorch's DistributedDataParallel does before each forward). An exception
+    ``all_reduce_sum`` raises comes out of the call that ran it (``model(x)``, ``backward()``,
+    :func:`train_step`). Returns the number of layers set."""
     count = 0
     for sub in module.modules():
         if getattr(sub, "_kind", "") in ("batchnorm1d", "batchnorm2d"):

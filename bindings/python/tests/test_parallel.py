@@ -183,3 +183,26 @@ def test_two_replicas_of_16_train_as_one_process_of_32(optimizer_name):
     assert np.array_equal(states[0], states[1])
     scale = np.abs(reference).max()
     assert np.abs(states[0] - reference).max() <= 1e-5 * scale
+
+
+def test_a_failing_synchronized_batchnorm_hook_raises_its_own_error_from_any_call():
+    model = _model()
+    x, y = _data()
+
+    def broken(buffer):
+        raise ZeroDivisionError("engine")
+
+    parallel.sync_batchnorm(model, broken, rank=0, world_size=1)
+    with pytest.raises(ZeroDivisionError, match="engine") as caught:
+        model(x)
+    assert isinstance(caught.value.__cause__, axon.CallbackError)
+    optimizer = axon.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ZeroDivisionError):
+        parallel.train_step(model, optimizer, "cross_entropy", x, y, lambda buffer: None)
+    model.eval()
+    model(x)  # evaluation uses the running statistics: no all-reduce
+    model.train()
+    parallel.sync_batchnorm(model, None, rank=0, world_size=1)
+    nn.functional.cross_entropy(model(x), y).backward()
+    with pytest.raises(axon.InvalidArgumentError, match="rank"):
+        parallel.sync_batchnorm(model, None, rank=2, world_size=2)
