@@ -12,6 +12,22 @@ struct NonFiniteGuardTests {
 
     func bits(_ m: any Layer) -> [[UInt32]] { m.stateDict().map { $0.tensor.scalars.map(\.bitPattern) } }
 
+    /// `allFinite` reads exponent fields: every non-finite value is found wherever it sits, and
+    /// the extremes of the finite range pass.
+    @Test func allFiniteFindsEveryNonFiniteValue() throws {
+        let finite: [Float] = [0, -0, .leastNonzeroMagnitude, -.leastNormalMagnitude, .greatestFiniteMagnitude,
+                               -.greatestFiniteMagnitude, 1, -3.5]
+        #expect(try Tensor(finite, shape: [8]).allFinite)
+        #expect(try Tensor.zeros([0]).allFinite)
+        for bad: Float in [.nan, -.nan, .infinity, -.infinity, .signalingNaN] {
+            for at in [0, 13, 36] {
+                var values = [Float](repeating: 1, count: 37)
+                values[at] = bad
+                #expect(!(try Tensor(values, shape: [37]).allFinite), "\(bad) at \(at)")
+            }
+        }
+    }
+
     @Test func aNaNBatchLeavesTheTrainStepsStateUntouched() throws {
         let m = try model(seed: 1)
         let opt = try Adam(m.parameters(), options: .init(learningRate: 0.01))

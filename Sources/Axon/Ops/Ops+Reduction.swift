@@ -93,7 +93,18 @@ extension Tensor {
 
 extension Tensor {
     /// Whether every element is finite.
-    public var allFinite: Bool { withUnsafeBufferPointer { $0.allSatisfy(\.isFinite) } }
+    public var allFinite: Bool { withUnsafeBufferPointer { Tensor.allFinite($0) } }
+
+    /// Whether no element is NaN or infinite: the largest exponent field over the buffer (an
+    /// integer max, which vectorizes) is below all ones. The guards scan every parameter and
+    /// gradient at every step, so this is a hot loop.
+    static func allFinite(_ values: UnsafeBufferPointer<Float>) -> Bool {
+        guard let base = values.baseAddress else { return true }
+        let bits = UnsafeRawPointer(base).assumingMemoryBound(to: UInt32.self)
+        var largest: UInt32 = 0
+        for i in 0..<values.count { largest = Swift.max(largest, bits[i] & 0x7F80_0000) }
+        return largest != 0x7F80_0000
+    }
 
     /// The index of the largest element along `axis` (first one on ties), as floats.
     public func argmax(axis: Int) throws -> Tensor {

@@ -18,9 +18,19 @@ public protocol Optimizer: AnyObject {
     /// restore that throws must change nothing (checkpoints rely on it to stay all or nothing).
     func checkpointPayload() throws -> [UInt8]
     func restore(checkpointPayload: [UInt8]) throws
+    /// What `step()` is about to change, kept to go back to (a guarded training step's undo):
+    /// calling the result restores it. By default a checkpoint payload; optimizers made of
+    /// parameter groups keep their state structs (copy on write: nothing is copied until the
+    /// step writes).
+    func undoPoint() throws -> () throws -> Void
 }
 
 extension Optimizer {
+    public func undoPoint() throws -> () throws -> Void {
+        let payload = try checkpointPayload()
+        return { try self.restore(checkpointPayload: payload) }
+    }
+
     /// Clears every parameter's gradient (PyTorch's `zero_grad(set_to_none=True)`).
     public func zeroGrad() {
         for p in parameters { p.zeroGrad() }
@@ -147,6 +157,11 @@ public final class GroupOptimizer<Rule: UpdateRule>: Optimizer {
     }
 
     public var parameters: [Tensor] { groups.flatMap(\.parameters) }
+
+    public func undoPoint() throws -> () throws -> Void {
+        let (savedStates, savedSteps, savedNoise) = (states, stepCount, noise)
+        return { [self] in (states, stepCount, noise) = (savedStates, savedSteps, savedNoise) }
+    }
 
     /// Validates the options of every group and allocates the state table.
     static func validated(_ groups: [ParameterGroup<Options>]) throws -> [[State?]] {

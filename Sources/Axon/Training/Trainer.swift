@@ -127,12 +127,12 @@ public final class Trainer {
                 if let clipNorm { try GradientClipping.clipNorm(params.map(\.tensor), maxNorm: clipNorm) }
                 // Moments go non-finite only from gradients near Float's range (g * g
                 // overflows): the optimizer's state is kept for undoing only then.
-                let optimizerState = magnitude > 1e15 ? try optimizer.checkpointPayload() : nil
+                let undoStep = magnitude > 1e15 ? try optimizer.undoPoint() : nil
                 try optimizer.step()
                 if !owned.allSatisfy(\.allFinite) {
                     // The update itself overflowed: undo it and count the step as skipped.
                     for (t, saved) in zip(state, lastGood) { try t.assign(saved) }
-                    if let optimizerState { try optimizer.restore(checkpointPayload: optimizerState) }
+                    try undoStep?()
                     for p in params { p.tensor.zeroGrad() }
                     skipped += 1
                     continue
@@ -326,12 +326,12 @@ public func trainStep(model: any Layer, optimizer: any Optimizer, loss lossName:
                         + "the step was not taken")
     }
     let params = optimizer.parameters
-    let before = try params.map { try $0.copy() }, state = try optimizer.checkpointPayload()
+    let before = try params.map { try $0.copy() }, undoStep = try optimizer.undoPoint()
     if let clipNorm { try GradientClipping.clipNorm(params, maxNorm: clipNorm) }
     try optimizer.step()
     guard params.allSatisfy(\.allFinite) else {
         for (p, saved) in zip(params, before) { try p.assign(saved) }
-        try optimizer.restore(checkpointPayload: state)
+        try undoStep()
         optimizer.zeroGrad()
         try undo()
         throw AxonError(.nonFinite, "train step: the update made a parameter non-finite; it was undone")
