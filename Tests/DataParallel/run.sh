@@ -53,7 +53,9 @@ done
 
 echo "-- C: a checkpoint of a 2-rank run resumes in 2, 1 and 4 ranks (global batch 128)"
 ck="$work/run.axon"
-run 2 uninterrupted opt=adam bn=sync steps=100 save_at=60 checkpoint="$ck" saved_state="$work/saved"
+run 2 uninterrupted opt=adam bn=sync steps=100 save_at=60 checkpoint="$ck" saved_state="$work/saved" \
+    model="$work/model.axon"
+[ -s "$work/model.axon" ] || { echo "rank 0 saved no model file" >&2; exit 1; }
 for np in 2 1 4; do
     run $np resumed-$np opt=adam bn=sync steps=100 save_at=60 resume="$ck" resumed_state="$work/restored-$np"
     $compare "$work/saved" "$work/restored-$np" mlp-bn --bitwise

@@ -13,7 +13,7 @@
 ** all), batch (the global batch: each rank reads batch / world size), steps, opt (sgd: SGD with
 ** momentum 0.9, or adam), bn (none, replica: per-replica BatchNorm statistics, sync:
 ** synchronized), seed, threads (per rank), out (rank 0 writes the model's whole state, raw
-** float32), save_at and checkpoint (rank 0 saves a checkpoint after that many steps), resume
+** float32), model (rank 0 saves the trained model file, for serving), save_at and checkpoint (rank 0 saves a checkpoint after that many steps), resume
 ** (every rank restores the checkpoint saved after save_at steps, then trains to `steps`),
 ** saved_state and resumed_state (rank 0 writes the state when saving the checkpoint, and just
 ** after restoring it). It prints one line with rank 0's last loss and the samples/s, and fails
@@ -117,7 +117,8 @@ static axon_tensor *first_rows(axon_tensor *t, long samples) {
 }
 
 int main(int argc, char **argv) {
-    const char *dir, *opt_name, *bn, *out, *checkpoint, *resume, *saved_state, *resumed_state, *spec;
+    const char *dir, *opt_name, *bn, *out, *model_path, *checkpoint, *resume, *saved_state, *resumed_state;
+    const char *spec;
     const int64_t flat[2] = {-1, 784};
     const char *sgd_keys[2] = {"lr", "momentum"}, *adam_keys[1] = {"lr"};
     const double sgd_values[2] = {0.05, 0.9}, adam_values[1] = {1e-3};
@@ -144,6 +145,7 @@ int main(int argc, char **argv) {
     bn = option(argc, argv, "bn", "none");
     seed = (uint64_t)atol(option(argc, argv, "seed", "1"));
     out = option(argc, argv, "out", NULL);
+    model_path = option(argc, argv, "model", NULL);
     checkpoint = option(argc, argv, "checkpoint", NULL);
     save_at = atol(option(argc, argv, "save_at", "-1"));
     resume = option(argc, argv, "resume", NULL);
@@ -224,6 +226,7 @@ int main(int argc, char **argv) {
         }
     }
     if (rank == 0 && out != NULL) write_state(model, out);
+    if (rank == 0 && model_path != NULL) TRY(axon_model_save(model, model_path));
 
     axon_optimizer_free(opt);
     axon_model_free(model);
