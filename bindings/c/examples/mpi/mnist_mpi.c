@@ -13,8 +13,9 @@
 ** all), batch (the global batch: each rank reads batch / world size), steps, opt (sgd: SGD with
 ** momentum 0.9, or adam), bn (none, replica: per-replica BatchNorm statistics, sync:
 ** synchronized), seed, threads (per rank), out (rank 0 writes the model's whole state, raw
-** float32), model (rank 0 saves the trained model file, for serving), save_at and checkpoint (rank 0 saves a checkpoint after that many steps), resume
-** (every rank restores the checkpoint saved after save_at steps, then trains to `steps`),
+** float32), model (rank 0 saves the trained model file, for serving), save_at and checkpoint
+** (rank 0 saves a checkpoint after that many steps), resume (every rank restores the
+** checkpoint saved after save_at steps, then trains to `steps`),
 ** saved_state and resumed_state (rank 0 writes the state when saving the checkpoint, and just
 ** after restoring it). It prints one line with rank 0's last loss and the samples/s, and fails
 ** when the ranks' states (their parameters, with per-replica BatchNorm) are not bit-identical
