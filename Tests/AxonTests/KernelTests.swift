@@ -116,3 +116,45 @@ enum KnownAnswer {
     /// Printed by Fixtures/xoshiro_reference.c.txt.
     static let seed0: [UInt64] = [0x99EC_5F36_CB75_F2B4, 0xBF6E_1F78_4956_452A]
 }
+
+/// Max pooling's 2 x 2, stride-2 path (eight windows at a time, then one at a time) against the
+/// rule written out: the first maximum in window order, the last NaN, the first index when every
+/// value is -infinity; values and the gradient's route (where each cotangent lands).
+@Suite("Max pooling 2 x 2")
+struct MaxPool2x2Tests {
+    @Test(arguments: [(4, 4), (6, 34), (5, 17), (2, 16), (3, 40)])
+    func matchesTheRuleWrittenOut(_ size: (Int, Int)) throws {
+        let (h, w) = size
+        var g = PRNG(seed: UInt64(h * 100 + w))
+        var values = try Tensor.normal([2, 3, h, w], generator: &g).scalars.map { ($0 * 2).rounded() }
+        for i in stride(from: 0, to: values.count, by: 7) { values[i] = .nan }
+        for i in stride(from: 3, to: values.count, by: 11) { values[i] = -.infinity }
+        for i in 0..<4 { values[[0, 1, w, w + 1][i]] = -.infinity }   // one window all -infinity
+        let x = try Tensor(values, shape: [2, 3, h, w], requiresGrad: true)
+        let y = try Tensor.maxPool2d(x, kernel: (2, 2))
+        let (oh, ow) = (h / 2, w / 2)
+        var expected = [Float](), route = [Float](repeating: 0, count: values.count)
+        for plane in 0..<6 {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    let base = plane * h * w
+                    let window = [2 * oy * w + 2 * ox, 2 * oy * w + 2 * ox + 1,
+                                  (2 * oy + 1) * w + 2 * ox, (2 * oy + 1) * w + 2 * ox + 1]
+                    var pick = window[0], best = -Float.infinity, found = false
+                    for i in window {
+                        let v = values[base + i]
+                        if v.isNaN || v > best { (pick, best, found) = (i, v, true) }
+                    }
+                    if !found { pick = window[0] }
+                    expected.append(values[base + pick])
+                    route[base + pick] += Float(expected.count)
+                }
+            }
+        }
+        #expect(y.shape == [2, 3, oh, ow])
+        #expect(zip(y.scalars, expected).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) })
+        let seed = try Tensor((1...expected.count).map(Float.init), shape: y.shape)
+        try y.backward(seed)
+        #expect(x.grad?.scalars == route)
+    }
+}
