@@ -2,9 +2,10 @@
 // replica's batch together, joined by the caller's all-reduce. The kernels are those of
 // `batchNormTraining` cut where the replicas must meet: each replica sums its own values per
 // channel in double precision, `ReplicaGroup.sum` adds those sums over the replicas in rank
-// order (whatever order the engine adds in), and the pass that needs the result continues. Forward: the sums and the count,
-// then the sums of squared deviations from the global mean. Backward: the sums of g and of
-// g xhat. So N replicas of batch B compute what one process of batch N B computes.
+// order (whatever order the engine adds in), and the pass that needs the result continues.
+// Forward: the sums and the count, then the sums of squared deviations from the global mean.
+// Backward: the sums of g and of g xhat. So N replicas of batch B compute what one process of
+// batch N B computes.
 //
 // Every replica makes the same hook calls in the same order: two in the forward pass, one in
 // the backward pass (more under `createGraph`, whose composed pullback all-reduces its means).
