@@ -101,14 +101,11 @@ public func axon_model_sync_batchnorm(_ outLayers: UnsafeMutablePointer<Int>?, _
     return cCall(f) {
         let outLayers = try scalarOut(outLayers, f, "out_layers")
         let model = try modelHandles.resolve(m, f, "m")
-        // The rank and world size are checked also when all_reduce_sum is NULL.
-        let checked = try ReplicaGroup(rank: size(rank, f, "rank"), worldSize: size(worldSize, f, "world_size"),
-                                       allReduce: { _ in })
-        let group = try fn.map { fn in
-            try ReplicaGroup(rank: checked.rank, worldSize: checked.worldSize,
-                             allReduce: replicaHook(fn, user, "batch normalization", "all_reduce_sum"))
-        }
-        outLayers.pointee = model.synchronizeBatchNorm(group)
+        // Made (so rank and world size are checked) also when all_reduce_sum is NULL.
+        let group = try ReplicaGroup(rank: size(rank, f, "rank"), worldSize: size(worldSize, f, "world_size"),
+                                     allReduce: fn.map { replicaHook($0, user, "batch normalization",
+                                                                     "all_reduce_sum") } ?? { _ in })
+        outLayers.pointee = model.synchronizeBatchNorm(fn == nil ? nil : group)
     }
 }
 

@@ -73,8 +73,8 @@ extension Tensor {
                 Double(gp.base[j]) * Double((xp.base[j] - mp.base[ch]) * ip.base[ch])
             }
         let global = try replicas.sum(local)
-        let meanG = global.prefix(c).map { Float(Float($0) / Float(count)) }
-        let meanGX = global.suffix(c).map { Float(Float($0) / Float(count)) }
+        let meanG = global.prefix(c).map { Float($0) / Float(count) }
+        let meanGX = global.suffix(c).map { Float($0) / Float(count) }
         let dx = try Tensor.uninitialized(x.shape)
         let dxp = SharedPointer(dx.pointer), gamma = weight.map { SharedPointer($0.pointer) }
         channelChunks(c, work: x.count) { channels in

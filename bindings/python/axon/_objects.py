@@ -163,8 +163,8 @@ class Model(_Owned):
             if not guarded:
                 raise ValueError("train_step: a gradient hook runs in the guarded step only")
             hook = Hook(gradient_hook)
-            hook.run(_lib.axon_train_step_hooked, byref(out), self._h, optimizer._h, loss.encode(), x._h, y._h,
-                     clip_norm or 0.0, hook.c_function, None)
+            _lib.axon_train_step_hooked(byref(out), self._h, optimizer._h, loss.encode(), x._h, y._h,
+                                        clip_norm or 0.0, hook.c_function, None)
             return out.value
         fn = _lib.axon_train_step if guarded else _lib.axon_train_step_unguarded
         fn(byref(out), self._h, optimizer._h, loss.encode(), x._h, y._h, clip_norm or 0.0)
@@ -191,7 +191,7 @@ class Model(_Owned):
     def broadcast(self, fn) -> None:
         """The whole state through ``fn(buffer)``, which leaves rank 0's values in it (a Bcast)."""
         hook = Hook(fn)
-        hook.run(_lib.axon_model_broadcast, self._h, hook.c_function, None)
+        _lib.axon_model_broadcast(self._h, hook.c_function, None)
 
     def sync_batchnorm(self, all_reduce_sum, rank: int = 0, world_size: int = 1) -> int:
         """Synchronized batch normalization over ``world_size`` replicas (this one ``rank``) with
@@ -213,13 +213,9 @@ class Model(_Owned):
         count = c_size_t()
         val_x, val_y = validation if validation is not None else (None, None)
         hook = Hook(gradient_hook) if gradient_hook is not None else None
-        args = (records, max(epochs, 0), byref(count), self._h, optimizer._h, _handle_or_null(scheduler),
-                loss.encode(), loader._h, _handle_or_null(val_x), _handle_or_null(val_y), epochs,
-                clip_norm or 0.0, hook.c_function if hook else _lib.replica_fn(), None)
-        if hook is not None:
-            hook.run(_lib.axon_fit_loader, *args)
-        else:
-            _lib.axon_fit_loader(*args)
+        _lib.axon_fit_loader(records, max(epochs, 0), byref(count), self._h, optimizer._h, _handle_or_null(scheduler),
+                             loss.encode(), loader._h, _handle_or_null(val_x), _handle_or_null(val_y), epochs,
+                             clip_norm or 0.0, hook.c_function if hook else _lib.replica_fn(), None)
         return [EpochRecord(records[i]) for i in range(count.value)]
 
     def fit(self, optimizer: Optimizer, loss: str, x: Tensor, y: Tensor, *, epochs: int,

@@ -53,10 +53,6 @@ class Hook:
 
         self.c_function = _lib.replica_fn(call)
 
-    def run(self, c_call, *args):
-        """Calls ``c_call(*args)``, which passes this hook to the library."""
-        return c_call(*args)
-
 
 def flat_read(tensors: list[Tensor], gradients: bool):
     """The values (or gradients; zeros where there is none) of ``tensors`` as one float32 array."""
