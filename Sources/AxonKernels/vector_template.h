@@ -39,8 +39,10 @@ static void AXK_NAME(adam)(long n, float *p, const float *g, float *m, float *v,
 typedef float AXK_NAME(row8) __attribute__((ext_vector_type(8)));
 
 /// dst[p * nr + j] = src[j * ld + p] for p < kc and j < width, 0 for width <= j < nr: packs
-/// a transposed operand (a weight matrix read as W^T) into GEMM slivers, 8 x 8 blocks at a
-/// time through registers. Data movement only, so every path packs the same bits.
+/// a transposed operand (a weight matrix read as W^T, or a row-major A) into GEMM slivers,
+/// 8 x 8 blocks at a time through registers (columns past the last full 8, and slivers
+/// narrower than 8, one element at a time). Data movement only, so every path packs the same
+/// bits.
 static void AXK_NAME(pack_transposed)(long kc, long width, const float *src, long ld, float *dst, long nr) {
     typedef AXK_NAME(row8) R;
     for (long j0 = 0; j0 < nr; j0 += 8) {
@@ -69,6 +71,6 @@ static void AXK_NAME(pack_transposed)(long kc, long width, const float *src, lon
             }
         }
         for (; p0 < kc; p0++)
-            for (long j = j0; j < j0 + 8; j++) dst[p0 * nr + j] = j < width ? src[j * ld + p0] : 0.0f;
+            for (long j = j0; j < j0 + 8 && j < nr; j++) dst[p0 * nr + j] = j < width ? src[j * ld + p0] : 0.0f;
     }
 }

@@ -101,7 +101,13 @@ extension Gemm {
     /// floats, zero-padding the rows past `height`.
     @inline(__always)
     static func packA(_ a: Operand, rows: Int, height: Int, cols: Int, kc: Int, mr: Int,
-                      into dst: UnsafeMutablePointer<Float>) {
+                      into dst: UnsafeMutablePointer<Float>, kernels: axon_kernel_table) {
+        if a.colStride == 1 {
+            // A row-major: its rows run along the shared dimension, so a sliver is the
+            // transpose of `height` rows (8 x 8 blocks in registers where mr allows).
+            kernels.pack_transposed(kc, height, a.base + rows * a.rowStride + cols, a.rowStride, dst, mr)
+            return
+        }
         if a.rowStride == 1 && height == mr {
             // A transposed: the mr rows of one column are contiguous.
             for p in 0..<kc { (dst + p * mr).update(from: a.base + rows + (cols + p) * a.colStride, count: mr) }

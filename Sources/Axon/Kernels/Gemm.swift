@@ -153,7 +153,7 @@ enum Gemm {
                     let mc = min(mcPack, rows.upperBound - ic)
                     for s in 0..<(mc + mr - 1) / mr {
                         packA(a, rows: ic + s * mr, height: min(mr, mc - s * mr), cols: p0, kc: kcb, mr: mr,
-                              into: aBuffer + s * mr * kcb)
+                              into: aBuffer + s * mr * kcb, kernels: kernels)
                     }
                     for sj in 0..<(nc + nr - 1) / nr {
                         let col = jc + sj * nr, width = min(nr, jc + nc - col)
