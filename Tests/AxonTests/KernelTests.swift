@@ -158,3 +158,47 @@ struct MaxPool2x2Tests {
         #expect(x.grad?.scalars == route)
     }
 }
+
+/// Image patches and their adjoint (the row copies with the padded ends cut off) against the
+/// rule written out, over strides, paddings and dilations that leave each side of a row
+/// outside the image, or a whole row outside it.
+@Suite("im2col and col2im")
+struct PatchTests {
+    @Test(arguments: [(3, 1, 1, 1), (3, 2, 1, 1), (2, 3, 2, 1), (3, 1, 2, 2), (1, 1, 0, 1), (5, 2, 2, 1), (3, 3, 0, 2)])
+    func matchTheRuleWrittenOut(_ geometry: (Int, Int, Int, Int)) throws {
+        let (k, s, p, d) = geometry
+        for (h, w) in [(5, 7), (8, 4), (3, 9)] {
+            let window = Layout.Window(kernel: (k, k + 1), stride: (s, s), padding: (p, p), dilation: (d, d))
+            guard let oh = window.outputSize(h, axisH: true), let ow = window.outputSize(w, axisH: false) else {
+                continue
+            }
+            var g = PRNG(seed: UInt64(k * 1000 + s * 100 + p * 10 + d))
+            let x = try Tensor.normal([2, 3, h, w], generator: &g)
+            let cols = try x.im2col(window, oh: oh, ow: ow, padValue: -7)
+            let back = try Tensor.normal(cols.shape, generator: &g)
+            let image = try back.col2im(window, image: x.shape, oh: oh, ow: ow)
+            let (xs, bs) = (x.scalars, back.scalars)
+            var expected = [Float](), adjoint = [Float](repeating: 0, count: xs.count)
+            let kk = k * (k + 1)
+            for plane in 0..<6 {
+                for ki in 0..<k {
+                    for kj in 0..<k + 1 {
+                        for oy in 0..<oh {
+                            for ox in 0..<ow {
+                                let y = oy * s - p + ki * d, xx = ox * s - p + kj * d
+                                let inside = y >= 0 && y < h && xx >= 0 && xx < w
+                                expected.append(inside ? xs[plane * h * w + y * w + xx] : -7)
+                                if inside {
+                                    let c = ((plane * kk + ki * (k + 1) + kj) * oh + oy) * ow + ox
+                                    adjoint[plane * h * w + y * w + xx] += bs[c]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            #expect(cols.scalars == expected)
+            #expect(image.scalars == adjoint)
+        }
+    }
+}

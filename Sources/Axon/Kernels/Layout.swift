@@ -56,30 +56,42 @@ enum Layout {
     static func im2col(_ x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int,
                        window g: Window, oh: Int, ow: Int, padValue: Float,
                        _ cols: UnsafeMutablePointer<Float>) {
-        let kk = g.kernel.h * g.kernel.w, l = oh * ow
+        let kk = g.kernel.h * g.kernel.w, l = oh * ow, sw = g.stride.w
         let out = SharedPointer(cols)
         parallelFor(n * c) { nc in
             let img = x + nc * h * w
             for ki in 0..<g.kernel.h {
                 for kj in 0..<g.kernel.w {
                     let row = out.base + (nc * kk + ki * g.kernel.w + kj) * l
+                    let x0 = kj * g.dilation.w - g.padding.w
+                    let (lo, hi) = inside(x0, stride: sw, width: w, count: ow)
                     for oy in 0..<oh {
                         let y = oy * g.stride.h - g.padding.h + ki * g.dilation.h
                         let dst = row + oy * ow
-                        if y < 0 || y >= h {
+                        guard y >= 0 && y < h else {
                             dst.update(repeating: padValue, count: ow)
                             continue
                         }
-                        let src = img + y * w
-                        let x0 = kj * g.dilation.w - g.padding.w
-                        for ox in 0..<ow {
-                            let xx = ox * g.stride.w + x0
-                            dst[ox] = xx >= 0 && xx < w ? src[xx] : padValue
+                        dst.update(repeating: padValue, count: lo)
+                        (dst + hi).update(repeating: padValue, count: ow - hi)
+                        let src = img + y * w + x0
+                        if sw == 1 {
+                            (dst + lo).update(from: src + lo, count: hi - lo)
+                        } else {
+                            for ox in lo..<hi { dst[ox] = src[ox &* sw] }
                         }
                     }
                 }
             }
         }
+    }
+
+    /// The outputs lo..<hi of a row whose input column ox * stride + x0 lies in 0..<width.
+    @inline(__always)
+    static func inside(_ x0: Int, stride: Int, width: Int, count: Int) -> (Int, Int) {
+        let lo = Swift.min(count, x0 >= 0 ? 0 : (stride - 1 - x0) / stride)
+        let hi = width - x0 <= 0 ? 0 : Swift.min(count, (width - x0 + stride - 1) / stride)
+        return (lo, Swift.max(lo, hi))
     }
 
     /// The adjoint of `im2col`: adds each column entry back to the pixel it was read from.
@@ -93,13 +105,18 @@ enum Layout {
             for ki in 0..<g.kernel.h {
                 for kj in 0..<g.kernel.w {
                     let row = cols + (nc * kk + ki * g.kernel.w + kj) * l
+                    let x0 = kj * g.dilation.w - g.padding.w
+                    let (lo, hi) = inside(x0, stride: g.stride.w, width: w, count: ow)
                     for oy in 0..<oh {
                         let y = oy * g.stride.h - g.padding.h + ki * g.dilation.h
                         guard y >= 0 && y < h else { continue }
-                        let x0 = kj * g.dilation.w - g.padding.w
-                        for ox in 0..<ow {
-                            let xx = ox * g.stride.w + x0
-                            if xx >= 0 && xx < w { img[y * w + xx] += row[oy * ow + ox] }
+                        // Distinct outputs of a row add into distinct pixels, so each pixel
+                        // still receives its terms in window order.
+                        let dst = img + y * w + x0, src = row + oy * ow
+                        if g.stride.w == 1 {
+                            for ox in lo..<hi { dst[ox] += src[ox] }
+                        } else {
+                            for ox in lo..<hi { dst[ox &* g.stride.w] += src[ox] }
                         }
                     }
                 }

@@ -46,6 +46,7 @@ struct SharedPointer<T>: @unchecked Sendable {
 
 /// Runs `body(chunk)` for every chunk in `0..<chunks`, spread over the configured threads.
 /// Chunks are independent; which thread runs a chunk never changes what it computes.
+@inline(__always)
 func parallelFor(_ chunks: Int, _ body: (Int) -> Void) {
     let threads = min(Threading.threadCount, chunks)
     if threads <= 1 {

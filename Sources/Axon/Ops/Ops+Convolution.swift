@@ -1,6 +1,7 @@
 // 2-d convolution and pooling over NCHW images. The one primitive is `im2col` (with its
-// adjoint `col2im`); convolution is im2col + batched matmul, pooling is im2col + max/mean,
-// so their derivatives of every order come from those parts.
+// adjoint `col2im`); convolution is im2col + batched matmul, average pooling is im2col + mean,
+// so their derivatives of every order come from those parts. Max pooling follows the route of
+// its maxima (Ops+MaxPool.swift).
 
 extension Tensor {
     /// Validated window geometry for an NCHW input.
@@ -106,11 +107,10 @@ extension Tensor {
                                      padding: padding, dilation: dilation)
         try checkWindow(op, kernel: kernel, stride: stride, padding: padding, dilation: dilation, pooling: true)
         let (n, c, h, wd) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        if max && h * wd < 1 << 24 {
-            // The window maxima's positions, then a gather: one pass forward, a scatter back,
-            // and differentiable to any order through gather.
-            let index = try argmaxIndex(input, w, oh: oh, ow: ow)
-            return try input.reshape([n * c, h * wd]).gather(axis: 1, index: index).reshape([n, c, oh, ow])
+        if max && h * wd <= Int(Int32.max) {
+            // The window maxima and their positions in one pass; a scatter back through the
+            // positions, and differentiable to any order (see `PoolRoute`).
+            return try maxPoolRouted(input, w, oh: oh, ow: ow)
         }
         let planes = try input.reshape([n * c, 1, h, wd])
         let cols = try planes.im2col(w, oh: oh, ow: ow, padValue: max ? -.infinity : 0)
@@ -120,102 +120,6 @@ extension Tensor {
 }
 
 extension Tensor {
-    /// [N*C, OH*OW]: the position (within its H x W plane) of each window's maximum, as max
-    /// pooling in PyTorch picks it: the first maximum in window order, or the last NaN.
-    static func argmaxIndex(_ x: Tensor, _ w: Layout.Window, oh: Int, ow: Int) throws -> Tensor {
-        let (planes, h, wd) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
-        let index = try Tensor.uninitialized([planes, oh * ow])
-        let (xp, ip) = (SharedPointer(x.pointer), SharedPointer(index.pointer))
-        let (kh, kw, sh, sw) = (w.kernel.h, w.kernel.w, w.stride.h, w.stride.w)
-        let (ph, pw, dh, dw) = (w.padding.h, w.padding.w, w.dilation.h, w.dilation.w)
-        let chunk = Swift.max(1, (1 << 14) / Swift.max(1, h * wd))
-        // The usual 2 x 2 window of stride 2, every window inside the plane: the same selects,
-        // unrolled, with no bounds to check (the first element of a window is its first index).
-        let pairs = kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && dh == 1 && dw == 1
-            && 2 * oh <= h && 2 * ow <= wd
-        parallelFor((planes + chunk - 1) / chunk) { t in
-            for plane in t * chunk..<Swift.min(planes, t * chunk + chunk) {
-                let src = UnsafePointer(xp.base + plane * h * wd), dst = ip.base + plane * oh * ow
-                if pairs {
-                    Tensor.argmax2x2(src, dst, width: wd, oh: oh, ow: ow)
-                    continue
-                }
-                for oy in 0..<oh {
-                    let y0 = oy * sh - ph
-                    for ox in 0..<ow {
-                        let x0 = ox * sw - pw
-                        // Selects, not branches: which element wins is data-dependent.
-                        var best = -Float.infinity, at = -1, first = -1
-                        for ky in 0..<kh {
-                            let iy = y0 &+ ky &* dh
-                            if iy < 0 || iy >= h { continue }
-                            let row = iy &* wd
-                            for kx in 0..<kw {
-                                let ix = x0 &+ kx &* dw
-                                if ix < 0 || ix >= wd { continue }
-                                let v = src[row &+ ix]
-                                if first < 0 { first = row &+ ix }
-                                let better = v > best || v != v
-                                best = better ? v : best
-                                at = better ? row &+ ix : at
-                            }
-                        }
-                        dst[oy &* ow &+ ox] = Float(at >= 0 ? at : Swift.max(first, 0))
-                    }
-                }
-            }
-        }
-        return index
-    }
-
-    /// `argmaxIndex` of one plane for 2 x 2 windows of stride 2 inside it: each window's four
-    /// elements in window order, the first maximum or the last NaN (all -infinity: the first).
-    @inline(__always)
-    private static func argmax2x2(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, width: Int,
-                                  oh: Int, ow: Int) {
-        let lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
-        for oy in 0..<oh {
-            let top = 2 * oy * width, bottom = top + width
-            var ox = 0
-            // Eight windows at a time where their 16 columns (and one more row) are in the plane:
-            // the even and odd lanes of two rows are the four candidates, compared in order.
-            while ox + 8 <= ow, 2 * ox + 16 <= width, bottom + 2 * ox + 16 <= Int(Int32.max) {
-                let upper = SIMD16<Float>(UnsafeBufferPointer(start: src + top + 2 * ox, count: 16))
-                let lower = SIMD16<Float>(UnsafeBufferPointer(start: src + bottom + 2 * ox, count: 16))
-                let first = lanes &+ Int32(top + 2 * ox), below = lanes &+ Int32(bottom + 2 * ox)
-                var best = SIMD8<Float>(repeating: -.infinity), at = SIMD8<Int32>(repeating: -1)
-                @inline(__always) func consider(_ v: SIMD8<Float>, _ i: SIMD8<Int32>) {
-                    let better = (v .> best) .| (v .!= v)
-                    best.replace(with: v, where: better)
-                    at.replace(with: i, where: better)
-                }
-                consider(upper.evenHalf, first)
-                consider(upper.oddHalf, first &+ 1)
-                consider(lower.evenHalf, below)
-                consider(lower.oddHalf, below &+ 1)
-                at.replace(with: first, where: at .< 0)
-                let out = SIMD8<Float>(at)
-                for lane in 0..<8 { dst[oy * ow + ox + lane] = out[lane] }
-                ox += 8
-            }
-            while ox < ow {
-                let first = top + 2 * ox
-                var best = -Float.infinity, at = -1
-                @inline(__always) func consider(_ i: Int) {
-                    let v = src[i], better = v > best || v != v
-                    best = better ? v : best
-                    at = better ? i : at
-                }
-                consider(first)
-                consider(first + 1)
-                consider(bottom + 2 * ox)
-                consider(bottom + 2 * ox + 1)
-                dst[oy * ow + ox] = Float(at >= 0 ? at : first)
-                ox += 1
-            }
-        }
-    }
-
     /// Adaptive average pooling of [N, C, H, W] (or [C, H, W]) to [..., outH, outW]. A bin's
     /// mean is separable, so the op is P_h x P_w^T with the averaging matrices P (each row
     /// 1 / (bin size) over its bin): differentiable in both modes through matmul.

@@ -1,0 +1,159 @@
+// Max pooling as a route: each window's maximum is found once and its position kept as an
+// integer; values go forward along the positions and cotangents come back along them.
+
+/// Where each window's maximum lies within its H x W plane, for every plane of a pooled batch:
+/// the first maximum in window order, or the last NaN (PyTorch's choice). Kept in a pooled
+/// buffer as 32-bit integers for as long as the graph that uses it.
+final class PoolRoute: @unchecked Sendable {
+    let planes: Int, inputPlane: Int, outputPlane: Int
+    let positions: UnsafeMutablePointer<Int32>
+    private let buffer: UnsafeMutablePointer<Float>
+
+    init(planes: Int, inputPlane: Int, outputPlane: Int) {
+        (self.planes, self.inputPlane, self.outputPlane) = (planes, inputPlane, outputPlane)
+        buffer = .alignedBuffer(planes * outputPlane)
+        positions = UnsafeMutableRawPointer(buffer).bindMemory(to: Int32.self, capacity: planes * outputPlane)
+    }
+
+    deinit { BufferPool.release(buffer, floats: planes * outputPlane) }
+}
+
+extension Tensor {
+    /// Max pooling of an NCHW input whose planes hold fewer than 2^31 elements.
+    static func maxPoolRouted(_ x: Tensor, _ w: Layout.Window, oh: Int, ow: Int) throws -> Tensor {
+        let (planes, h, wd) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
+        let route = PoolRoute(planes: planes, inputPlane: h * wd, outputPlane: oh * ow)
+        findMaxima(x, w, oh: oh, ow: ow, into: route)
+        let outputShape = [x.shape[0], x.shape[1], oh, ow], inputShape = x.shape
+        return try x.routed(route, shape: outputShape, primitive: "maxPool2d", back: inputShape)
+    }
+
+    /// out[plane, j] = self[plane, route[plane, j]]: the forward direction of a route.
+    /// Its pullback is `scattered`, so derivatives of every order follow the route.
+    func routed(_ route: PoolRoute, shape out: [Int], primitive name: String = "poolGather",
+                back: [Int]) throws -> Tensor {
+        guard count == route.planes * route.inputPlane else {
+            throw AxonError.shape("\(name): \(shape) does not match the pooled input \(back)")
+        }
+        let result = try Tensor.uninitialized(out)
+        let (src, dst, pos) = (SharedPointer(pointer), SharedPointer(result.pointer), SharedPointer(route.positions))
+        let (inPlane, outPlane) = (route.inputPlane, route.outputPlane)
+        parallelFor(route.planes) { p in
+            let s = src.base + p * inPlane, d = dst.base + p * outPlane, i = pos.base + p * outPlane
+            for j in 0..<outPlane { d[j] = s[Int(i[j])] }
+        }
+        return try Tensor.primitive(name, result, inputs: [self],
+            pullback: { g, _ in [try g.scattered(route, shape: back, forward: out)] },
+            pushforward: { t, _ in try t[0]?.routed(route, shape: out, back: back) })
+    }
+
+    /// The adjoint of `routed`: a zero tensor of `shape` with each entry of self added at its
+    /// route position, in order (overlapping windows add in output order).
+    func scattered(_ route: PoolRoute, shape back: [Int], forward out: [Int]) throws -> Tensor {
+        guard count == route.planes * route.outputPlane else {
+            throw AxonError.shape("poolScatter: \(shape) does not match the pooled output \(out)")
+        }
+        let result = try Tensor.uninitialized(back)
+        let (src, dst, pos) = (SharedPointer(pointer), SharedPointer(result.pointer), SharedPointer(route.positions))
+        let (inPlane, outPlane) = (route.inputPlane, route.outputPlane)
+        parallelFor(route.planes) { p in
+            let s = src.base + p * outPlane, d = dst.base + p * inPlane, i = pos.base + p * outPlane
+            d.update(repeating: 0, count: inPlane)
+            for j in 0..<outPlane { d[Int(i[j])] += s[j] }
+        }
+        return try Tensor.primitive("poolScatter", result, inputs: [self],
+            pullback: { g, _ in [try g.routed(route, shape: out, back: back)] },
+            pushforward: { t, _ in try t[0]?.scattered(route, shape: back, forward: out) })
+    }
+
+    /// Fills `route` with each window's argmax: the first maximum in window order, or the
+    /// last NaN; a window of -infinity (or wholly in the padding) takes its first position.
+    static func findMaxima(_ x: Tensor, _ w: Layout.Window, oh: Int, ow: Int, into route: PoolRoute) {
+        let (planes, h, wd) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
+        let (xp, ip) = (SharedPointer(x.pointer), SharedPointer(route.positions))
+        let (kh, kw, sh, sw) = (w.kernel.h, w.kernel.w, w.stride.h, w.stride.w)
+        let (ph, pw, dh, dw) = (w.padding.h, w.padding.w, w.dilation.h, w.dilation.w)
+        // The usual 2 x 2 window of stride 2, every window inside the plane: the same selects,
+        // unrolled, with no bounds to check (the first element of a window is its first index).
+        let pairs = kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && dh == 1 && dw == 1
+            && 2 * oh <= h && 2 * ow <= wd
+        parallelFor(planes) { plane in
+            let src = UnsafePointer(xp.base + plane * h * wd), dst = ip.base + plane * oh * ow
+            if pairs {
+                Tensor.argmax2x2(src, dst, width: wd, oh: oh, ow: ow)
+                return
+            }
+            for oy in 0..<oh {
+                let y0 = oy * sh - ph
+                for ox in 0..<ow {
+                    let x0 = ox * sw - pw
+                    // Selects, not branches: which element wins is data-dependent.
+                    var best = -Float.infinity, at = -1, first = -1
+                    for ky in 0..<kh {
+                        let iy = y0 &+ ky &* dh
+                        if iy < 0 || iy >= h { continue }
+                        let row = iy &* wd
+                        for kx in 0..<kw {
+                            let ix = x0 &+ kx &* dw
+                            if ix < 0 || ix >= wd { continue }
+                            let v = src[row &+ ix]
+                            if first < 0 { first = row &+ ix }
+                            let better = v > best || v != v
+                            best = better ? v : best
+                            at = better ? row &+ ix : at
+                        }
+                    }
+                    dst[oy &* ow &+ ox] = Int32(truncatingIfNeeded: at >= 0 ? at : Swift.max(first, 0))
+                }
+            }
+        }
+    }
+
+    /// `findMaxima` of one plane for 2 x 2 windows of stride 2 inside it: each window's four
+    /// elements in window order, the first maximum or the last NaN (all -infinity: the first).
+    @inline(__always)
+    private static func argmax2x2(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Int32>, width: Int,
+                                  oh: Int, ow: Int) {
+        let lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
+        for oy in 0..<oh {
+            let top = 2 * oy * width, bottom = top + width
+            var ox = 0
+            // Eight windows at a time where their 16 columns are in the plane: the even and
+            // odd lanes of two rows are the four candidates, compared in order.
+            while ox + 8 <= ow, 2 * ox + 16 <= width {
+                let upper = UnsafeRawPointer(src + top + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+                let lower = UnsafeRawPointer(src + bottom + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+                let first = lanes &+ Int32(truncatingIfNeeded: top + 2 * ox)
+                let below = lanes &+ Int32(truncatingIfNeeded: bottom + 2 * ox)
+                var best = SIMD8<Float>(repeating: -.infinity), at = SIMD8<Int32>(repeating: -1)
+                @inline(__always) func consider(_ v: SIMD8<Float>, _ i: SIMD8<Int32>) {
+                    let better = (v .> best) .| (v .!= v)
+                    best.replace(with: v, where: better)
+                    at.replace(with: i, where: better)
+                }
+                consider(upper.evenHalf, first)
+                consider(upper.oddHalf, first &+ 1)
+                consider(lower.evenHalf, below)
+                consider(lower.oddHalf, below &+ 1)
+                at.replace(with: first, where: at .< 0)
+                UnsafeMutableRawPointer(dst + oy * ow + ox).storeBytes(of: at, as: SIMD8<Int32>.self)
+                ox += 8
+            }
+            while ox < ow {
+                let first = top + 2 * ox
+                var best = -Float.infinity, at = -1
+                @inline(__always) func consider(_ i: Int) {
+                    let v = src[i], better = v > best || v != v
+                    best = better ? v : best
+                    at = better ? i : at
+                }
+                consider(first)
+                consider(first + 1)
+                consider(bottom + 2 * ox)
+                consider(bottom + 2 * ox + 1)
+                dst[oy * ow + ox] = Int32(truncatingIfNeeded: at >= 0 ? at : first)
+                ox += 1
+            }
+        }
+    }
+}
