@@ -9,9 +9,12 @@ final class PoolRoute: @unchecked Sendable {
     let positions: UnsafeMutablePointer<Int32>
     private let buffer: UnsafeMutablePointer<Float>
 
-    init(planes: Int, inputPlane: Int, outputPlane: Int) {
+    init(planes: Int, inputPlane: Int, outputPlane: Int) throws {
         (self.planes, self.inputPlane, self.outputPlane) = (planes, inputPlane, outputPlane)
-        buffer = .alignedBuffer(planes * outputPlane)
+        guard let buffer = BufferPool.allocate(floats: planes * outputPlane) else {
+            throw AxonError(.outOfMemory, "maxPool2d: cannot keep \(planes * outputPlane) positions")
+        }
+        self.buffer = buffer
         positions = UnsafeMutableRawPointer(buffer).bindMemory(to: Int32.self, capacity: planes * outputPlane)
     }
 
@@ -22,7 +25,7 @@ extension Tensor {
     /// Max pooling of an NCHW input whose planes hold fewer than 2^31 elements.
     static func maxPoolRouted(_ x: Tensor, _ w: Layout.Window, oh: Int, ow: Int) throws -> Tensor {
         let (planes, h, wd) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
-        let route = PoolRoute(planes: planes, inputPlane: h * wd, outputPlane: oh * ow)
+        let route = try PoolRoute(planes: planes, inputPlane: h * wd, outputPlane: oh * ow)
         findMaxima(x, w, oh: oh, ow: ow, into: route)
         let outputShape = [x.shape[0], x.shape[1], oh, ow], inputShape = x.shape
         return try x.routed(route, shape: outputShape, primitive: "maxPool2d", back: inputShape)
