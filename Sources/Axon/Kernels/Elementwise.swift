@@ -13,6 +13,14 @@ enum Elementwise {
         }
     }
 
+    /// y[i] = max(x[i], 0), NaN kept (Swift.max of NaN and 0 is NaN, as in PyTorch).
+    static func relu(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
+        let yy = SharedPointer(y)
+        chunked(n) { lo, hi in
+            for i in lo..<hi { yy.base[i] = Swift.max(x[i], 0) }
+        }
+    }
+
     /// body(lo, hi) over consecutive ranges covering 0..<n, on the threads when n is large.
     /// The ranges are fixed by n alone.
     @inline(__always)

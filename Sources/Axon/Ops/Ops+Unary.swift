@@ -14,8 +14,14 @@ extension Tensor {
     @inline(__always)
     func unary(_ op: String, _ f: (Float) -> Float,
                derivative: @escaping (_ x: Tensor, _ y: Tensor) throws -> Tensor) throws -> Tensor {
+        try unary(op, value: mapped(f), derivative: derivative)
+    }
+
+    /// The primitive y = `value` (computed by the caller from self) with that derivative.
+    func unary(_ op: String, value: Tensor,
+               derivative: @escaping (_ x: Tensor, _ y: Tensor) throws -> Tensor) throws -> Tensor {
         let x = self
-        return try Tensor.primitive(op, mapped(f), inputs: [x],
+        return try Tensor.primitive(op, value, inputs: [x],
             pullback: { g, y in [try g * derivative(x, y)] },
             pushforward: { t, y in try t[0].map { try $0 * derivative(x, y) } })
     }
@@ -45,7 +51,13 @@ extension Tensor {
     }
 
     /// max(x, 0). NOTE: the derivative at exactly 0 is 0, as in PyTorch.
-    public func relu() throws -> Tensor { try unary("relu", { Swift.max($0, 0) }) { x, _ in try x.greater(0) } }
+    public func relu() throws -> Tensor {
+        // Its own loop rather than `unary`'s closure: on several threads a closure is called per
+        // element (Swift does not specialize it across the thread pool), ten times the work.
+        let y = try Tensor.uninitialized(shape)
+        Elementwise.relu(count, pointer, y.pointer)
+        return try unary("relu", value: y) { x, _ in try x.greater(0) }
+    }
 
     /// |x|; derivative sign(x) (0 at 0, as in PyTorch).
     public func abs() throws -> Tensor {
