@@ -55,12 +55,10 @@ func parallelFor(_ chunks: Int, _ body: (Int) -> Void) {
     }
     withoutActuallyEscaping(body) { body in
         let shared = UncheckedBox(body)
+        // Each thread takes a contiguous run of chunks: neighbouring chunks often share cache
+        // lines at their ends (small image planes), which threads should not write both.
         DispatchQueue.concurrentPerform(iterations: threads) { t in
-            var c = t
-            while c < chunks {
-                shared.value(c)
-                c += threads
-            }
+            for c in t * chunks / threads..<(t + 1) * chunks / threads { shared.value(c) }
         }
     }
 }
