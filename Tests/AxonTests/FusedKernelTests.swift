@@ -57,7 +57,8 @@ struct FusedKernelTests {
     @Test func evalBatchNormPassHasTheComposedBits() throws {
         var g = PRNG(seed: 5)
         let layers: [(RunningStatsNorm, [Int])] = [(try BatchNorm1d(6), [5, 6]), (try BatchNorm1d(6), [4, 6, 3]),
-                                                   (try BatchNorm2d(6, affine: false), [3, 6, 4, 5])]
+                                                   (try BatchNorm2d(6, affine: false), [3, 6, 4, 5]),
+                                                   (try BatchNorm1d(6, affine: false), [7, 6])]
         for (bn, shape) in layers {
             _ = try bn(Tensor.normal(shape, mean: 1, std: 2, generator: &g))   // non-trivial running statistics
             if let w = bn.weight { try w.assign(Tensor.normal([6], generator: &g)) }

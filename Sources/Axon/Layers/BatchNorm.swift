@@ -73,9 +73,28 @@ public class RunningStatsNorm: Layer {
         let c = numFeatures, spatial = x.count / Swift.max(1, x.shape[0] * c)
         let out = try Tensor.uninitialized(x.shape)
         let (xp, op) = (x.pointer, out.pointer)
+        // Each channel's divisor once; the same operations per element as the composed ops.
+        let root = (0..<c).map { (runningVar.pointer[$0] + eps).squareRoot() }
+        if spatial == 1 {
+            // [N, C]: rows of channels, so the inner loop runs along contiguous memory.
+            let mp = runningMean.pointer
+            root.withUnsafeBufferPointer { sp in
+                guard let sp = sp.baseAddress else { return }
+                for i in 0..<x.shape[0] {
+                    let (row, dst) = (xp + i * c, op + i * c)
+                    if let weight, let bias {
+                        let (g, b) = (weight.pointer, bias.pointer)
+                        for ch in 0..<c { dst[ch] = (row[ch] - mp[ch]) / sp[ch] * g[ch] + b[ch] }
+                    } else {
+                        for ch in 0..<c { dst[ch] = (row[ch] - mp[ch]) / sp[ch] }
+                    }
+                }
+            }
+            return out
+        }
         for i in 0..<x.shape[0] {
             for ch in 0..<c {
-                let m = runningMean.pointer[ch], s = (runningVar.pointer[ch] + eps).squareRoot()
+                let m = runningMean.pointer[ch], s = root[ch]
                 let base = (i * c + ch) * spatial
                 if let weight, let bias {
                     let (g, b) = (weight.pointer[ch], bias.pointer[ch])
