@@ -5,12 +5,15 @@
 /// the first maximum in window order, or the last NaN (PyTorch's choice). Kept in a pooled
 /// buffer as 32-bit integers for as long as the graph that uses it.
 final class PoolRoute: @unchecked Sendable {
+    /// [N, C, H, W] and [N, C, OH, OW].
+    let inputShape: [Int], outputShape: [Int]
     let planes: Int, inputPlane: Int, outputPlane: Int
     let positions: UnsafeMutablePointer<Int32>
     private let buffer: UnsafeMutablePointer<Float>
 
-    init(planes: Int, inputPlane: Int, outputPlane: Int) throws {
-        (self.planes, self.inputPlane, self.outputPlane) = (planes, inputPlane, outputPlane)
+    init(input: [Int], oh: Int, ow: Int) throws {
+        (inputShape, outputShape) = (input, [input[0], input[1], oh, ow])
+        (planes, inputPlane, outputPlane) = (input[0] * input[1], input[2] * input[3], oh * ow)
         guard let buffer = BufferPool.allocate(floats: planes * outputPlane) else {
             throw AxonError(.outOfMemory, "maxPool2d: cannot keep \(planes * outputPlane) positions")
         }
@@ -24,21 +27,18 @@ final class PoolRoute: @unchecked Sendable {
 extension Tensor {
     /// Max pooling of an NCHW input whose planes hold fewer than 2^31 elements.
     static func maxPoolRouted(_ x: Tensor, _ w: Layout.Window, oh: Int, ow: Int) throws -> Tensor {
-        let (planes, h, wd) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
-        let route = try PoolRoute(planes: planes, inputPlane: h * wd, outputPlane: oh * ow)
+        let route = try PoolRoute(input: x.shape, oh: oh, ow: ow)
         findMaxima(x, w, oh: oh, ow: ow, into: route)
-        let outputShape = [x.shape[0], x.shape[1], oh, ow], inputShape = x.shape
-        return try x.routed(route, shape: outputShape, primitive: "maxPool2d", back: inputShape)
+        return try x.routed(route, primitive: "maxPool2d")
     }
 
     /// out[plane, j] = self[plane, route[plane, j]]: the forward direction of a route.
     /// Its pullback is `scattered`, so derivatives of every order follow the route.
-    func routed(_ route: PoolRoute, shape out: [Int], primitive name: String = "poolGather",
-                back: [Int]) throws -> Tensor {
+    func routed(_ route: PoolRoute, primitive name: String = "poolGather") throws -> Tensor {
         guard count == route.planes * route.inputPlane else {
-            throw AxonError.shape("\(name): \(shape) does not match the pooled input \(back)")
+            throw AxonError.shape("\(name): \(shape) does not match the pooled input \(route.inputShape)")
         }
-        let result = try Tensor.uninitialized(out)
+        let result = try Tensor.uninitialized(route.outputShape)
         let (src, dst, pos) = (SharedPointer(pointer), SharedPointer(result.pointer), SharedPointer(route.positions))
         let (inPlane, outPlane) = (route.inputPlane, route.outputPlane)
         parallelFor(route.planes) { p in
@@ -46,17 +46,17 @@ extension Tensor {
             for j in 0..<outPlane { d[j] = s[Int(i[j])] }
         }
         return try Tensor.primitive(name, result, inputs: [self],
-            pullback: { g, _ in [try g.scattered(route, shape: back, forward: out)] },
-            pushforward: { t, _ in try t[0]?.routed(route, shape: out, back: back) })
+            pullback: { g, _ in [try g.scattered(route)] },
+            pushforward: { t, _ in try t[0]?.routed(route) })
     }
 
-    /// The adjoint of `routed`: a zero tensor of `shape` with each entry of self added at its
+    /// The adjoint of `routed`: a zero tensor of the input's shape with each entry of self added at its
     /// route position, in order (overlapping windows add in output order).
-    func scattered(_ route: PoolRoute, shape back: [Int], forward out: [Int]) throws -> Tensor {
+    func scattered(_ route: PoolRoute) throws -> Tensor {
         guard count == route.planes * route.outputPlane else {
-            throw AxonError.shape("poolScatter: \(shape) does not match the pooled output \(out)")
+            throw AxonError.shape("poolScatter: \(shape) does not match the pooled output \(route.outputShape)")
         }
-        let result = try Tensor.uninitialized(back)
+        let result = try Tensor.uninitialized(route.inputShape)
         let (src, dst, pos) = (SharedPointer(pointer), SharedPointer(result.pointer), SharedPointer(route.positions))
         let (inPlane, outPlane) = (route.inputPlane, route.outputPlane)
         parallelFor(route.planes) { p in
@@ -65,8 +65,8 @@ extension Tensor {
             for j in 0..<outPlane { d[Int(i[j])] += s[j] }
         }
         return try Tensor.primitive("poolScatter", result, inputs: [self],
-            pullback: { g, _ in [try g.routed(route, shape: out, back: back)] },
-            pushforward: { t, _ in try t[0]?.scattered(route, shape: back, forward: out) })
+            pullback: { g, _ in [try g.routed(route)] },
+            pushforward: { t, _ in try t[0]?.scattered(route) })
     }
 
     /// Fills `route` with each window's argmax: the first maximum in window order, or the
