@@ -14,6 +14,12 @@ static void AXK_NAME(gemm_micro)(long kc, const float *restrict a, const float *
     AXK_V acc[AXK_MR][AXK_NV];
     for (int i = 0; i < AXK_MR; i++)
         for (int j = 0; j < AXK_NV; j++) acc[i][j] = (AXK_V)0.0f;
+    // The tile of C is read and written only after the loop: fetch it now (it is usually
+    // far: C is visited one tile per call) so the wait overlaps the arithmetic.
+    for (int i = 0; i < AXK_MR; i++) {
+        __builtin_prefetch(c + i * ldc, 1);
+        __builtin_prefetch(c + i * ldc + AXK_NR - 1, 1);
+    }
     for (long p = 0; p < kc; p++) {
         AXK_V bv[AXK_NV];
         __builtin_memcpy(bv, b + p * ldb, sizeof bv);
