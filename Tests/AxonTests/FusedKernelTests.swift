@@ -80,4 +80,54 @@ struct FusedKernelTests {
         let none = try Tensor.batchNormTraining(Tensor.zeros([0, 3, 4]), weight: nil, bias: nil, eps: 1e-5)
         #expect(none.output.count == 0)
     }
+
+    /// Training-mode BatchNorm over [N, C] runs along rows of channels; each channel's sums must
+    /// still take the additions of the per-channel rule (sample by sample from zero, in double),
+    /// written out here, bit for bit. 300 x 130 is split over threads by channel.
+    @Test(arguments: [[6, 4], [300, 130]])
+    func rowBatchNormHasThePerChannelBits(_ shape: [Int]) throws {
+        var inputs = Inputs(seed: 23)
+        let (n, c) = (shape[0], shape[1])
+        for affine in [true, false] {
+            let x = try inputs.normal(shape, std: 2).requiringGrad()
+            let params = affine ? [try inputs.normal([c]).requiringGrad(), try inputs.normal([c]).requiringGrad()] : []
+            let g = try inputs.normal(shape)
+            let result = try Tensor.batchNormTraining(x, weight: params.first, bias: params.last, eps: 1e-5)
+            let grads = try gradients(of: [result.output], wrt: [x] + params, seeds: [g])
+            let (xs, gs) = (x.scalars, g.scalars)
+            let (gamma, beta) = (params.first?.scalars, params.last?.scalars)
+            var (y, dx) = ([Float](repeating: 0, count: n * c), [Float](repeating: 0, count: n * c))
+            var (dgamma, dbeta, means) = ([Float](), [Float](), [Float]())
+            for ch in 0..<c {
+                var (sum, squares, sumG, sumGX) = (0.0, 0.0, 0.0, 0.0)
+                for i in 0..<n { sum += Double(xs[i * c + ch]) }
+                let mu = sum / Double(n)
+                for i in 0..<n {
+                    let d = Double(xs[i * c + ch]) - mu
+                    squares += d * d
+                }
+                let m = Float(mu), inv = 1 / (Float(squares / Double(n)) + 1e-5).squareRoot()
+                for i in 0..<n {
+                    let k = i * c + ch
+                    y[k] = (xs[k] - m) * inv * (gamma?[ch] ?? 1) + (beta?[ch] ?? 0)
+                    sumG += Double(gs[k])
+                    sumGX += Double(gs[k]) * Double((xs[k] - m) * inv)
+                }
+                let (meanG, meanGX) = (Float(sumG) / Float(n), Float(sumGX) / Float(n))
+                for i in 0..<n {
+                    let k = i * c + ch
+                    dx[k] = (gamma?[ch] ?? 1) * inv * (gs[k] - meanG - (xs[k] - m) * inv * meanGX)
+                }
+                (means, dgamma, dbeta) = (means + [m], dgamma + [Float(sumGX)], dbeta + [Float(sumG)])
+            }
+            let bits: ([Float]) -> [UInt32] = { $0.map(\.bitPattern) }
+            #expect(bits(result.mean.scalars) == bits(means))
+            #expect(bits(result.output.scalars) == bits(y))
+            #expect(bits(grads[0].scalars) == bits(dx))
+            if affine {
+                #expect(bits(grads[1].scalars) == bits(dgamma))
+                #expect(bits(grads[2].scalars) == bits(dbeta))
+            }
+        }
+    }
 }

@@ -35,6 +35,12 @@ extension Tensor {
                                     SharedPointer(out.pointer))
         let gamma = weight.map { SharedPointer($0.pointer) }, beta = bias.map { SharedPointer($0.pointer) }
         channelChunks(c, work: x.count) { channels in
+            if spatial == 1 {
+                return batchNormRowsForward(xp.base, n: n, c: c, channels: channels, eps: eps,
+                                            gamma: gamma.map { UnsafePointer($0.base) },
+                                            beta: beta.map { UnsafePointer($0.base) }, mean: mp.base,
+                                            variance: vp.base, invstd: ip.base, out: op.base)
+            }
             let lo = channels.lowerBound, count = channels.count
             var sums = [Double](repeating: 0, count: count), squares = sums
             forEachRun(channels, n: n, c: c, spatial: spatial) { ch, o in
@@ -127,6 +133,11 @@ extension Tensor {
         let (dgp, dbp) = (SharedPointer(dgamma.pointer), SharedPointer(dbeta.pointer))
         let gamma = weight.map { SharedPointer($0.pointer) }
         channelChunks(c, work: x.count) { channels in
+            if spatial == 1 {
+                return batchNormRowsBackward(xp.base, gp.base, n: n, c: c, channels: channels, mean: mp.base,
+                                             invstd: ip.base, gamma: gamma.map { UnsafePointer($0.base) },
+                                             dgamma: dgp.base, dbeta: dbp.base, dx: dxp.base)
+            }
             let lo = channels.lowerBound
             var sumG = [Double](repeating: 0, count: channels.count), sumGX = sumG
             forEachRun(channels, n: n, c: c, spatial: spatial) { ch, o in
