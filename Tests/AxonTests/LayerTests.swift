@@ -73,6 +73,17 @@ struct DropoutTests {
         #expect(try layer(x) === x)
     }
 
+    /// The mask keeps an element exactly when the stream's next uniform is below 1 - p (the
+    /// kernel tests the draw's integer bits instead), and leaves the stream where that rule does.
+    @Test(arguments: [Float(0.1), Float(0.2), Float(0.25), Float(0.5), Float(1.0 / 3), Float(0.9), Float(0)])
+    func maskFollowsTheUniformRule(_ p: Float) throws {
+        var stream = PRNG(seed: 77), rule = stream
+        let mask = try dropoutMask(shape: [5000], p: p, generator: &stream)
+        let want = (0..<5000).map { _ in rule.nextFloat() < 1 - p ? 1 / (1 - p) : Float(0) }
+        #expect(mask.scalars == want)
+        #expect(stream == rule)
+    }
+
     @Test func sameSeedSameMask() throws {
         let a = try Dropout(p: 0.5, seed: 9), b = try Dropout(p: 0.5, seed: 9), c = try Dropout(p: 0.5, seed: 10)
         let x = try Tensor.ones([64])

@@ -58,8 +58,9 @@ enum Backprop {
         }
     }
 
-    /// Tensors reachable from `roots` through recorded nodes, each after all its inputs
-    /// (iterative depth-first search, so deep graphs cannot overflow the stack).
+    /// Tensors that require grad reachable from `roots` through recorded nodes, each after all
+    /// its inputs (iterative depth-first search, so deep graphs cannot overflow the stack). The
+    /// others get no cotangent, so they are not visited.
     static func topologicalOrder(from roots: [Tensor]) -> [Tensor] {
         var order: [Tensor] = []
         var visited = Set<ObjectIdentifier>()
@@ -71,7 +72,8 @@ enum Backprop {
             }
             guard visited.insert(ObjectIdentifier(tensor)).inserted else { continue }
             stack.append((tensor, true))
-            for input in tensor.node?.inputs.reversed() ?? [] where !visited.contains(ObjectIdentifier(input)) {
+            for input in tensor.node?.inputs.reversed() ?? []
+            where input.requiresGrad && !visited.contains(ObjectIdentifier(input)) {
                 stack.append((input, false))
             }
         }

@@ -46,11 +46,18 @@ func dropProbability(_ p: Float, layer: String) throws -> Float {
     return p
 }
 
-/// A constant mask: 1 / (1 - p) with probability 1 - p, else 0 (one uniform draw per element).
+/// A constant mask: 1 / (1 - p) with probability 1 - p, else 0 (one uniform draw per element:
+/// an element is kept when `nextFloat() < 1 - p`).
 func dropoutMask(shape: [Int], p: Float, generator: inout PRNG) throws -> Tensor {
     let mask = try Tensor.uninitialized(shape)
-    let keep = 1 - p, scale = 1 / (1 - p)
-    for i in 0..<mask.count { mask.pointer[i] = generator.nextFloat() < keep ? scale : 0 }
+    let scale = 1 / (1 - p)
+    // nextFloat() is u * 2^-24 for the top 24 bits u of a draw, exactly, so it is below
+    // 1 - p exactly when u is below (1 - p) * 2^24 rounded up: the same test on integers.
+    let bound = UInt64(((1 - p) * 0x1p24).rounded(.up))
+    var local = generator   // the loop's state stays in registers
+    let out = mask.pointer
+    for i in 0..<mask.count { out[i] = local.next() >> 40 < bound ? scale : 0 }
+    generator = local
     return mask
 }
 

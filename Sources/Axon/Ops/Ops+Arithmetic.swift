@@ -12,6 +12,22 @@ extension Tensor {
     /// is inlined into the loops (a call per element otherwise, and no vectorization).
     @inline(__always)
     static func zipped(_ a: Tensor, _ b: Tensor, op: String, _ f: (Float, Float) -> Float) throws -> Tensor {
+        // Equal shapes and a one-element operand of no higher rank need no broadcast strides.
+        let same = a.shape == b.shape, bOne = b.count == 1 && b.rank <= a.rank
+        if same || bOne || (a.count == 1 && a.rank <= b.rank) {
+            let out = try Tensor.uninitialized(same || bOne ? a.shape : b.shape)
+            let (x, y, z, n) = (a.pointer, b.pointer, out.pointer, out.count)
+            if same {
+                for i in 0..<n { z[i] = f(x[i], y[i]) }
+            } else if bOne {
+                let s = y[0]
+                for i in 0..<n { z[i] = f(x[i], s) }
+            } else {
+                let s = x[0]
+                for i in 0..<n { z[i] = f(s, y[i]) }
+            }
+            return out
+        }
         let shape = try Shape.broadcast(a.shape, b.shape, op: op)
         let out = try Tensor.uninitialized(shape)
         Elementwise.zip(shape: shape, a.pointer, Shape.broadcastStrides(a.shape, to: shape),
