@@ -11,6 +11,7 @@ enum Backprop {
                     accumulate: Bool) throws -> [ObjectIdentifier: Tensor] {
         let order = topologicalOrder(from: roots)
         var cotangents: [ObjectIdentifier: Tensor] = [:]
+        cotangents.reserveCapacity(order.count)
         try GradMode.with(enabled: createGraph) {
             for (root, seed) in zip(roots, seeds) {
                 try add(seed, to: root, in: &cotangents)

@@ -6,7 +6,11 @@ extension Tensor {
         if shape == target { return self.detached() }
         _ = try Shape.broadcast(shape, target, op: "expand")
         let out = try Tensor.uninitialized(target)
-        Layout.copy(shape: target, pointer, Shape.broadcastStrides(shape, to: target), out.pointer)
+        if count == 1 {   // one value everywhere (a sum's cotangent, say)
+            out.pointer.update(repeating: pointer[0], count: out.count)
+        } else {
+            Layout.copy(shape: target, pointer, Shape.broadcastStrides(shape, to: target), out.pointer)
+        }
         return out
     }
 
