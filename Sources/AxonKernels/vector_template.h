@@ -74,3 +74,151 @@ static void AXK_NAME(pack_transposed)(long kc, long width, const float *src, lon
             for (long j = j0; j < j0 + 8 && j < nr; j++) dst[p0 * nr + j] = j < width ? src[j * ld + p0] : 0.0f;
     }
 }
+
+typedef double AXK_NAME(d8) __attribute__((ext_vector_type(8)));
+typedef float AXK_NAME(f8) __attribute__((ext_vector_type(8)));
+
+/// Adds 16 partial sums in a fixed tree. Element j of a run always goes to partial j % 16
+/// (the tail, fewer than 16, to partials 0 ..< count), so every path, whatever its register
+/// width, makes the same additions: the sums have the same bits on every path.
+static double AXK_NAME(partials)(double *s, const double *tail, long count) {
+    for (long j = 0; j < count; j++) s[j] += tail[j];
+    for (int w = 8; w >= 1; w /= 2)
+        for (int i = 0; i < w; i++) s[i] += s[i + w];
+    return s[0];
+}
+
+/// sum of (double)x[j] for j < n, as 16 partial sums (batch statistics).
+static double AXK_NAME(sum_f64)(long n, const float *x) {
+    typedef AXK_NAME(d8) D;
+    typedef AXK_NAME(f8) F;
+    D lo = 0, hi = 0;
+    long j = 0;
+    for (; j + 16 <= n; j += 16) {
+        F a, b;
+        __builtin_memcpy(&a, x + j, sizeof a);
+        __builtin_memcpy(&b, x + j + 8, sizeof b);
+        lo += __builtin_convertvector(a, D);
+        hi += __builtin_convertvector(b, D);
+    }
+    double s[16], tail[16];
+    __builtin_memcpy(s, &lo, sizeof lo);
+    __builtin_memcpy(s + 8, &hi, sizeof hi);
+    for (long t = j; t < n; t++) tail[t - j] = (double)x[t];
+    return AXK_NAME(partials)(s, tail, n - j);
+}
+
+/// sum of ((double)x[j] - mu)^2 for j < n, as 16 partial sums.
+static double AXK_NAME(sum_squares_f64)(long n, const float *x, double mu) {
+    typedef AXK_NAME(d8) D;
+    typedef AXK_NAME(f8) F;
+    D lo = 0, hi = 0;
+    long j = 0;
+    for (; j + 16 <= n; j += 16) {
+        F a, b;
+        __builtin_memcpy(&a, x + j, sizeof a);
+        __builtin_memcpy(&b, x + j + 8, sizeof b);
+        const D da = __builtin_convertvector(a, D) - mu, db = __builtin_convertvector(b, D) - mu;
+        lo += da * da;
+        hi += db * db;
+    }
+    double s[16], tail[16];
+    __builtin_memcpy(s, &lo, sizeof lo);
+    __builtin_memcpy(s + 8, &hi, sizeof hi);
+    for (long t = j; t < n; t++) {
+        const double d = (double)x[t] - mu;
+        tail[t - j] = d * d;
+    }
+    return AXK_NAME(partials)(s, tail, n - j);
+}
+
+/// The sums of BatchNorm's backward pass over a run: *sum_g += sum of (double)g[j] and
+/// *sum_gx += sum of (double)g[j] * (double)((x[j] - mean) * invstd), each as 16 partial sums.
+static void AXK_NAME(sum_grad_f64)(long n, const float *g, const float *x, float mean, float invstd,
+                                    double *sum_g, double *sum_gx) {
+    typedef AXK_NAME(d8) D;
+    typedef AXK_NAME(f8) F;
+    D glo = 0, ghi = 0, xlo = 0, xhi = 0;
+    long j = 0;
+    for (; j + 16 <= n; j += 16) {
+        F ga, gb, xa, xb;
+        __builtin_memcpy(&ga, g + j, sizeof ga);
+        __builtin_memcpy(&gb, g + j + 8, sizeof gb);
+        __builtin_memcpy(&xa, x + j, sizeof xa);
+        __builtin_memcpy(&xb, x + j + 8, sizeof xb);
+        const D da = __builtin_convertvector(ga, D), db = __builtin_convertvector(gb, D);
+        glo += da;
+        ghi += db;
+        xlo += da * __builtin_convertvector((xa - mean) * invstd, D);
+        xhi += db * __builtin_convertvector((xb - mean) * invstd, D);
+    }
+    double sg[16], sx[16], tg[16], tx[16];
+    __builtin_memcpy(sg, &glo, sizeof glo);
+    __builtin_memcpy(sg + 8, &ghi, sizeof ghi);
+    __builtin_memcpy(sx, &xlo, sizeof xlo);
+    __builtin_memcpy(sx + 8, &xhi, sizeof xhi);
+    for (long t = j; t < n; t++) {
+        tg[t - j] = (double)g[t];
+        tx[t - j] = (double)g[t] * (double)((x[t] - mean) * invstd);
+    }
+    *sum_g += AXK_NAME(partials)(sg, tg, n - j);
+    *sum_gx += AXK_NAME(partials)(sx, tx, n - j);
+}
+
+typedef float AXK_NAME(f16) __attribute__((ext_vector_type(16)));
+typedef int AXK_NAME(i8) __attribute__((ext_vector_type(8)));
+
+/// Max pooling's 2 x 2 windows of stride 2 over one plane of `width` columns (2 oh rows and
+/// 2 ow columns of it inside the plane): dst[oy * ow + ox] is the position in the plane of the
+/// window's first maximum in window order (top left, top right, bottom left, bottom right), or
+/// of its last NaN; a window of -infinity takes its first position. Eight windows at a time;
+/// a row's last, partial group reads its columns into a buffer padded with -infinity.
+static void AXK_NAME(argmax2x2)(const float *src, int *dst, long width, long oh, long ow) {
+    typedef AXK_NAME(f8) F;
+    typedef AXK_NAME(f16) F16;
+    typedef AXK_NAME(i8) I;
+    const I lanes = {0, 2, 4, 6, 8, 10, 12, 14};
+    for (long oy = 0; oy < oh; oy++) {
+        const long top = 2 * oy * width, bottom = top + width;
+        for (long ox = 0; ox < ow; ox += 8) {
+            const long windows = ow - ox < 8 ? ow - ox : 8;
+            F16 upper, lower;
+            if (windows == 8) {
+                __builtin_memcpy(&upper, src + top + 2 * ox, sizeof upper);
+                __builtin_memcpy(&lower, src + bottom + 2 * ox, sizeof lower);
+            } else {
+                float u[16], l[16];
+                for (long j = 0; j < 16; j++) {
+                    u[j] = j < 2 * windows ? src[top + 2 * ox + j] : -__builtin_inff();
+                    l[j] = j < 2 * windows ? src[bottom + 2 * ox + j] : -__builtin_inff();
+                }
+                __builtin_memcpy(&upper, u, sizeof upper);
+                __builtin_memcpy(&lower, l, sizeof lower);
+            }
+            const F candidates[4] = {
+                __builtin_shufflevector(upper, upper, 0, 2, 4, 6, 8, 10, 12, 14),
+                __builtin_shufflevector(upper, upper, 1, 3, 5, 7, 9, 11, 13, 15),
+                __builtin_shufflevector(lower, lower, 0, 2, 4, 6, 8, 10, 12, 14),
+                __builtin_shufflevector(lower, lower, 1, 3, 5, 7, 9, 11, 13, 15)};
+            const I first = lanes + (int)(top + 2 * ox), below = lanes + (int)(bottom + 2 * ox);
+            const I positions[4] = {first, first + 1, below, below + 1};
+            F best = -__builtin_inff();
+            I at = -1;
+            for (int q = 0; q < 4; q++) {
+                const F v = candidates[q];
+                const I better = (v > best) | (v != v);
+                best = (F)(((I)v & better) | ((I)best & ~better));
+                at = (positions[q] & better) | (at & ~better);
+            }
+            const I none = at < 0;
+            at = (first & none) | (at & ~none);
+            if (windows == 8) {
+                __builtin_memcpy(dst + oy * ow + ox, &at, sizeof at);
+            } else {
+                int a[8];
+                __builtin_memcpy(a, &at, sizeof a);
+                for (long j = 0; j < windows; j++) dst[oy * ow + ox + j] = a[j];
+            }
+        }
+    }
+}

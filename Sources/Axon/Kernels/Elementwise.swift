@@ -23,6 +23,15 @@ enum Elementwise {
         }
     }
 
+    /// dx[i] = g[i] * (x[i] > 0 ? 1 : 0): relu's pullback, the product the composed form takes.
+    static func reluPullback(_ n: Int, _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
+                             _ dx: UnsafeMutablePointer<Float>) {
+        let out = SharedPointer(dx)
+        chunked(n) { lo, hi in
+            for i in lo..<hi { out.base[i] = g[i] * (x[i] > 0 ? 1 : 0) }
+        }
+    }
+
     /// body(lo, hi) over consecutive ranges covering 0..<n, on the threads when n is large.
     /// The ranges are fixed by n alone.
     @inline(__always)

@@ -41,18 +41,14 @@ extension Tensor {
                                             beta: beta.map { UnsafePointer($0.base) }, mean: mp.base,
                                             variance: vp.base, invstd: ip.base, out: op.base)
             }
-            let lo = channels.lowerBound, count = channels.count
+            let lo = channels.lowerBound, count = channels.count, kernels = Kernels.current
             var sums = [Double](repeating: 0, count: count), squares = sums
             forEachRun(channels, n: n, c: c, spatial: spatial) { ch, o in
-                sums[ch - lo] += runSum(spatial) { Double(xp.base[o + $0]) }
+                sums[ch - lo] += kernels.sum(spatial, xp.base + o)
             }
             let mus = sums.map { $0 / Double(perChannel) }
             forEachRun(channels, n: n, c: c, spatial: spatial) { ch, o in
-                let mu = mus[ch - lo]
-                squares[ch - lo] += runSum(spatial) { j in
-                    let d = Double(xp.base[o + j]) - mu
-                    return d * d
-                }
+                squares[ch - lo] += kernels.sum_squares(spatial, xp.base + o, mus[ch - lo])
             }
             var shift = [Float](repeating: 0, count: count), scale = shift, centre = shift
             for ch in channels {
@@ -138,12 +134,11 @@ extension Tensor {
                                              invstd: ip.base, gamma: gamma.map { UnsafePointer($0.base) },
                                              dgamma: dgp.base, dbeta: dbp.base, dx: dxp.base)
             }
-            let lo = channels.lowerBound
+            let lo = channels.lowerBound, kernels = Kernels.current
             var sumG = [Double](repeating: 0, count: channels.count), sumGX = sumG
             forEachRun(channels, n: n, c: c, spatial: spatial) { ch, o in
-                let (m, inv) = (mp.base[ch], ip.base[ch])
-                sumG[ch - lo] += runSum(spatial) { Double(gp.base[o + $0]) }
-                sumGX[ch - lo] += runSum(spatial) { j in Double(gp.base[o + j]) * Double((xp.base[o + j] - m) * inv) }
+                kernels.sum_grad(spatial, gp.base + o, xp.base + o, mp.base[ch], ip.base[ch], &sumG[ch - lo],
+                                 &sumGX[ch - lo])
             }
             var meanG = [Float](repeating: 0, count: channels.count), meanGX = meanG, scale = meanG
             for ch in channels {

@@ -80,10 +80,11 @@ extension Tensor {
         // unrolled, with no bounds to check (the first element of a window is its first index).
         let pairs = kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && dh == 1 && dw == 1
             && 2 * oh <= h && 2 * ow <= wd
+        let kernels = Kernels.current
         parallelFor(planes) { plane in
             let src = UnsafePointer(xp.base + plane * h * wd), dst = ip.base + plane * oh * ow
             if pairs {
-                Tensor.argmax2x2(src, dst, width: wd, oh: oh, ow: ow)
+                kernels.argmax2x2(src, dst, wd, oh, ow)
                 return
             }
             for oy in 0..<oh {
@@ -108,54 +109,6 @@ extension Tensor {
                     }
                     dst[oy &* ow &+ ox] = Int32(truncatingIfNeeded: at >= 0 ? at : Swift.max(first, 0))
                 }
-            }
-        }
-    }
-
-    /// `findMaxima` of one plane for 2 x 2 windows of stride 2 inside it: each window's four
-    /// elements in window order, the first maximum or the last NaN (all -infinity: the first).
-    @inline(__always)
-    private static func argmax2x2(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Int32>, width: Int,
-                                  oh: Int, ow: Int) {
-        let lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
-        for oy in 0..<oh {
-            let top = 2 * oy * width, bottom = top + width
-            var ox = 0
-            // Eight windows at a time where their 16 columns are in the plane: the even and
-            // odd lanes of two rows are the four candidates, compared in order.
-            while ox + 8 <= ow, 2 * ox + 16 <= width {
-                let upper = UnsafeRawPointer(src + top + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
-                let lower = UnsafeRawPointer(src + bottom + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
-                let first = lanes &+ Int32(truncatingIfNeeded: top + 2 * ox)
-                let below = lanes &+ Int32(truncatingIfNeeded: bottom + 2 * ox)
-                var best = SIMD8<Float>(repeating: -.infinity), at = SIMD8<Int32>(repeating: -1)
-                @inline(__always) func consider(_ v: SIMD8<Float>, _ i: SIMD8<Int32>) {
-                    let better = (v .> best) .| (v .!= v)
-                    best.replace(with: v, where: better)
-                    at.replace(with: i, where: better)
-                }
-                consider(upper.evenHalf, first)
-                consider(upper.oddHalf, first &+ 1)
-                consider(lower.evenHalf, below)
-                consider(lower.oddHalf, below &+ 1)
-                at.replace(with: first, where: at .< 0)
-                UnsafeMutableRawPointer(dst + oy * ow + ox).storeBytes(of: at, as: SIMD8<Int32>.self)
-                ox += 8
-            }
-            while ox < ow {
-                let first = top + 2 * ox
-                var best = -Float.infinity, at = -1
-                @inline(__always) func consider(_ i: Int) {
-                    let v = src[i], better = v > best || v != v
-                    best = better ? v : best
-                    at = better ? i : at
-                }
-                consider(first)
-                consider(first + 1)
-                consider(bottom + 2 * ox)
-                consider(bottom + 2 * ox + 1)
-                dst[oy * ow + ox] = Int32(truncatingIfNeeded: at >= 0 ? at : first)
-                ox += 1
             }
         }
     }

@@ -56,7 +56,17 @@ extension Tensor {
         // element (Swift does not specialize it across the thread pool), ten times the work.
         let y = try Tensor.uninitialized(shape)
         Elementwise.relu(count, pointer, y.pointer)
-        return try unary("relu", value: y) { x, _ in try x.greater(0) }
+        let x = self
+        return try Tensor.primitive("relu", y, inputs: [x],
+            pullback: { g, _ in
+                // g * (x > 0): composed while the backward pass is itself recorded, else in one loop
+                // with the same products (no mask tensor).
+                guard !GradMode.isEnabled, g.count == x.count else { return [try g * x.greater(0)] }
+                let dx = try Tensor.uninitialized(x.shape)
+                Elementwise.reluPullback(x.count, g.pointer, x.pointer, dx.pointer)
+                return [dx]
+            },
+            pushforward: { t, _ in try t[0].map { try $0 * x.greater(0) } })
     }
 
     /// |x|; derivative sign(x) (0 at 0, as in PyTorch).

@@ -63,6 +63,20 @@ typedef void (*axon_adam_fn)(long n, float *p, const float *g, float *m, float *
 /// multiple of 8): packs a transposed GEMM operand.
 typedef void (*axon_pack_transposed_fn)(long kc, long width, const float *src, long ld, float *dst, long nr);
 
+/// Sums in double over a run of floats, for batch statistics (vector_template.h): of x, of
+/// (x - mu)^2, and BatchNorm's backward sums of g and of g * (x - mean) * invstd (added to
+/// *sum_g and *sum_gx). Each keeps 16 partial sums added in a fixed order; every path,
+/// baseline included, gives the same bits (double additions and products, no FMA).
+typedef double (*axon_sum_fn)(long n, const float *x);
+typedef double (*axon_sum_squares_fn)(long n, const float *x, double mu);
+typedef void (*axon_sum_grad_fn)(long n, const float *g, const float *x, float mean, float invstd, double *sum_g,
+                                 double *sum_gx);
+
+/// Max pooling's 2 x 2 windows of stride 2 over one plane: each window's argmax as a position
+/// in the plane (first maximum in window order, or the last NaN). Comparisons only: every
+/// path gives the same positions.
+typedef void (*axon_argmax2x2_fn)(const float *src, int *dst, long width, long oh, long ow);
+
 /// One path's kernels and the tile shape its GEMM packs for.
 typedef struct axon_kernel_table {
     int path;
@@ -73,6 +87,10 @@ typedef struct axon_kernel_table {
     axon_dot_rows_fn _Nonnull dot_rows;
     axon_adam_fn _Nonnull adam;
     axon_pack_transposed_fn _Nonnull pack_transposed;
+    axon_sum_fn _Nonnull sum;
+    axon_sum_squares_fn _Nonnull sum_squares;
+    axon_sum_grad_fn _Nonnull sum_grad;
+    axon_argmax2x2_fn _Nonnull argmax2x2;
 } axon_kernel_table;
 
 /// Whether this CPU runs `path`.
