@@ -53,14 +53,23 @@ func parallelFor(_ chunks: Int, _ body: (Int) -> Void) {
         for c in 0..<chunks { body(c) }
         return
     }
+    // Each thread takes a contiguous run of chunks: neighbouring chunks often share cache
+    // lines at their ends (small image planes), which threads should not write both.
+    #if canImport(Glibc)
+    let ran = WorkerPool.shared.run(parts: threads) { t in
+        for c in t * chunks / threads..<(t + 1) * chunks / threads { body(c) }
+    }
+    if !ran {
+        for c in 0..<chunks { body(c) }
+    }
+    #else
     withoutActuallyEscaping(body) { body in
         let shared = UncheckedBox(body)
-        // Each thread takes a contiguous run of chunks: neighbouring chunks often share cache
-        // lines at their ends (small image planes), which threads should not write both.
         DispatchQueue.concurrentPerform(iterations: threads) { t in
             for c in t * chunks / threads..<(t + 1) * chunks / threads { shared.value(c) }
         }
     }
+    #endif
 }
 
 private struct UncheckedBox<T>: @unchecked Sendable {

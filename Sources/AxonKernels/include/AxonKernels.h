@@ -109,6 +109,15 @@ AXON_KERNELS_INTERNAL unsigned axon_cpu_feature_bits(void);
 /// Prefetch the cache line holding `p` for reading (Swift has no prefetch of its own).
 static inline void axon_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
 
+/// Tells the core it is in a spin-wait loop (x86 `pause`), easing the sibling thread and power.
+static inline void axon_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 #pragma clang assume_nonnull end
 
 #endif

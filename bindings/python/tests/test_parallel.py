@@ -206,3 +206,33 @@ def test_a_failing_synchronized_batchnorm_hook_raises_its_own_error_from_any_cal
     nn.functional.cross_entropy(model(x), y).backward()
     with pytest.raises(axon.InvalidArgumentError, match="rank"):
         parallel.sync_batchnorm(model, None, rank=2, world_size=2)
+
+
+def test_a_forked_child_runs_threaded_kernels():
+    """The kernels' worker threads do not survive fork(): a child starts its own instead of
+    waiting forever for the parent's."""
+    import os
+    import time
+
+    saved = axon.get_num_threads()
+    axon.set_num_threads(2)
+    try:
+        a = axon.tensor(np.arange(512 * 512, dtype=np.float32).reshape(512, 512) / 1e5)
+        expected = (a @ a).numpy()  # the parent's workers are running now
+        pid = os.fork()
+        if pid == 0:  # the child: a threaded product, then out without cleanup
+            ok = np.array_equal((a @ a).numpy(), expected)
+            os._exit(0 if ok else 1)
+        deadline = time.monotonic() + 30
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            if time.monotonic() > deadline:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+                pytest.fail("the forked child hung in a threaded kernel")
+            time.sleep(0.01)
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    finally:
+        axon.set_num_threads(saved)
