@@ -202,8 +202,9 @@ class Bench:
             for b in w2_batches:
                 a = ("w2", "--batch", b, "--threads", t)
                 self.side_by_side(f"w2 b={b} t={t}", {
-                    "axon": self.axon(*a), "c": self.c("c_bench", *a), "torch": self.torch_cmd(*a),
-                    "torch_fused": self.torch_cmd(*a, "--fused", 1)}, "ms_per_step")
+                    "axon": self.axon(*a), "c": self.c("c_bench", *a),
+                    "c_guarded": self.c("c_bench", *a, "--guarded", 1),
+                    "torch": self.torch_cmd(*a), "torch_fused": self.torch_cmd(*a, "--fused", 1)}, "ms_per_step")
         for t in THREADS:
             for b in w3_batches:
                 a = ("w3", "--batch", b, "--threads", t)
@@ -272,7 +273,10 @@ class Bench:
                "row names a door.", ""]
         out += self.main_table()
         out += ["", "## Shipped library (C door) vs dependent Swift package", "",
-                "C door / package: time ratio for W2, GFLOPS ratio for W1 (target: within 10 %).", ""]
+                "C door / package: time ratio for W2, GFLOPS ratio for W1 (target: within 10 %). The W2 rows run "
+                "the same step as the package's loop (`axon_train_step_unguarded`); the guarded rows run "
+                "`axon_train_step`, which also copies the weights and the optimizer's state each step to undo a "
+                "non-finite update.", ""]
         out += self.door_table()
         out += ["", "## 2 threads / 1 thread", "", "Speedup from the second thread (above 1: faster).", ""]
         out += self.speedup_table()
@@ -357,6 +361,8 @@ class Bench:
             known = [c / a for c, a in ratios if c is not None and a]
             verdict = "n/a" if len(known) < len(THREADS) else "yes" if all(0.9 <= r <= 1.1 for r in known) else "no"
             rows.append(self.row(name, unit, case, "c", "axon")[:-1] + f"| {verdict} |")
+        rows += [self.row(f"W2 batch {b}, guarded (axon_train_step)", "ms/step", f"w2 b={b}", "c_guarded", "axon")[:-1]
+                 + "| - |" for b in w2_batches]
         return head + rows
 
     def speedup_table(self):
