@@ -65,12 +65,21 @@ extension Gemm {
                       into dst: UnsafeMutablePointer<Float>, kernels: axon_kernel_table) {
         if b.colStride == 1 && width == nr && nr % 8 == 0 {
             // Whole rows of 8 floats at a time (nr is 8, 16 or 32): no per-row library call.
+            // Each row of the sliver is a new stretch of memory, a row stride away from the last:
+            // the rows a few ahead are prefetched (the loads waited on memory otherwise).
+            let ahead = 6 * b.rowStride
             for p in 0..<kc {
-                let src = UnsafeRawPointer(b.base + (rows + p) * b.rowStride + cols)
-                let out = UnsafeMutableRawPointer(dst + p * nr)
-                for v in stride(from: 0, to: nr * 4, by: 32) {
+                let row = b.base + (rows + p) * b.rowStride + cols
+                let src = UnsafeRawPointer(row), out = UnsafeMutableRawPointer(dst + p * nr)
+                if p + 6 < kc {
+                    axon_prefetch(row + ahead)
+                    axon_prefetch(row + ahead + nr - 1)
+                }
+                var v = 0
+                while v < nr * 4 {
                     out.storeBytes(of: src.loadUnaligned(fromByteOffset: v, as: SIMD8<Float>.self),
                                    toByteOffset: v, as: SIMD8<Float>.self)
+                    v += 32
                 }
             }
             return
@@ -109,8 +118,19 @@ extension Gemm {
             return
         }
         if a.rowStride == 1 && height == mr {
-            // A transposed: the mr rows of one column are contiguous.
-            for p in 0..<kc { (dst + p * mr).update(from: a.base + rows + (cols + p) * a.colStride, count: mr) }
+            // A transposed: the mr rows of one column are contiguous (a register's worth, not a
+            // library call, when mr is 8).
+            let src = a.base + rows + cols * a.colStride
+            if mr == 8 {
+                for p in 0..<kc {
+                    let v = UnsafeRawPointer(src + p * a.colStride).loadUnaligned(as: SIMD8<Float>.self)
+                    UnsafeMutableRawPointer(dst + p * 8).storeBytes(of: v, as: SIMD8<Float>.self)
+                }
+            } else {
+                for p in 0..<kc {
+                    for r in 0..<mr { dst[p * mr + r] = src[p * a.colStride + r] }
+                }
+            }
             return
         }
         for r in 0..<mr {
