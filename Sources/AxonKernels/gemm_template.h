@@ -7,7 +7,10 @@
 // No include guard: it is meant to be included several times.
 
 #define AXK_NR (AXK_NV * AXK_W)
-#define AXK_DOT_NV (16 / AXK_W)   // vectors that hold the 16 partial sums of a dot product
+#define AXK_DOT_NV (16 / AXK_W)
+#ifndef AXK_PF
+#define AXK_PF 8
+#endif   // vectors that hold the 16 partial sums of a dot product
 
 static void AXK_NAME(gemm_micro)(long kc, const float *restrict a, const float *restrict b, long ldb,
                                  float *restrict c, long ldc, int overwrite) {
@@ -23,6 +26,8 @@ static void AXK_NAME(gemm_micro)(long kc, const float *restrict a, const float *
     for (long p = 0; p < kc; p++) {
         AXK_V bv[AXK_NV];
         __builtin_memcpy(bv, b + p * ldb, sizeof bv);
+        // B streams from L2 (a panel of many slivers): ask for its rows a few steps ahead.
+        for (int j = 0; j < AXK_NV * AXK_W; j += 16) __builtin_prefetch(b + (p + AXK_PF) * ldb + j, 0, 3);
         const float *ap = a + p * AXK_MR;
         for (int i = 0; i < AXK_MR; i++) {
             AXK_V s = (AXK_V)ap[i];

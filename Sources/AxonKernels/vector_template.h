@@ -222,3 +222,83 @@ static void AXK_NAME(argmax2x2)(const float *src, int *dst, long width, long oh,
         }
     }
 }
+
+/// Training-mode BatchNorm forward over w channels of an [n, ld] matrix (x, out, mean, var,
+/// invstd, gamma and beta already offset to the first channel; gamma and beta may be NULL for
+/// 1 and 0). Each channel's sums run sample by sample from zero in double, and the loops over
+/// channels are independent lanes, so any register width gives the same bits as a scalar
+/// loop. `sums` holds 2w doubles, `tmp` 4w floats.
+static void AXK_NAME(bn_rows_forward)(long n, long ld, long w, const float *x, const float *_Nullable gamma,
+                                      const float *_Nullable beta, float eps, double *sums, float *tmp,
+                                      float *mean, float *var, float *invstd, float *out) {
+    double *restrict s = sums, *restrict sq = sums + w;
+    float *restrict centre = tmp, *restrict scale = tmp + w, *restrict gm = tmp + 2 * w, *restrict shift = tmp + 3 * w;
+    for (long j = 0; j < 2 * w; j++) sums[j] = 0;
+    for (long i = 0; i < n; i++) {
+        const float *restrict row = x + i * ld;
+        for (long j = 0; j < w; j++) s[j] += (double)row[j];
+    }
+    for (long j = 0; j < w; j++) s[j] /= (double)n;
+    for (long i = 0; i < n; i++) {
+        const float *restrict row = x + i * ld;
+        for (long j = 0; j < w; j++) {
+            const double d = (double)row[j] - s[j];
+            sq[j] += d * d;
+        }
+    }
+    for (long j = 0; j < w; j++) {
+        const float v = (float)(sq[j] / (double)n), m = (float)s[j];
+        const float inv = 1.0f / __builtin_sqrtf(v + eps);
+        mean[j] = m;
+        var[j] = v;
+        invstd[j] = inv;
+        centre[j] = m;
+        scale[j] = inv;
+        gm[j] = gamma ? gamma[j] : 1.0f;
+        shift[j] = beta ? beta[j] : 0.0f;
+    }
+    for (long i = 0; i < n; i++) {
+        const float *restrict row = x + i * ld;
+        float *restrict y = out + i * ld;
+        for (long j = 0; j < w; j++) y[j] = (row[j] - centre[j]) * scale[j] * gm[j] + shift[j];
+    }
+}
+
+/// Training-mode BatchNorm backward over w channels of [n, ld] matrices x and g (offset as in
+/// bn_rows_forward): dgamma, dbeta and dx, with the sums in double, sample by sample. `sums`
+/// holds 2w doubles, `tmp` 5w floats.
+static void AXK_NAME(bn_rows_backward)(long n, long ld, long w, const float *x, const float *g, const float *mean,
+                                       const float *invstd, const float *_Nullable gamma, double *sums, float *tmp,
+                                       float *dgamma, float *dbeta, float *dx) {
+    double *restrict sg = sums, *restrict sgx = sums + w;
+    float *restrict m = tmp, *restrict inv = tmp + w, *restrict scale = tmp + 2 * w, *restrict mg = tmp + 3 * w,
+                    *restrict mgx = tmp + 4 * w;
+    const float count = (float)n;
+    for (long j = 0; j < 2 * w; j++) sums[j] = 0;
+    for (long j = 0; j < w; j++) {
+        m[j] = mean[j];
+        inv[j] = invstd[j];
+    }
+    for (long i = 0; i < n; i++) {
+        const float *restrict xr = x + i * ld, *restrict gr = g + i * ld;
+        for (long j = 0; j < w; j++) {
+            sg[j] += (double)gr[j];
+            sgx[j] += (double)gr[j] * (double)((xr[j] - m[j]) * inv[j]);
+        }
+    }
+    for (long j = 0; j < w; j++) {
+        dgamma[j] = (float)sgx[j];
+        dbeta[j] = (float)sg[j];
+        mg[j] = (float)sg[j] / count;
+        mgx[j] = (float)sgx[j] / count;
+        scale[j] = (gamma ? gamma[j] : 1.0f) * inv[j];
+    }
+    for (long i = 0; i < n; i++) {
+        const float *restrict xr = x + i * ld, *restrict gr = g + i * ld;
+        float *restrict d = dx + i * ld;
+        for (long j = 0; j < w; j++) {
+            const float xhat = (xr[j] - m[j]) * inv[j];
+            d[j] = scale[j] * (gr[j] - mg[j] - xhat * mgx[j]);
+        }
+    }
+}

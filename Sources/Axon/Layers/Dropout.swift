@@ -53,11 +53,24 @@ func dropoutMask(shape: [Int], p: Float, generator: inout PRNG) throws -> Tensor
     let scale = 1 / (1 - p)
     // nextFloat() is u * 2^-24 for the top 24 bits u of a draw, exactly, so it is below
     // 1 - p exactly when u is below (1 - p) * 2^24 rounded up: the same test on integers.
-    let bound = UInt64(((1 - p) * 0x1p24).rounded(.up))
-    var local = generator   // the loop's state stays in registers
-    let out = mask.pointer
-    for i in 0..<mask.count { out[i] = local.next() >> 40 < bound ? scale : 0 }
-    generator = local
+    let bound = UInt32(((1 - p) * 0x1p24).rounded(.up))
+    let out = mask.pointer, count = mask.count
+    // The draws go to a block of integers first and the comparisons run over the block as a
+    // separate loop, which the compiler vectorizes: a branch per element (kept or not is a coin
+    // toss no predictor learns) would cost more than the draw.
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 256) { block in
+        guard let u = block.baseAddress else { return }
+        var local = generator   // the loop's state stays in registers
+        defer { generator = local }
+        var start = 0
+        while start < count {
+            let size = min(256, count - start)
+            for i in 0..<size { u[i] = UInt32(truncatingIfNeeded: local.next() >> 40) }
+            let y = out + start
+            for i in 0..<size { y[i] = u[i] < bound ? scale : 0 }
+            start += size
+        }
+    }
     return mask
 }
 

@@ -30,9 +30,34 @@ extension Tensor {
         }
         let shape = try Shape.broadcast(a.shape, b.shape, op: op)
         let out = try Tensor.uninitialized(shape)
+        if shape == a.shape, let (middle, inner) = Shape.block(of: b.shape, in: shape) {
+            // b spans a block of a's axes (a bias over rows, or over channels of planes):
+            // each of its elements meets a contiguous run of a.
+            let (x, y, z) = (a.pointer, b.pointer, out.pointer)
+            let outer = middle == 0 || inner == 0 ? 0 : out.count / (middle * inner)
+            for o in 0..<outer {
+                if inner == 1 {
+                    let (xo, zo) = (x + o * middle, z + o * middle)
+                    for m in 0..<middle { zo[m] = f(xo[m], y[m]) }
+                    continue
+                }
+                for m in 0..<middle {
+                    let base = (o * middle + m) * inner, s = y[m]
+                    for i in 0..<inner { z[base + i] = f(x[base + i], s) }
+                }
+            }
+            return out
+        }
         Elementwise.zip(shape: shape, a.pointer, Shape.broadcastStrides(a.shape, to: shape),
                         b.pointer, Shape.broadcastStrides(b.shape, to: shape), out.pointer, f)
         return out
+    }
+
+    /// `cotangent()` when `input` takes gradients, else nil: a pullback skips the products
+    /// whose result backward would drop (a dropout mask's, a constant's).
+    @inline(__always)
+    static func ifNeeded(_ input: Tensor, _ cotangent: () throws -> Tensor) rethrows -> Tensor? {
+        input.requiresGrad ? try cotangent() : nil
     }
 
     /// y = f(x) elementwise; no graph.
@@ -55,25 +80,35 @@ extension Tensor {
 
     public static func + (a: Tensor, b: Tensor) throws -> Tensor {
         try primitive("add", zipped(a, b, op: "add", +), inputs: [a, b],
-            pullback: { g, _ in [try g.sum(toShape: a.shape), try g.sum(toShape: b.shape)] },
+            pullback: { g, _ in
+                [try ifNeeded(a) { try g.sum(toShape: a.shape) }, try ifNeeded(b) { try g.sum(toShape: b.shape) }]
+            },
             pushforward: { t, y in try tangentSum([t[0], t[1]], shape: y.shape) })
     }
 
     public static func - (a: Tensor, b: Tensor) throws -> Tensor {
         try primitive("sub", zipped(a, b, op: "sub", -), inputs: [a, b],
-            pullback: { g, _ in [try g.sum(toShape: a.shape), try (-g).sum(toShape: b.shape)] },
+            pullback: { g, _ in
+                [try ifNeeded(a) { try g.sum(toShape: a.shape) }, try ifNeeded(b) { try (-g).sum(toShape: b.shape) }]
+            },
             pushforward: { t, y in try tangentSum([t[0], t[1].map { try -$0 }], shape: y.shape) })
     }
 
     public static func * (a: Tensor, b: Tensor) throws -> Tensor {
         try primitive("mul", zipped(a, b, op: "mul", *), inputs: [a, b],
-            pullback: { g, _ in [try (g * b).sum(toShape: a.shape), try (g * a).sum(toShape: b.shape)] },
+            pullback: { g, _ in
+                [try ifNeeded(a) { try (g * b).sum(toShape: a.shape) },
+                 try ifNeeded(b) { try (g * a).sum(toShape: b.shape) }]
+            },
             pushforward: { t, y in try tangentSum([t[0].map { try $0 * b }, t[1].map { try a * $0 }], shape: y.shape) })
     }
 
     public static func / (a: Tensor, b: Tensor) throws -> Tensor {
         try primitive("div", zipped(a, b, op: "div", /), inputs: [a, b],
-            pullback: { g, y in [try (g / b).sum(toShape: a.shape), try (-(g * y) / b).sum(toShape: b.shape)] },
+            pullback: { g, y in
+                [try ifNeeded(a) { try (g / b).sum(toShape: a.shape) },
+                 try ifNeeded(b) { try (-(g * y) / b).sum(toShape: b.shape) }]
+            },
             pushforward: { t, y in
                 try tangentSum([t[0].map { try $0 / b }, t[1].map { try -(y * $0) / b }], shape: y.shape)
             })

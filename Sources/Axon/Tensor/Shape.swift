@@ -80,6 +80,19 @@ enum Shape {
 
     /// Strides to read a tensor of shape `shape` as if it had shape `target` (0 on
     /// broadcast axes). `target` must be a valid broadcast of `shape`.
+    /// When `shape`, padded on the left with 1s to the rank of `target`, is 1 on target's
+    /// leading and trailing axes and equal to it in between (a bias [C] of [N, C], or [C, 1, 1]
+    /// of [N, C, H, W]): the element counts of the middle axes and of the trailing ones.
+    static func block(of shape: [Int], in target: [Int]) -> (middle: Int, inner: Int)? {
+        guard shape.count <= target.count else { return nil }
+        let padded = [Int](repeating: 1, count: target.count - shape.count) + shape
+        guard let first = padded.firstIndex(where: { $0 != 1 }), let last = padded.lastIndex(where: { $0 != 1 })
+        else { return nil }
+        guard (first...last).allSatisfy({ padded[$0] == target[$0] }) else { return nil }
+        let middle = padded[first...last].reduce(1, *), inner = target[(last + 1)...].reduce(1, *)
+        return (middle, inner)
+    }
+
     static func broadcastStrides(_ shape: [Int], to target: [Int]) -> [Int] {
         let own = strides(shape)
         let lead = target.count - shape.count

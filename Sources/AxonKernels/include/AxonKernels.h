@@ -77,6 +77,17 @@ typedef void (*axon_sum_grad_fn)(long n, const float *g, const float *x, float m
 /// path gives the same positions.
 typedef void (*axon_argmax2x2_fn)(const float *src, int *dst, long width, long oh, long ow);
 
+/// Training-mode BatchNorm over channels of [n, C] rows (vector_template.h): the batch
+/// statistics, the normalized output, and the backward pass. Channels are independent lanes
+/// and each channel's sums run sample by sample in double: every path, baseline included,
+/// gives the same bits.
+typedef void (*axon_bn_rows_forward_fn)(long n, long ld, long w, const float *x, const float *_Nullable gamma,
+                                        const float *_Nullable beta, float eps, double *sums, float *tmp,
+                                        float *mean, float *var, float *invstd, float *out);
+typedef void (*axon_bn_rows_backward_fn)(long n, long ld, long w, const float *x, const float *g,
+                                         const float *mean, const float *invstd, const float *_Nullable gamma,
+                                         double *sums, float *tmp, float *dgamma, float *dbeta, float *dx);
+
 /// One path's kernels and the tile shape its GEMM packs for.
 typedef struct axon_kernel_table {
     int path;
@@ -91,6 +102,8 @@ typedef struct axon_kernel_table {
     axon_sum_squares_fn _Nonnull sum_squares;
     axon_sum_grad_fn _Nonnull sum_grad;
     axon_argmax2x2_fn _Nonnull argmax2x2;
+    axon_bn_rows_forward_fn _Nonnull bn_rows_forward;
+    axon_bn_rows_backward_fn _Nonnull bn_rows_backward;
 } axon_kernel_table;
 
 /// Whether this CPU runs `path`.
