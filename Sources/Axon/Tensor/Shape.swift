@@ -78,8 +78,6 @@ enum Shape {
         return out
     }
 
-    /// Strides to read a tensor of shape `shape` as if it had shape `target` (0 on
-    /// broadcast axes). `target` must be a valid broadcast of `shape`.
     /// When `shape`, padded on the left with 1s to the rank of `target`, is 1 on target's
     /// leading and trailing axes and equal to it in between (a bias [C] of [N, C], or [C, 1, 1]
     /// of [N, C, H, W]): the element counts of the middle axes and of the trailing ones.
@@ -93,6 +91,8 @@ enum Shape {
         return (middle, inner)
     }
 
+    /// Strides to read a tensor of shape `shape` as if it had shape `target` (0 on
+    /// broadcast axes). `target` must be a valid broadcast of `shape`.
     static func broadcastStrides(_ shape: [Int], to target: [Int]) -> [Int] {
         let own = strides(shape)
         let lead = target.count - shape.count
