@@ -7,13 +7,18 @@
 // No include guard: it is meant to be included several times.
 
 #define AXK_NR (AXK_NV * AXK_W)
-#define AXK_DOT_NV (16 / AXK_W)
+#define AXK_DOT_NV (16 / AXK_W)   // vectors that hold the 16 partial sums of a dot product
 #ifndef AXK_PF
-#define AXK_PF 8
-#endif   // vectors that hold the 16 partial sums of a dot product
+#define AXK_PF 8                  // k-steps ahead that the micro-kernel prefetches B's rows
+#endif
+#define AXK_PF_A 96               // floats ahead that it prefetches A's rows read in place
 
-static void AXK_NAME(gemm_micro)(long kc, const float *restrict a, const float *restrict b, long ldb,
-                                 float *restrict c, long ldc, int overwrite) {
+// The tile product, with A's element (i, p) at a[i * ars + p * aps]: packed (ars = 1, aps = MR) or
+// read in place from row-major rows (ars = lda, aps = 1). Inlined into both entry points, so each
+// is compiled with its strides known.
+static inline __attribute__((always_inline)) void
+AXK_NAME(gemm_tile)(long kc, const float *restrict a, long ars, long aps, const float *restrict b, long ldb,
+                    float *restrict c, long ldc, int overwrite) {
     AXK_V acc[AXK_MR][AXK_NV];
     for (int i = 0; i < AXK_MR; i++)
         for (int j = 0; j < AXK_NV; j++) acc[i][j] = (AXK_V)0.0f;
@@ -28,9 +33,12 @@ static void AXK_NAME(gemm_micro)(long kc, const float *restrict a, const float *
         __builtin_memcpy(bv, b + p * ldb, sizeof bv);
         // B streams from L2 (a panel of many slivers): ask for its rows a few steps ahead.
         for (int j = 0; j < AXK_NV * AXK_W; j += 16) __builtin_prefetch(b + (p + AXK_PF) * ldb + j, 0, 3);
-        const float *ap = a + p * AXK_MR;
+        // Rows of A read in place come from far (a weight matrix just updated): one row a step
+        // is fetched AXK_PF_A floats ahead, so each row's next line is asked for in time.
+        if (aps == 1) __builtin_prefetch(a + (p % AXK_MR) * ars + p + AXK_PF_A, 0, 3);
+        const float *ap = a + p * aps;
         for (int i = 0; i < AXK_MR; i++) {
-            AXK_V s = (AXK_V)ap[i];
+            AXK_V s = (AXK_V)ap[i * ars];
             for (int j = 0; j < AXK_NV; j++) acc[i][j] = AXK_FMA(s, bv[j], acc[i][j]);
         }
     }
@@ -46,6 +54,16 @@ static void AXK_NAME(gemm_micro)(long kc, const float *restrict a, const float *
             __builtin_memcpy(row + j * AXK_W, &out, sizeof out);
         }
     }
+}
+
+static void AXK_NAME(gemm_micro)(long kc, const float *restrict a, const float *restrict b, long ldb,
+                                 float *restrict c, long ldc, int overwrite) {
+    AXK_NAME(gemm_tile)(kc, a, 1, AXK_MR, b, ldb, c, ldc, overwrite);
+}
+
+static void AXK_NAME(gemm_micro_rows)(long kc, const float *restrict a, long lda, const float *restrict b,
+                                      long ldb, float *restrict c, long ldc, int overwrite) {
+    AXK_NAME(gemm_tile)(kc, a, lda, 1, b, ldb, c, ldc, overwrite);
 }
 
 /// The 16 partial sums of one dot product, added in the same fixed order on every path.
@@ -99,3 +117,4 @@ static void AXK_NAME(dot_rows)(long m, long n, long k, const float *a, long lda,
 
 #undef AXK_NR
 #undef AXK_DOT_NV
+#undef AXK_PF_A

@@ -64,19 +64,18 @@ typedef float axk_v16 __attribute__((ext_vector_type(16)));
 #include "vector_template.h"
 
 static const axon_kernel_table tables[AXON_PATH_COUNT] = {
-    {AXON_PATH_BASELINE, "baseline", 6, 8, gemm_micro_baseline, dot_rows_baseline, adam_baseline,
-     pack_transposed_baseline,
-     sum_f64_baseline, sum_squares_f64_baseline, sum_grad_f64_baseline, argmax2x2_baseline,
-     bn_rows_forward_baseline, bn_rows_backward_baseline},
-    {AXON_PATH_AVX2, "avx2", 6, 16, gemm_micro_avx2, dot_rows_avx2, adam_avx2, pack_transposed_avx2,
-     sum_f64_avx2, sum_squares_f64_avx2, sum_grad_f64_avx2, argmax2x2_avx2,
-     bn_rows_forward_avx2, bn_rows_backward_avx2},
-    {AXON_PATH_AVX512, "avx512", 8, 32, gemm_micro_avx512, dot_rows_avx512, adam_avx512, pack_transposed_avx512,
-     sum_f64_avx512, sum_squares_f64_avx512, sum_grad_f64_avx512, argmax2x2_avx512,
-     bn_rows_forward_avx512, bn_rows_backward_avx512},
-    {AXON_PATH_AVX512_TILES, "avx512-tiles", 8, 32, gemm_micro_avx512_tiles, dot_rows_avx512_tiles,
-     adam_avx512_tiles, pack_transposed_avx512_tiles,
-     sum_f64_avx512_tiles, sum_squares_f64_avx512_tiles, sum_grad_f64_avx512_tiles, argmax2x2_avx512_tiles,
+    {AXON_PATH_BASELINE, "baseline", 6, 8, gemm_micro_baseline, gemm_micro_rows_baseline, dot_rows_baseline,
+     adam_baseline, pack_transposed_baseline, sum_f64_baseline, sum_squares_f64_baseline, sum_grad_f64_baseline,
+     argmax2x2_baseline, bn_rows_forward_baseline, bn_rows_backward_baseline},
+    {AXON_PATH_AVX2, "avx2", 6, 16, gemm_micro_avx2, gemm_micro_rows_avx2, dot_rows_avx2,
+     adam_avx2, pack_transposed_avx2, sum_f64_avx2, sum_squares_f64_avx2, sum_grad_f64_avx2,
+     argmax2x2_avx2, bn_rows_forward_avx2, bn_rows_backward_avx2},
+    {AXON_PATH_AVX512, "avx512", 8, 32, gemm_micro_avx512, gemm_micro_rows_avx512, dot_rows_avx512,
+     adam_avx512, pack_transposed_avx512, sum_f64_avx512, sum_squares_f64_avx512, sum_grad_f64_avx512,
+     argmax2x2_avx512, bn_rows_forward_avx512, bn_rows_backward_avx512},
+    {AXON_PATH_AVX512_TILES, "avx512-tiles", 8, 32, gemm_micro_avx512_tiles, gemm_micro_rows_avx512_tiles,
+     dot_rows_avx512_tiles, adam_avx512_tiles, pack_transposed_avx512_tiles, sum_f64_avx512_tiles,
+     sum_squares_f64_avx512_tiles, sum_grad_f64_avx512_tiles, argmax2x2_avx512_tiles,
      bn_rows_forward_avx512_tiles, bn_rows_backward_avx512_tiles},
 };
 

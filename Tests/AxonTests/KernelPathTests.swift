@@ -28,8 +28,9 @@ struct KernelPathTests {
     }
 
     /// Edge tiles of every path's shape, several k blocks, the dot-product path (m <= 4 with
-    /// B transposed) and accumulation, against double precision.
-    @Test(arguments: [(1, 7, 300), (3, 37, 17), (4, 9, 16), (9, 33, 257), (50, 70, 600)])
+    /// B transposed), the transposed product (few rows, wide transposed B) and accumulation,
+    /// against double precision.
+    @Test(arguments: [(1, 7, 300), (3, 37, 17), (4, 9, 16), (9, 33, 257), (50, 70, 600), (13, 203, 300)])
     func everyPathIsAccurate(_ size: (Int, Int, Int)) throws {
         let (m, n, k) = size
         var inputs = Inputs(seed: UInt64(m * 7 + n))
@@ -57,7 +58,7 @@ struct KernelPathTests {
         let fma = Self.tables.filter { $0.path != Int32(AXON_PATH_BASELINE) }
         try #require(fma.count >= 2, "this CPU has no FMA: only the baseline path runs")
         var inputs = Inputs(seed: 3)
-        for (m, n, k) in [(2, 40, 1000), (33, 65, 700), (130, 47, 300), (8, 32, 256)] {
+        for (m, n, k) in [(2, 40, 1000), (33, 65, 700), (130, 47, 300), (8, 32, 256), (13, 203, 300)] {
             for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
                 let a = try inputs.normal(ta ? [k, m] : [m, k]), b = try inputs.normal(tb ? [n, k] : [k, n])
                 let bits = try fma.map { try product(a, b, ta, tb, kernels: $0).scalars.map(\.bitPattern) }
@@ -68,20 +69,58 @@ struct KernelPathTests {
         }
     }
 
+    /// A row-major A of few rows times a wide transposed B runs as the transposed product, with
+    /// B's rows read in place: the same bits as the same B stored row-major, which is packed.
+    @Test func transposedProductKeepsTheBits() throws {
+        var inputs = Inputs(seed: 5)
+        for (m, n, k) in [(13, 203, 300), (64, 136, 600), (5, 129, 17)] {
+            let a = try inputs.normal([m, k]), bt = try inputs.normal([n, k]), c0 = try inputs.normal([m, n])
+            let b = try bt.transposed(0, 1)
+            for kernels in Self.tables {
+                let name = String(cString: kernels.name)
+                #expect(try product(a, bt, false, true, kernels: kernels).scalars.map(\.bitPattern)
+                    == product(a, b, false, false, kernels: kernels).scalars.map(\.bitPattern), "\(name) \(m)x\(n)")
+                #expect(try product(a, bt, false, true, accumulateInto: c0, kernels: kernels).scalars.map(\.bitPattern)
+                    == product(a, b, false, false, accumulateInto: c0, kernels: kernels).scalars.map(\.bitPattern),
+                    "\(name) \(m)x\(n) accumulate")
+            }
+        }
+    }
+
+    /// A parameter being trained is not packed (it changes between products); an unchanged one
+    /// is packed at its second product and keeps that pack.
+    @Test func trainedWeightsAreNotPacked() throws {
+        var g = PRNG(seed: 9)
+        let layer = try Linear(300, 200, bias: false, generator: &g)
+        let x = try Tensor.normal([20, 300], generator: &g)
+        let first = try withNoGrad { try layer(x) }
+        #expect(layer.weight.storage.packs.withLock { $0.packs.count } == 0)
+        #expect(try withNoGrad { try layer(x) }.scalars == first.scalars)
+        #expect(layer.weight.storage.packs.withLock { $0.packs.count } == 1)
+        #expect(try withNoGrad { try layer(x) }.scalars == first.scalars)
+        for step in 1...3 {
+            try layer.weight.assign(layer.weight * 2)
+            let scaled = try withNoGrad { try layer(x) }
+            let factor = Float(1 << step)
+            #expect(scaled.scalars == first.scalars.map { $0 * factor })
+            #expect(layer.weight.storage.packs.withLock { $0.packs.count } == 1, "no pack for a changed weight")
+        }
+    }
+
     /// A parameter's packed form is reused while it is unchanged and repacked after any write.
     @Test func packedWeightsFollowTheirParameter() throws {
         var g = PRNG(seed: 8)
         let layer = try Linear(300, 70, bias: false, generator: &g)
         let x = try Tensor.normal([20, 300], generator: &g)
         let first = try withNoGrad { try layer(x) }
-        #expect(layer.weight.storage.packs.withLock { $0.count } == 1)
+        #expect(layer.weight.storage.packs.withLock { $0.packs.count } == 1)
         #expect(try withNoGrad { try layer(x) }.scalars == first.scalars)
         try layer.weight.assign(layer.weight * 2)
         let doubled = try withNoGrad { try layer(x) }
         #expect(doubled.scalars == first.scalars.map { $0 * 2 })
         layer.weight.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         #expect(try withNoGrad { try layer(x) }.scalars.allSatisfy { $0 == 0 })
-        #expect(layer.weight.storage.packs.withLock { $0.count } == 1, "stale packs are dropped")
+        #expect(layer.weight.storage.packs.withLock { $0.packs.count } == 1, "stale packs are dropped")
     }
 
     /// An MLP and a CNN: loss, outputs and every gradient, for each FMA path with 1 and 2

@@ -29,6 +29,12 @@ final class PackedMatrix: @unchecked Sendable {
         }
     }
 
+    /// A storage's packs (at most two, the latest last) and the version its last product saw.
+    struct List {
+        var packs: [PackedMatrix] = []
+        var lastVersion: Int?
+    }
+
     let pointer: UnsafeMutablePointer<Float>
     let count: Int
     var key: Key?
@@ -67,11 +73,11 @@ extension Gemm {
             // Whole rows of 8 floats at a time (nr is 8, 16 or 32): no per-row library call.
             // Each row of the sliver is a new stretch of memory, a row stride away from the last:
             // the rows a few ahead are prefetched (the loads waited on memory otherwise).
-            let ahead = 6 * b.rowStride
+            let rowsAhead = 6, ahead = rowsAhead * b.rowStride
             for p in 0..<kc {
                 let row = b.base + (rows + p) * b.rowStride + cols
                 let src = UnsafeRawPointer(row), out = UnsafeMutableRawPointer(dst + p * nr)
-                if p + 6 < kc {
+                if p + rowsAhead < kc {
                     axon_prefetch(row + ahead)
                     axon_prefetch(row + ahead + nr - 1)
                 }

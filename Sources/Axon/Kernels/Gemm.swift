@@ -28,6 +28,9 @@ enum Gemm {
     /// Up to this many rows, a B that runs contiguously along its columns is read in place
     /// rather than packed: with few rows to reuse it, packing would cost as much as it saves.
     static let directRowsMax = 128
+    /// Up to this many rows, a row-major A times a transposed B that is not kept packed runs as
+    /// the transposed product (`multiplyTransposed`).
+    static let transposedRowsMax = 64
     /// Products smaller than this many multiply-adds run on one thread.
     static let parallelMinimum = 1 << 17
 
@@ -44,7 +47,7 @@ enum Gemm {
     /// the storage's version changes. `kernels` is the path's table, read once per call.
     static func multiply(m: Int, n: Int, k: Int, a: Operand, b: Operand, c: UnsafeMutablePointer<Float>, ldc: Int,
                          accumulate: Bool, parallel: Bool, cache: Storage? = nil,
-                         kernels: axon_kernel_table = Kernels.current) {
+                         kernels: axon_kernel_table = Kernels.current, aInPlace: Bool = false) {
         guard m > 0, n > 0 else { return }
         guard k > 0 else {
             if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
@@ -63,6 +66,13 @@ enum Gemm {
                 kernels.dot_rows(m, j1 - j0, k, a.base, a.rowStride, b.base + j0 * b.colStride, b.colStride,
                                  pc.base + j0, ldc)
             }
+            return
+        }
+
+        if m <= transposedRowsMax && n > directRowsMax && a.colStride == 1 && b.rowStride == 1 && b.colStride != 1
+            && cache.map({ changedSinceLastProduct($0, b, k: k, n: n, path: kernels.path) }) ?? true {
+            multiplyTransposed(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate,
+                               parallel: parallel, kernels: kernels)
             return
         }
 
@@ -90,15 +100,15 @@ enum Gemm {
                         kernels: kernels)
             }
             block(rows: rows, cols: cols, k: k, a: a, b: b, packedB: shared.map { UnsafePointer($0.base) },
-                  direct: direct, totalSlivers: slivers, c: pc.base, ldc: ldc, accumulate: accumulate,
-                  kernels: kernels)
+                  direct: direct, aInPlace: aInPlace, totalSlivers: slivers, c: pc.base, ldc: ldc,
+                  accumulate: accumulate, kernels: kernels)
         }
         if let cache, let packed, fresh {
             packed.key = PackedMatrix.Key(b, k: k, n: n, path: kernels.path, version: cache.version)
-            cache.packs.withLock { list in
-                list.removeAll { $0.key?.layoutMatches(packed.key) ?? true }
-                if list.count >= 2 { list.removeFirst() }
-                list.append(packed)
+            cache.packs.withLock { cache in
+                cache.packs.removeAll { $0.key?.layoutMatches(packed.key) ?? true }
+                if cache.packs.count >= 2 { cache.packs.removeFirst() }
+                cache.packs.append(packed)
             }
         }
     }
@@ -106,14 +116,54 @@ enum Gemm {
     /// The packed form of B kept in `storage` for this layout and version, if any.
     static func lookUp(_ storage: Storage, _ b: Operand, k: Int, n: Int, path: Int32) -> PackedMatrix? {
         let key = PackedMatrix.Key(b, k: k, n: n, path: path, version: storage.version)
-        return storage.packs.withLock { list in list.first { $0.key == key } }
+        return storage.packs.withLock { cache in cache.packs.first { $0.key == key } }
+    }
+
+    /// C = A B for a row-major A of few rows and a transposed B (a Linear layer's forward pass,
+    /// Y = X W^T, with W changing at every training step): computed as C^T = B^T A^T, where
+    /// B^T = W is row-major and the micro-kernel reads its rows in place. Packing W^T instead
+    /// would transpose all of W on every call. Each element of C sees the same operations in
+    /// the same order either way, so the bits are the same.
+    static func multiplyTransposed(m: Int, n: Int, k: Int, a: Operand, b: Operand, c: UnsafeMutablePointer<Float>,
+                                   ldc: Int, accumulate: Bool, parallel: Bool, kernels: axon_kernel_table) {
+        let t = UnsafeMutablePointer<Float>.alignedBuffer(n * m)
+        defer { BufferPool.release(t, floats: n * m) }
+        if accumulate { transpose(c, rows: m, cols: n, ld: ldc, into: t, ldDst: m) }
+        multiply(m: n, n: m, k: k, a: Operand(base: b.base, rowStride: b.colStride, colStride: 1),
+                 b: Operand(base: a.base, rowStride: 1, colStride: a.rowStride), c: t, ldc: m,
+                 accumulate: accumulate, parallel: parallel, kernels: kernels, aInPlace: true)
+        transpose(t, rows: n, cols: m, ld: m, into: c, ldDst: ldc)
+    }
+
+    /// dst[j * ldDst + i] = src[i * ld + j] for i < rows, j < cols, in blocks of 8 x 8.
+    static func transpose(_ src: UnsafePointer<Float>, rows: Int, cols: Int, ld: Int,
+                          into dst: UnsafeMutablePointer<Float>, ldDst: Int) {
+        for i0 in stride(from: 0, to: rows, by: 8) {
+            for j0 in stride(from: 0, to: cols, by: 8) {
+                for i in i0..<min(rows, i0 + 8) {
+                    for j in j0..<min(cols, j0 + 8) { dst[j * ldDst + i] = src[i * ld + j] }
+                }
+            }
+        }
+    }
+
+    /// Whether B (a parameter) has no pack for its version and changed since the last product
+    /// that used it: it is being trained, so a pack would serve one product only. An unchanged
+    /// parameter (inference) is packed at its second product and keeps that pack.
+    static func changedSinceLastProduct(_ storage: Storage, _ b: Operand, k: Int, n: Int, path: Int32) -> Bool {
+        let key = PackedMatrix.Key(b, k: k, n: n, path: path, version: storage.version)
+        return storage.packs.withLock { cache in
+            defer { cache.lastVersion = key.version }
+            return !cache.packs.contains { $0.key == key } && cache.lastVersion != key.version
+        }
     }
 
     /// One thread's share: C[rows, cols] over the whole shared dimension. B comes packed
     /// whole (`packedB`), is read in place (`direct`: full slivers straight from B, only a
-    /// partial last sliver packed), or is packed panel by panel.
+    /// partial last sliver packed), or is packed panel by panel. With `aInPlace` (A row-major)
+    /// the micro-kernel reads full slivers of A's rows in place; only a partial one is packed.
     static func block(rows: Range<Int>, cols: Range<Int>, k: Int, a: Operand, b: Operand,
-                      packedB: UnsafePointer<Float>?, direct: Bool, totalSlivers: Int,
+                      packedB: UnsafePointer<Float>?, direct: Bool, aInPlace: Bool, totalSlivers: Int,
                       c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, kernels: axon_kernel_table) {
         let (mr, nr) = (Int(kernels.gemm_mr), Int(kernels.gemm_nr))
         let mcMax = min(rows.count, mcPack), ncMax = min(cols.count, ncPack)
@@ -152,7 +202,7 @@ enum Gemm {
                 var ic = rows.lowerBound
                 while ic < rows.upperBound {
                     let mc = min(mcPack, rows.upperBound - ic)
-                    for s in 0..<(mc + mr - 1) / mr {
+                    for s in 0..<(mc + mr - 1) / mr where !aInPlace || mc - s * mr < mr {
                         packA(a, rows: ic + s * mr, height: min(mr, mc - s * mr), cols: p0, kc: kcb, mr: mr,
                               into: aBuffer + s * mr * kcb, kernels: kernels)
                     }
@@ -168,12 +218,16 @@ enum Gemm {
                             let ldb = inPlace ? b.rowStride : nr
                             let row = ic + si * mr, height = min(mr, ic + mc - row)
                             let aSliver = UnsafePointer(aBuffer + si * mr * kcb)
+                            let aRows = aInPlace && height == mr ? a.base + row * a.rowStride + p0 : nil
                             let tile = c + row * ldc + col
-                            if height == mr && width == nr {
+                            if height == mr && width == nr, let aRows {
+                                kernels.gemm_micro_rows(kcb, aRows, a.rowStride, bSliver, ldb, tile, ldc,
+                                                        overwrite ? 1 : 0)
+                            } else if height == mr && width == nr {
                                 kernels.gemm_micro(kcb, aSliver, bSliver, ldb, tile, ldc, overwrite ? 1 : 0)
                             } else {
-                                edge(kcb, aSliver, bSliver, ldb, tile, ldc, height: height, width: width,
-                                     overwrite: overwrite, kernels: kernels)
+                                edge(kcb, aRows.map { ($0, a.rowStride) } ?? (aSliver, 0), bSliver, ldb, tile, ldc,
+                                     height: height, width: width, overwrite: overwrite, kernels: kernels)
                             }
                         }
                     }
@@ -186,8 +240,9 @@ enum Gemm {
     }
 
     /// A partial tile: the micro-kernel into a scratch tile, then the valid part into C.
-    /// The arithmetic per element is the same as in a full tile.
-    static func edge(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int,
+    /// The arithmetic per element is the same as in a full tile. `a` is a packed sliver
+    /// (lda 0) or mr rows read in place, lda apart.
+    static func edge(_ kc: Int, _ a: (base: UnsafePointer<Float>, lda: Int), _ b: UnsafePointer<Float>, _ ldb: Int,
                      _ c: UnsafeMutablePointer<Float>, _ ldc: Int, height: Int, width: Int, overwrite: Bool,
                      kernels: axon_kernel_table) {
         let (mr, nr) = (Int(kernels.gemm_mr), Int(kernels.gemm_nr))
@@ -196,7 +251,11 @@ enum Gemm {
             for i in 0..<mr {
                 for j in 0..<nr { t[i * nr + j] = overwrite || i >= height || j >= width ? 0 : c[i * ldc + j] }
             }
-            kernels.gemm_micro(kc, a, b, ldb, t, nr, overwrite ? 1 : 0)
+            if a.lda > 0 {
+                kernels.gemm_micro_rows(kc, a.base, a.lda, b, ldb, t, nr, overwrite ? 1 : 0)
+            } else {
+                kernels.gemm_micro(kc, a.base, b, ldb, t, nr, overwrite ? 1 : 0)
+            }
             for i in 0..<height {
                 for j in 0..<width { c[i * ldc + j] = t[i * nr + j] }
             }

@@ -17,8 +17,8 @@ final class Storage: @unchecked Sendable {
     /// whose tensors were overwritten since.
     var version = 0
     /// Packed copies of this buffer as a GEMM operand (a parameter's weight matrix), valid for
-    /// the version they record.
-    let packs = Mutex<[PackedMatrix]>([])
+    /// the version they record, and the version seen by the last product that could use one.
+    let packs = Mutex(PackedMatrix.List())
 
     /// Allocates `count` floats, uninitialized. Throws instead of trapping when the
     /// allocation fails, because sizes can come from C or Python callers.

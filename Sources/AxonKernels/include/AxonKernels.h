@@ -50,6 +50,11 @@ enum {
 typedef void (*axon_gemm_micro_fn)(long kc, const float *a, const float *b, long ldb, float *c, long ldc,
                                    int overwrite);
 
+/// The same tile product with A read in place: its mr rows at a + i * lda, each running along
+/// the shared dimension (no packing). The arithmetic per element is gemm_micro's.
+typedef void (*axon_gemm_micro_rows_fn)(long kc, const float *a, long lda, const float *b, long ldb, float *c,
+                                        long ldc, int overwrite);
+
 /// Y[m x n] (ldy) = A[m x k] (lda) * W[n x k]^T (ldw): every element a dot product of two
 /// contiguous rows, with 16 partial sums added in a fixed order. For small m (inference).
 typedef void (*axon_dot_rows_fn)(long m, long n, long k, const float *a, long lda, const float *w,
@@ -95,6 +100,7 @@ typedef struct axon_kernel_table {
     int gemm_mr;
     int gemm_nr;
     axon_gemm_micro_fn _Nonnull gemm_micro;
+    axon_gemm_micro_rows_fn _Nonnull gemm_micro_rows;
     axon_dot_rows_fn _Nonnull dot_rows;
     axon_adam_fn _Nonnull adam;
     axon_pack_transposed_fn _Nonnull pack_transposed;
