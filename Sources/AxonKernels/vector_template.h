@@ -38,40 +38,59 @@ static void AXK_NAME(adam)(long n, float *p, const float *g, float *m, float *v,
 
 typedef float AXK_NAME(row8) __attribute__((ext_vector_type(8)));
 
+/// Stores the first `lanes` (1 to 8) floats of v at dst.
+static inline void AXK_NAME(store_lanes)(float *dst, AXK_NAME(row8) v, long lanes) {
+    if (lanes == 8) {
+        __builtin_memcpy(dst, &v, sizeof v);
+        return;
+    }
+    long l = 0;
+    if (lanes >= 4) {
+        const float __attribute__((ext_vector_type(4))) low = __builtin_shufflevector(v, v, 0, 1, 2, 3);
+        __builtin_memcpy(dst, &low, sizeof low);
+        l = 4;
+    }
+    for (; l < lanes; l++) dst[l] = v[l];
+}
+
 /// dst[p * nr + j] = src[j * ld + p] for p < kc and j < width, 0 for width <= j < nr: packs
 /// a transposed operand (a weight matrix read as W^T, or a row-major A) into GEMM slivers,
-/// 8 x 8 blocks at a time through registers (columns past the last full 8, and slivers
-/// narrower than 8, one element at a time). Data movement only, so every path packs the same
-/// bits.
+/// 8 x 8 blocks at a time through registers. A block of fewer than 8 source rows (a sliver
+/// of 6, or the columns past the last full 8) transposes zeros in place of the missing rows
+/// and stores only the sliver's lanes; the last kc % 8 columns go one element at a time.
+/// Data movement only, so every path packs the same bits.
 static void AXK_NAME(pack_transposed)(long kc, long width, const float *src, long ld, float *dst, long nr) {
     typedef AXK_NAME(row8) R;
     for (long j0 = 0; j0 < nr; j0 += 8) {
+        const long rows = width - j0 >= 8 ? 8 : width > j0 ? width - j0 : 0;
+        const long lanes = nr - j0 >= 8 ? 8 : nr - j0;
         long p0 = 0;
-        if (j0 + 8 <= width) {
-            for (; p0 + 8 <= kc; p0 += 8) {
-                R r[8];
-                for (int q = 0; q < 8; q++) __builtin_memcpy(&r[q], src + (j0 + q) * ld + p0, sizeof(R));
-                R t[8], u[8];
-                for (int q = 0; q < 8; q += 2) {
-                    t[q] = __builtin_shufflevector(r[q], r[q + 1], 0, 8, 1, 9, 4, 12, 5, 13);
-                    t[q + 1] = __builtin_shufflevector(r[q], r[q + 1], 2, 10, 3, 11, 6, 14, 7, 15);
-                }
-                for (int q = 0; q < 8; q += 4) {
-                    u[q] = __builtin_shufflevector(t[q], t[q + 2], 0, 1, 8, 9, 4, 5, 12, 13);
-                    u[q + 1] = __builtin_shufflevector(t[q], t[q + 2], 2, 3, 10, 11, 6, 7, 14, 15);
-                    u[q + 2] = __builtin_shufflevector(t[q + 1], t[q + 3], 0, 1, 8, 9, 4, 5, 12, 13);
-                    u[q + 3] = __builtin_shufflevector(t[q + 1], t[q + 3], 2, 3, 10, 11, 6, 7, 14, 15);
-                }
-                for (int q = 0; q < 4; q++) {
-                    R lo = __builtin_shufflevector(u[q], u[q + 4], 0, 1, 2, 3, 8, 9, 10, 11);
-                    R hi = __builtin_shufflevector(u[q], u[q + 4], 4, 5, 6, 7, 12, 13, 14, 15);
-                    __builtin_memcpy(dst + (p0 + q) * nr + j0, &lo, sizeof(R));
-                    __builtin_memcpy(dst + (p0 + q + 4) * nr + j0, &hi, sizeof(R));
-                }
+        for (; p0 + 8 <= kc; p0 += 8) {
+            R r[8];
+            for (int q = 0; q < 8; q++) {
+                if (q < rows) __builtin_memcpy(&r[q], src + (j0 + q) * ld + p0, sizeof(R));
+                else r[q] = (R)0.0f;
+            }
+            R t[8], u[8];
+            for (int q = 0; q < 8; q += 2) {
+                t[q] = __builtin_shufflevector(r[q], r[q + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+                t[q + 1] = __builtin_shufflevector(r[q], r[q + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+            }
+            for (int q = 0; q < 8; q += 4) {
+                u[q] = __builtin_shufflevector(t[q], t[q + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+                u[q + 1] = __builtin_shufflevector(t[q], t[q + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+                u[q + 2] = __builtin_shufflevector(t[q + 1], t[q + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+                u[q + 3] = __builtin_shufflevector(t[q + 1], t[q + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+            }
+            for (int q = 0; q < 4; q++) {
+                R lo = __builtin_shufflevector(u[q], u[q + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+                R hi = __builtin_shufflevector(u[q], u[q + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+                AXK_NAME(store_lanes)(dst + (p0 + q) * nr + j0, lo, lanes);
+                AXK_NAME(store_lanes)(dst + (p0 + q + 4) * nr + j0, hi, lanes);
             }
         }
         for (; p0 < kc; p0++)
-            for (long j = j0; j < j0 + 8 && j < nr; j++) dst[p0 * nr + j] = j < width ? src[j * ld + p0] : 0.0f;
+            for (long j = j0; j < j0 + lanes; j++) dst[p0 * nr + j] = j < width ? src[j * ld + p0] : 0.0f;
     }
 }
 

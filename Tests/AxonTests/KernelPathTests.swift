@@ -53,6 +53,33 @@ struct KernelPathTests {
         }
     }
 
+    /// Every path's transposing pack writes exactly the definition, dst[p * nr + j] =
+    /// src[j * ld + p] (0 past `width`), for sliver widths 6, 8, 16 and 32, every partial
+    /// width and shared dimensions around multiples of 8, and nothing past its kc x nr floats.
+    @Test func transposingPackMatchesItsDefinition() {
+        let ld = 41
+        let src = (0..<(32 * ld)).map { Float($0) + 0.5 }
+        for kernels in Self.tables {
+            for nr in [6, 8, 16, 32] {
+                for width in 1...nr {
+                    for kc in [1, 7, 8, 9, 16, 23, 40] {
+                        var dst = [Float](repeating: -1, count: kc * nr + 8)
+                        src.withUnsafeBufferPointer { s in
+                            dst.withUnsafeMutableBufferPointer { d in
+                                kernels.pack_transposed(kc, width, s.baseAddress!, ld, d.baseAddress!, nr)
+                            }
+                        }
+                        var expected = [Float](repeating: -1, count: kc * nr + 8)
+                        for p in 0..<kc {
+                            for j in 0..<nr { expected[p * nr + j] = j < width ? src[j * ld + p] : 0 }
+                        }
+                        #expect(dst == expected, "\(String(cString: kernels.name)) nr \(nr) width \(width) kc \(kc)")
+                    }
+                }
+            }
+        }
+    }
+
     /// The FMA paths (avx2, avx512-tiles, avx512) give the same bits for every product shape.
     @Test func fmaPathsAgreeBitForBit() throws {
         let fma = Self.tables.filter { $0.path != Int32(AXON_PATH_BASELINE) }
