@@ -39,7 +39,7 @@ static void AXK_NAME(adam)(long n, float *p, const float *g, float *m, float *v,
 typedef float AXK_NAME(row8) __attribute__((ext_vector_type(8)));
 
 /// Stores the first `lanes` (1 to 8) floats of v at dst.
-static inline void AXK_NAME(store_lanes)(float *dst, AXK_NAME(row8) v, long lanes) {
+static inline __attribute__((always_inline)) void AXK_NAME(store_lanes)(float *dst, AXK_NAME(row8) v, long lanes) {
     if (lanes == 8) {
         __builtin_memcpy(dst, &v, sizeof v);
         return;
@@ -50,7 +50,42 @@ static inline void AXK_NAME(store_lanes)(float *dst, AXK_NAME(row8) v, long lane
         __builtin_memcpy(dst, &low, sizeof low);
         l = 4;
     }
+    if (lanes - l >= 2) {
+        const float __attribute__((ext_vector_type(2))) pair = l == 4 ? __builtin_shufflevector(v, v, 4, 5)
+                                                                     : __builtin_shufflevector(v, v, 0, 1);
+        __builtin_memcpy(dst + l, &pair, sizeof pair);
+        l += 2;
+    }
     for (; l < lanes; l++) dst[l] = v[l];
+}
+
+/// Columns p0 ..< p0 + 8 of `rows` (0 to 8) source rows, transposed through registers into
+/// `lanes` floats at dst + p * nr for each of the 8 columns; missing rows are zeros.
+static inline __attribute__((always_inline)) void AXK_NAME(transpose8)(const float *src, long ld, long rows,
+                                                                      float *dst, long nr, long lanes) {
+    typedef AXK_NAME(row8) R;
+    R r[8];
+    for (int q = 0; q < 8; q++) {
+        if (q < rows) __builtin_memcpy(&r[q], src + q * ld, sizeof(R));
+        else r[q] = (R)0.0f;
+    }
+    R t[8], u[8];
+    for (int q = 0; q < 8; q += 2) {
+        t[q] = __builtin_shufflevector(r[q], r[q + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+        t[q + 1] = __builtin_shufflevector(r[q], r[q + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+    }
+    for (int q = 0; q < 8; q += 4) {
+        u[q] = __builtin_shufflevector(t[q], t[q + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+        u[q + 1] = __builtin_shufflevector(t[q], t[q + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+        u[q + 2] = __builtin_shufflevector(t[q + 1], t[q + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+        u[q + 3] = __builtin_shufflevector(t[q + 1], t[q + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+    }
+    for (int q = 0; q < 4; q++) {
+        R lo = __builtin_shufflevector(u[q], u[q + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+        R hi = __builtin_shufflevector(u[q], u[q + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+        AXK_NAME(store_lanes)(dst + q * nr, lo, lanes);
+        AXK_NAME(store_lanes)(dst + (q + 4) * nr, hi, lanes);
+    }
 }
 
 /// dst[p * nr + j] = src[j * ld + p] for p < kc and j < width, 0 for width <= j < nr: packs
@@ -58,36 +93,21 @@ static inline void AXK_NAME(store_lanes)(float *dst, AXK_NAME(row8) v, long lane
 /// 8 x 8 blocks at a time through registers. A block of fewer than 8 source rows (a sliver
 /// of 6, or the columns past the last full 8) transposes zeros in place of the missing rows
 /// and stores only the sliver's lanes; the last kc % 8 columns go one element at a time.
+/// The full block and the 6-row sliver get loops of their own, with constant counts.
 /// Data movement only, so every path packs the same bits.
 static void AXK_NAME(pack_transposed)(long kc, long width, const float *src, long ld, float *dst, long nr) {
-    typedef AXK_NAME(row8) R;
     for (long j0 = 0; j0 < nr; j0 += 8) {
         const long rows = width - j0 >= 8 ? 8 : width > j0 ? width - j0 : 0;
         const long lanes = nr - j0 >= 8 ? 8 : nr - j0;
+        const float *s = src + j0 * ld;
+        float *d = dst + j0;
         long p0 = 0;
-        for (; p0 + 8 <= kc; p0 += 8) {
-            R r[8];
-            for (int q = 0; q < 8; q++) {
-                if (q < rows) __builtin_memcpy(&r[q], src + (j0 + q) * ld + p0, sizeof(R));
-                else r[q] = (R)0.0f;
-            }
-            R t[8], u[8];
-            for (int q = 0; q < 8; q += 2) {
-                t[q] = __builtin_shufflevector(r[q], r[q + 1], 0, 8, 1, 9, 4, 12, 5, 13);
-                t[q + 1] = __builtin_shufflevector(r[q], r[q + 1], 2, 10, 3, 11, 6, 14, 7, 15);
-            }
-            for (int q = 0; q < 8; q += 4) {
-                u[q] = __builtin_shufflevector(t[q], t[q + 2], 0, 1, 8, 9, 4, 5, 12, 13);
-                u[q + 1] = __builtin_shufflevector(t[q], t[q + 2], 2, 3, 10, 11, 6, 7, 14, 15);
-                u[q + 2] = __builtin_shufflevector(t[q + 1], t[q + 3], 0, 1, 8, 9, 4, 5, 12, 13);
-                u[q + 3] = __builtin_shufflevector(t[q + 1], t[q + 3], 2, 3, 10, 11, 6, 7, 14, 15);
-            }
-            for (int q = 0; q < 4; q++) {
-                R lo = __builtin_shufflevector(u[q], u[q + 4], 0, 1, 2, 3, 8, 9, 10, 11);
-                R hi = __builtin_shufflevector(u[q], u[q + 4], 4, 5, 6, 7, 12, 13, 14, 15);
-                AXK_NAME(store_lanes)(dst + (p0 + q) * nr + j0, lo, lanes);
-                AXK_NAME(store_lanes)(dst + (p0 + q + 4) * nr + j0, hi, lanes);
-            }
+        if (rows == 8 && lanes == 8) {
+            for (; p0 + 8 <= kc; p0 += 8) AXK_NAME(transpose8)(s + p0, ld, 8, d + p0 * nr, nr, 8);
+        } else if (rows == 6 && lanes == 6) {
+            for (; p0 + 8 <= kc; p0 += 8) AXK_NAME(transpose8)(s + p0, ld, 6, d + p0 * nr, nr, 6);
+        } else {
+            for (; p0 + 8 <= kc; p0 += 8) AXK_NAME(transpose8)(s + p0, ld, rows, d + p0 * nr, nr, lanes);
         }
         for (; p0 < kc; p0++)
             for (long j = j0; j < j0 + lanes; j++) dst[p0 * nr + j] = j < width ? src[j * ld + p0] : 0.0f;
