@@ -74,4 +74,35 @@ struct InPlaceTests {
         }
         #expect(fit.coefficients.map(\.bitPattern) == reference.coefficients.map(\.bitPattern))
     }
+
+    /// `add_` and `sub_` with an alpha run as one pass; their bits are those of the two ops they
+    /// stand for (the product rounded first), broadcasting included.
+    @Test func alphaUpdatesGiveTheBitsOfTheirTwoOps() throws {
+        var generator = PRNG(seed: 7)
+        func normals(_ n: Int) -> [Float] { (0..<n).map { _ in generator.nextNormal() } }
+        let base = try Tensor(normals(12), shape: [3, 4])
+        let full = try Tensor(normals(12), shape: [3, 4]), row = try Tensor(normals(4), shape: [4])
+        for other in [full, row, try Tensor(Float(0.3))] {
+            for alpha: Float in [0.1, -1e-6, 3.7] {
+                let added = try base.copy(), subtracted = try base.copy()
+                try withNoGrad {
+                    try added.add_(other, alpha: alpha)
+                    try subtracted.sub_(other, alpha: alpha)
+                }
+                #expect(added.scalars.map(\.bitPattern) == (try base + other * alpha).scalars.map(\.bitPattern))
+                #expect(subtracted.scalars.map(\.bitPattern) == (try base - other * alpha).scalars.map(\.bitPattern))
+            }
+        }
+        let rowBefore = row.scalars
+        #expect(throws: AxonError.self) { try withNoGrad { try row.add_(full, alpha: 2) } }
+        #expect(row.scalars == rowBefore)
+    }
+
+    /// A full sum has storage of its own, also for a rank-0 input, as in PyTorch.
+    @Test func aSumOfAScalarIsNotAView() throws {
+        let x = try Tensor(Float(2))
+        let s = try x.sum(), m = try x.mean()
+        try withNoGrad { try x.add_(1) }
+        #expect(s.scalars == [2] && m.scalars == [2] && x.scalars == [3])
+    }
 }

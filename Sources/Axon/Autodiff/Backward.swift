@@ -63,9 +63,12 @@ enum Backprop {
     /// its inputs (iterative depth-first search, so deep graphs cannot overflow the stack). The
     /// others get no cotangent, so they are not visited.
     static func topologicalOrder(from roots: [Tensor]) -> [Tensor] {
-        var order: [Tensor] = []
-        var visited = Set<ObjectIdentifier>()
-        var stack: [(tensor: Tensor, expanded: Bool)] = roots.reversed().map { ($0, false) }
+        // Room for a small graph from the start, so that it grows no buffer.
+        var order: [Tensor] = [], visited = Set<ObjectIdentifier>(minimumCapacity: 64)
+        var stack: [(tensor: Tensor, expanded: Bool)] = []
+        order.reserveCapacity(64)
+        stack.reserveCapacity(64)
+        stack.append(contentsOf: roots.reversed().map { ($0, false) })
         while let (tensor, expanded) = stack.popLast() {
             if expanded {
                 order.append(tensor)

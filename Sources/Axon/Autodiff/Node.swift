@@ -45,16 +45,18 @@ extension Tensor {
     /// pullback. When an input carries a tangent and propagation is on, `value` gets the
     /// tangent computed by `pushforward` (called with nil for inputs without a tangent).
     /// Pullbacks and pushforwards are written with Axon's own ops, so running them while
-    /// recording yields a differentiable graph: that is how every higher order works.
+    /// recording yields a differentiable graph: that is how every higher order works. The
+    /// pullback closure is only made when it is recorded: an op run under no-grad, or inside a
+    /// backward pass, allocates no closure.
     static func primitive(
         _ op: String, _ value: Tensor, inputs: [Tensor],
-        pullback: @escaping Node.Pullback,
+        pullback: @autoclosure () -> Node.Pullback,
         pushforward: (_ tangents: [Tensor?], _ output: Tensor) throws -> Tensor?
     ) throws -> Tensor {
         let state = ThreadState.current
         if state.recording, inputs.contains(where: { $0.requiresGrad }) {
             value.requiresGrad = true
-            value.node = Node(op: op, inputs: inputs, output: value, pullback: pullback)
+            value.node = Node(op: op, inputs: inputs, output: value, pullback: pullback())
         }
         if state.propagatingTangents, inputs.contains(where: { $0.tangent != nil }) {
             let tangents = inputs.map(\.tangent)

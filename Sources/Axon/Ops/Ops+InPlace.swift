@@ -38,12 +38,18 @@ extension Tensor {
 
     /// self <- self + alpha other, other broadcast (`add_(other, alpha=alpha)`).
     public func add_(_ other: Tensor, alpha: Float = 1) throws {
-        try updateInPlace("add_") { try alpha == 1 ? self + other : self + other * alpha }
+        // One pass computing self + (other alpha) with the product rounded first: the bits
+        // of the two ops it stands for.
+        try updateInPlace("add_") {
+            try alpha == 1 ? self + other : Tensor.zipped(self, other, op: "add_") { $0 + $1 * alpha }
+        }
     }
 
     /// self <- self - alpha other (`sub_(other, alpha=alpha)`).
     public func sub_(_ other: Tensor, alpha: Float = 1) throws {
-        try updateInPlace("sub_") { try alpha == 1 ? self - other : self - other * alpha }
+        try updateInPlace("sub_") {
+            try alpha == 1 ? self - other : Tensor.zipped(self, other, op: "sub_") { $0 - $1 * alpha }
+        }
     }
 
     /// self <- self * other (`mul_`).

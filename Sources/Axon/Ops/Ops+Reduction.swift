@@ -33,6 +33,7 @@ extension Tensor {
 
     /// Sums over `axes` (nil: all axes).
     public func sum(axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
+        if axes == nil { return try sumAll(keepDims: keepDims) }
         let ax = try Shape.axes(axes, rank: rank, op: "sum")
         let kept = reducedShape(ax, keepDims: true), outShape = reducedShape(ax, keepDims: keepDims)
         let value = try reduced(ax, Reduce.sumMiddle)
@@ -43,12 +44,26 @@ extension Tensor {
             pushforward: { t, _ in try t[0]?.sum(axes: ax, keepDims: keepDims) })
     }
 
+    /// The sum of all elements: the same kernel call as `sum(axes:)` over every axis (one
+    /// merged axis), without its axis bookkeeping, for the scalar losses and the gradients of
+    /// scalar parameters that small graphs are made of. The result has its own storage, also
+    /// for a rank-0 input.
+    private func sumAll(keepDims: Bool) throws -> Tensor {
+        let kept = [Int](repeating: 1, count: rank)
+        let value = try Tensor.uninitialized(keepDims ? kept : [])
+        Reduce.sumMiddle(pointer, outer: 1, mid: count, inner: 1, value.pointer)
+        let original = shape
+        return try Tensor.primitive("sum", value, inputs: [self],
+            pullback: { g, _ in [try g.reshape(kept).expand(to: original)] },
+            pushforward: { t, _ in try t[0]?.sum(keepDims: keepDims) })
+    }
+
     /// Averages over `axes` (nil: all axes).
     public func mean(axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
         let ax = try Shape.axes(axes, rank: rank, op: "mean")
         let n = ax.reduce(1) { $0 * shape[$1] }
         guard n > 0 else { throw AxonError.shape("mean: reducing an empty axis of shape \(shape)") }
-        return try sum(axes: ax, keepDims: keepDims) / Float(n)
+        return try sum(axes: axes == nil ? nil : ax, keepDims: keepDims) / Float(n)
     }
 
     /// The maximum over `axes` (nil: all axes). The cotangent is shared equally among tied

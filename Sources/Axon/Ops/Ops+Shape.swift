@@ -75,6 +75,11 @@ extension Tensor {
     /// Sums a broadcast result back to `target` (the adjoint of `expand`).
     public func sum(toShape target: [Int]) throws -> Tensor {
         if shape == target { return self }
+        if target.count <= rank, target.allSatisfy({ $0 == 1 }) {
+            // Every axis is summed (a scalar parameter's or a bias of ones' gradient).
+            let total = try sum()
+            return target.isEmpty ? total : try total.reshape(target)
+        }
         guard try Shape.broadcast(target, shape, op: "sum(toShape:)") == shape else {
             throw AxonError.shape("sum(toShape:): \(shape) is not a broadcast of \(target)")
         }

@@ -19,13 +19,60 @@ enum BufferPool {
     /// Buffers larger than this are never kept.
     static let largestPooledBytes = 64 << 20
 
-    /// A free buffer (only the pool holds it, so it may cross threads).
-    private struct Block: @unchecked Sendable { let raw: UnsafeMutableRawPointer }
+    /// Free buffers of sizes up to this many bytes are found by index, larger ones by a
+    /// dictionary lookup.
+    private static let indexedBytes = 1 << 18
+
+    /// The free buffers of one size, as a list threaded through the buffers themselves (each
+    /// free buffer's first word points to the next), so keeping or reusing one allocates
+    /// nothing. Only the pool holds these buffers, so they may cross threads.
+    private struct FreeList: @unchecked Sendable {
+        var head: UnsafeMutableRawPointer?
+
+        mutating func push(_ raw: UnsafeMutableRawPointer) {
+            raw.storeBytes(of: head, as: UnsafeMutableRawPointer?.self)
+            head = raw
+        }
+
+        mutating func pop() -> UnsafeMutableRawPointer? {
+            guard let raw = head else { return nil }
+            head = raw.load(as: UnsafeMutableRawPointer?.self)
+            return raw
+        }
+    }
 
     private struct State {
-        var free: [Int: [Block]] = [:]
+        /// Lists of sizes 64, 128, ... `indexedBytes`, at index size / 64 - 1.
+        var indexed = [FreeList](repeating: FreeList(), count: indexedBytes / 64)
+        var larger: [Int: FreeList] = [:]
         var freeBytes = 0
         var systemAllocations = 0
+
+        mutating func pop(size: Int) -> UnsafeMutableRawPointer? {
+            size <= indexedBytes ? indexed[size / 64 - 1].pop() : larger[size]?.pop()
+        }
+
+        mutating func push(_ raw: UnsafeMutableRawPointer, size: Int) {
+            if size <= indexedBytes {
+                indexed[size / 64 - 1].push(raw)
+            } else {
+                larger[size, default: FreeList()].push(raw)
+            }
+        }
+
+        /// Empties every list, returning the buffers.
+        mutating func removeAll() -> [UnsafeMutableRawPointer] {
+            var all: [UnsafeMutableRawPointer] = []
+            for i in indexed.indices {
+                while let raw = indexed[i].pop() { all.append(raw) }
+            }
+            for key in Array(larger.keys) {
+                while let raw = larger[key]?.pop() { all.append(raw) }
+            }
+            larger = [:]
+            freeBytes = 0
+            return all
+        }
     }
 
     private static let state = Mutex(State())
@@ -40,15 +87,15 @@ enum BufferPool {
     /// A buffer of `count` floats (contents undefined), or nil when memory is exhausted.
     static func allocate(floats count: Int) -> UnsafeMutablePointer<Float>? {
         guard let size = bytes(floats: count) else { return nil }
-        let reused: Block? = state.withLock { s in
-            guard let p = s.free[size]?.popLast() else {
+        let reused = state.withLock { s -> UnsafeMutableRawPointer? in
+            guard let raw = s.pop(size: size) else {
                 s.systemAllocations += 1
                 return nil
             }
             s.freeBytes -= size
-            return p
+            return raw
         }
-        if let reused { return reused.raw.bindMemory(to: Float.self, capacity: size / 4) }
+        if let reused { return reused.bindMemory(to: Float.self, capacity: size / 4) }
         var raw: UnsafeMutableRawPointer?
         guard posix_memalign(&raw, 64, size) == 0, let raw else { return nil }
         return raw.bindMemory(to: Float.self, capacity: size / 4)
@@ -57,23 +104,19 @@ enum BufferPool {
     /// Gives back a buffer that `allocate(floats: count)` returned.
     static func release(_ pointer: UnsafeMutablePointer<Float>, floats count: Int) {
         guard let size = bytes(floats: count) else { return }
-        let block = Block(raw: UnsafeMutableRawPointer(pointer))
+        let raw = UnsafeMutableRawPointer(pointer)
         let kept = size <= largestPooledBytes && state.withLock { s in
             guard s.freeBytes + size <= limitBytes else { return false }
-            s.free[size, default: []].append(block)
+            s.push(raw, size: size)
             s.freeBytes += size
             return true
         }
-        if !kept { free(block.raw) }
+        if !kept { free(raw) }
     }
 
     /// Frees every buffer waiting for reuse.
     static func drain() {
-        let all = state.withLock { s in
-            defer { s.free = [:]; s.freeBytes = 0 }
-            return s.free.values.flatMap { $0 }
-        }
-        for block in all { free(block.raw) }
+        for raw in state.withLock({ $0.removeAll() }) { free(raw) }
     }
 
     /// How many buffers have come from the system so far (a test counts a step's).
