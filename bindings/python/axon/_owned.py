@@ -52,7 +52,7 @@ class _Owned:
             handle = self._handle
             if handle:
                 self._handle = None
-                type(self)._free(handle)
+                self._free(handle)  # the staticmethod of the type, as type(self)._free
         except Exception:  # a half-made object, or interpreter shutdown
             pass
 
@@ -69,9 +69,10 @@ class _Owned:
     @property
     def _h(self):
         """The raw handle, for the C calls of layer 2; :class:`StateError` once closed."""
-        if not getattr(self, "_handle", None):
+        handle = getattr(self, "_handle", None)
+        if not handle:
             raise StateError(f"{self._kind} is closed")
-        return self._handle
+        return handle
 
 
 def _handle_or_null(obj: _Owned | None):

@@ -18,6 +18,8 @@ from . import _dtype, _lib
 from .errors import StateError
 
 _tensor_p = _lib.tensor_p
+_check = _lib._check
+_bare_sum = _lib.bare["axon_tensor_sum"]
 _cls = None  # Tensor, bound by axon.tensor
 
 return_types_max = namedtuple("max", ["values", "indices"])
@@ -31,18 +33,21 @@ def bind(cls) -> None:
     _cls = cls
 
 
+# Results are made with ``_new(_cls)`` and get the slots ``_dt`` (None: float32) and ``_op`` at
+# once: ``getattr(t, "_dt", None)`` of a slot never set raises and catches an AttributeError.
+_new = object.__new__
+
+
 def wrap(fn, *args, dt=None, op: bool = True):
     """Calls the constructor-style C function ``fn(&out, *args)`` and wraps the new handle;
     ``dt`` tags the logical dtype, ``op`` marks an operation's result (a non-leaf when it
     requires grad)."""
     out = _tensor_p()
     fn(byref(out), *args)
-    t = _cls.__new__(_cls)
+    t = _new(_cls)
     t._handle = out
-    if dt is not None:
-        t._dt = dt
-    if op:
-        t._op = True
+    t._dt = dt
+    t._op = op
     return t
 
 
@@ -56,15 +61,18 @@ _SCALARS: dict = {}
 def scalar(value: float):
     """A 0-d tensor holding ``value`` that does not require grad. The tensors of the most used
     values are kept and shared: they are constants that no caller updates (operands of ops)."""
-    cached = _SCALARS.get(value)
+    key = value if value else (0.0, math.copysign(1.0, value))  # -0.0 == 0.0: a zero is keyed with its sign
+    cached = _SCALARS.get(key)
     if cached is not None:
         return cached
     out = _tensor_p()
     _lib.axon_tensor_new(byref(out), byref(c_float(value)), 1, None, 0, 0)
-    t = _cls.__new__(_cls)
+    t = _new(_cls)
     t._handle = out
+    t._dt = None
+    t._op = False
     if len(_SCALARS) < 256 and value == value:
-        _SCALARS[value] = t
+        _SCALARS[key] = t
     return t
 
 
@@ -73,7 +81,8 @@ def operand(x):
     if isinstance(x, _cls):
         return x
     if isinstance(x, (int, float)):
-        return scalar(float(x))
+        cached = _SCALARS.get(x) if x else None  # 2 finds 2.0's tensor, True 1.0's; zeros go by sign
+        return cached if cached is not None else scalar(float(x))
     return _cls(x)
 
 
@@ -102,6 +111,33 @@ def _int_dt(x):
     return _dtype.int64 if _intlike(x) else None
 
 
+def _operator(fn, reflected: bool, name: str, arithmetic: bool = True):
+    """The operator ``name`` (reflected or not): ``fn`` of the two operands, as ``_binary`` does;
+    with ``arithmetic`` (``+ - *``), int64 when both are integral, as ``_arith``. The hot path of
+    every script, so one function each, without those calls, through ``fn``'s bare twin."""
+    bare = _lib.bare[fn.__name__]
+
+    def operator(self, other):
+        dt = getattr(self, "_dt", None) if arithmetic else None
+        if dt is not None:
+            dt = _dtype.int64 if _intlike(self) and _intlike(other) else None
+        if not isinstance(other, _cls):
+            other = operand(other)
+        a, b = (other, self) if reflected else (self, other)
+        ha, hb = a._handle, b._handle
+        if not ha or not hb:
+            raise StateError("tensor is closed")
+        out = _tensor_p()
+        status = bare(byref(out), ha, hb)
+        if status:
+            _check(status, fn, None)  # raises, as fn's errcheck
+        t = _new(_cls)
+        t._handle, t._dt, t._op = out, dt, True
+        return t
+    operator.__name__, operator.__qualname__ = name, "TensorOps." + name
+    return operator
+
+
 class TensorOps:
     """The operations of a tensor (the base class of :class:`axon.Tensor`)."""
 
@@ -110,7 +146,7 @@ class TensorOps:
     # ---- Elementwise binary -------------------------------------------------------------------
 
     def _binary(self, fn, other, reflected: bool = False, dt=None):
-        # The hot path of every operator, so ``_h`` is inlined.
+        # The hot path of many ops, so ``_h`` is inlined.
         other = other if isinstance(other, _cls) else operand(other)
         a, b = (other, self) if reflected else (self, other)
         ha, hb = a._handle, b._handle
@@ -118,11 +154,10 @@ class TensorOps:
             raise StateError("tensor is closed")
         out = _tensor_p()
         fn(byref(out), ha, hb)
-        t = _cls.__new__(_cls)
+        t = _new(_cls)
         t._handle = out
+        t._dt = dt
         t._op = True
-        if dt is not None:
-            t._dt = dt
         return t
 
     def _arith(self, fn, other, reflected=False):
@@ -131,35 +166,16 @@ class TensorOps:
         dt = _dtype.int64 if _intlike(self) and _intlike(other) else None
         return self._binary(fn, other, reflected, dt)
 
-    def __add__(self, other):
-        return self._arith(_lib.axon_tensor_add, other)
-
-    def __radd__(self, other):
-        return self._arith(_lib.axon_tensor_add, other, True)
-
-    def __sub__(self, other):
-        return self._arith(_lib.axon_tensor_sub, other)
-
-    def __rsub__(self, other):
-        return self._arith(_lib.axon_tensor_sub, other, True)
-
-    def __mul__(self, other):
-        return self._arith(_lib.axon_tensor_mul, other)
-
-    def __rmul__(self, other):
-        return self._arith(_lib.axon_tensor_mul, other, True)
-
-    def __truediv__(self, other):
-        return self._binary(_lib.axon_tensor_div, other)
-
-    def __rtruediv__(self, other):
-        return self._binary(_lib.axon_tensor_div, other, True)
-
-    def __matmul__(self, other):
-        return self._binary(_lib.axon_tensor_matmul, other)
-
-    def __rmatmul__(self, other):
-        return self._binary(_lib.axon_tensor_matmul, other, True)
+    __add__ = _operator(_lib.axon_tensor_add, False, "__add__")
+    __radd__ = _operator(_lib.axon_tensor_add, True, "__radd__")
+    __sub__ = _operator(_lib.axon_tensor_sub, False, "__sub__")
+    __rsub__ = _operator(_lib.axon_tensor_sub, True, "__rsub__")
+    __mul__ = _operator(_lib.axon_tensor_mul, False, "__mul__")
+    __rmul__ = _operator(_lib.axon_tensor_mul, True, "__rmul__")
+    __truediv__ = _operator(_lib.axon_tensor_div, False, "__truediv__", False)
+    __rtruediv__ = _operator(_lib.axon_tensor_div, True, "__rtruediv__", False)
+    __matmul__ = _operator(_lib.axon_tensor_matmul, False, "__matmul__", False)
+    __rmatmul__ = _operator(_lib.axon_tensor_matmul, True, "__rmatmul__", False)
 
     def __pow__(self, exponent):
         return self.pow(exponent)
@@ -220,8 +236,9 @@ class TensorOps:
             if getattr(self, "_dt", None) is None:  # float32: the common case, inlined
                 out = _tensor_p()
                 _lib.axon_tensor_pow(byref(out), self._h, float(exponent))
-                t = _cls.__new__(_cls)
+                t = _new(_cls)
                 t._handle = out
+                t._dt = None
                 t._op = True
                 return t
             dt = _dtype.int64 if _intlike(self) and isinstance(exponent, int) and exponent >= 0 else None
@@ -497,6 +514,14 @@ class TensorOps:
 
     def sum(self, dim=None, keepdim: bool = False, dtype=None):
         """The sum over ``dim`` (an int, a tuple, or None for every axis)."""
+        if dim is None and not keepdim and dtype is None and getattr(self, "_dt", None) is None:  # float32
+            out = _tensor_p()
+            status = _bare_sum(byref(out), self._h)
+            if status:
+                _check(status, _lib.axon_tensor_sum, None)  # raises, as its errcheck
+            t = _new(_cls)
+            t._handle, t._dt, t._op = out, None, True
+            return t
         dt = _int_dt(self) if dtype is None else _dtype.check_dtype(dtype, "sum")
         dt = None if dt is _dtype.float32 else dt
         if dim is None and not keepdim:
@@ -558,29 +583,6 @@ class TensorOps:
 
     def std(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
         return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
-
-    def prod(self, dim: int | None = None, keepdim: bool = False, dtype=None):
-        """The product over ``dim`` (or every element), by pairwise multiplication."""
-        if dim is None:
-            result = self.reshape(-1).prod(0)
-            return result.reshape([1] * self.ndim) if keepdim else result
-        dim = dim % max(self.ndim, 1)
-        t = self
-        while t.shape[dim] > 1:
-            size = t.shape[dim]
-            half = size // 2
-            paired = t.narrow(dim, 0, half) * t.narrow(dim, half, half)
-            t = paired if size % 2 == 0 else paired.cat_with(t.narrow(dim, size - 1, 1), dim)
-        if t.shape[dim] == 0:
-            shape = list(t.shape)
-            shape[dim] = 1
-            from ._creation import ones
-            t = ones(shape)
-        return t if keepdim else t.squeeze(dim)
-
-    def cat_with(self, other, dim: int):
-        from ._creation import cat
-        return cat([self, other], dim)
 
     def norm(self, p="fro", dim=None, keepdim: bool = False, dtype=None):
         """The vector p-norm over ``dim`` (2 / "fro" by default; 1; inf; -inf; any p > 0)."""

@@ -1,5 +1,6 @@
 """Layer 2: shape operations, indexing and the in-place methods of :class:`axon.Tensor` (a base
-class of it), each a call of the C door or a short composition of calls.
+class of it), each a call of the C door or a short composition of calls (also ``prod``, a
+reduction made of shape operations).
 
 Indexing follows PyTorch (ints, slices with positive steps, ``None``, ``...``, index tensors,
 lists and boolean masks, for reading and for assignment). Reading gives a new tensor; an
@@ -16,6 +17,7 @@ import numpy as np
 
 from . import _lib
 from . import _tensor_ops as ops
+from .errors import StateError
 
 _wrap = ops.wrap
 
@@ -256,6 +258,29 @@ class TensorShape:
         result = (moved @ ones).movedim(-1, dim)
         return result._retag(self.dtype) if ops._intlike(self) else result
 
+    def prod(self, dim: int | None = None, keepdim: bool = False, dtype=None):
+        """The product over ``dim`` (or every element), by pairwise multiplication."""
+        if dim is None:
+            result = self.reshape(-1).prod(0)
+            return result.reshape([1] * self.ndim) if keepdim else result
+        dim = dim % max(self.ndim, 1)
+        t = self
+        while t.shape[dim] > 1:
+            size = t.shape[dim]
+            half = size // 2
+            paired = t.narrow(dim, 0, half) * t.narrow(dim, half, half)
+            t = paired if size % 2 == 0 else paired.cat_with(t.narrow(dim, size - 1, 1), dim)
+        if t.shape[dim] == 0:
+            shape = list(t.shape)
+            shape[dim] = 1
+            from ._creation import ones
+            t = ones(shape)
+        return t if keepdim else t.squeeze(dim)
+
+    def cat_with(self, other, dim: int):
+        from ._creation import cat
+        return cat([self, other], dim)
+
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False):
         """``(values, indices)``; the values are gathered, so gradients flow to them."""
         order = np.argsort(-self.numpy() if descending else self.numpy(), axis=dim, kind="stable")
@@ -356,10 +381,13 @@ class TensorShape:
         """The C door's in-place update ``fn`` when no graph is involved (one pass, this very
         storage); None when the update must be recorded (the caller composes it then)."""
         other = other if isinstance(other, ops._cls) else ops.operand(other)
-        if ops.is_recording() and (self.requires_grad or other.requires_grad):
+        if _lib.axon_is_grad_enabled() and (self.requires_grad or other.requires_grad):  # ops.is_recording()
             return None
-        fn(self._h, other._h, *extra)
-        return self._write_through()
+        ha, hb = getattr(self, "_handle", None), getattr(other, "_handle", None)  # self._h, other._h inlined
+        if not ha or not hb:
+            raise StateError("tensor is closed")
+        fn(ha, hb, *extra)
+        return self if getattr(self, "_base", None) is None else self._write_through()
 
     def add_(self, other, alpha=1):
         done = self._inplace(_lib.axon_tensor_add_, other, float(alpha))

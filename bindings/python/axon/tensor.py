@@ -25,10 +25,26 @@ from ._owned import _Owned
 from . import _tensor_ops
 from ._tensor_ops import TensorOps, is_recording, wrap
 from ._tensor_shape import TensorShape
+from .errors import StateError
 
 __all__ = ["Tensor", "tensor", "make_dual", "wrap"]
 
 _tensor_p = _lib.tensor_p
+_new = object.__new__
+_check = _lib._check
+_bare = _lib.bare  # see axon._lib: the C functions without argtypes and errcheck, for the hot paths
+
+
+def _call_bare(name: str, handle) -> None:
+    """The C function ``name`` of one tensor handle through its bare twin, raising what its
+    declaration would: :class:`StateError` for a closed tensor, the status's error otherwise."""
+    if not handle:
+        raise StateError("tensor is closed")
+    status = _bare[name](handle)
+    if status:
+        _check(status, getattr(_lib, name), None)
+
+
 _INTEGRAL = frozenset({"int64", "int32", "int16", "int8", "uint8", "bool"})
 
 
@@ -53,10 +69,15 @@ class Tensor(TensorShape, TensorOps, _Owned):
 
     __slots__ = ("_dt", "_op", "_base", "_retained")
     _kind = "tensor"
-    _free = staticmethod(_lib.axon_tensor_free)
+    _free = staticmethod(_bare["axon_tensor_free"])  # only ever given a tensor_p
 
     def __init__(self, data=None, requires_grad: bool = False, dtype=None) -> None:
         self._handle = None
+        # Every slot set, so that the hot paths' getattr(self, name, default) never misses.
+        self._dt = None
+        self._op = False
+        self._base = None
+        self._retained = None
         if data is None:
             data = []
         if isinstance(data, Tensor):
@@ -112,7 +133,8 @@ class Tensor(TensorShape, TensorOps, _Owned):
     @property
     def dtype(self) -> _dtype.dtype:
         """float32, or the logical dtype of a comparison result (bool) or of indices (int64)."""
-        return getattr(self, "_dt", _dtype.float32)
+        dt = getattr(self, "_dt", None)
+        return _dtype.float32 if dt is None else dt
 
     @property
     def device(self) -> _dtype.device:
@@ -322,9 +344,10 @@ class Tensor(TensorShape, TensorOps, _Owned):
         seed = None
         if gradient is not None:
             seed = gradient if isinstance(gradient, Tensor) else Tensor(gradient)
-        _accumulate_retained(self, seed, create_graph)
+        if _RETAINED:
+            _accumulate_retained(self, seed, create_graph)
         if gradient is None and not retain and not create_graph:
-            _lib.axon_tensor_backward(self._h)
+            _call_bare("axon_tensor_backward", getattr(self, "_handle", None))
             return
         _lib.axon_tensor_backward_seed(self._h, seed._h if seed is not None else None, int(retain),
                                        int(bool(create_graph)))
@@ -337,9 +360,20 @@ class Tensor(TensorShape, TensorOps, _Owned):
         retained = getattr(self, "_retained", None)
         if retained is not None:
             return retained[0]
+        handle = getattr(self, "_handle", None)
+        if not handle:
+            raise StateError("tensor is closed")
         out = _tensor_p()
-        _lib.axon_tensor_grad(byref(out), self._h)
-        return Tensor._adopt(out) if out else None
+        status = _bare["axon_tensor_grad"](byref(out), handle)
+        if status:
+            _check(status, _lib.axon_tensor_grad, None)  # raises, as its errcheck
+        if not out:
+            return None
+        g = _new(Tensor)  # as Tensor._adopt(out), with the slots the hot paths read set
+        g._handle = out
+        g._dt = None
+        g._op = False
+        return g
 
     @grad.setter
     def grad(self, value) -> None:
@@ -348,7 +382,7 @@ class Tensor(TensorShape, TensorOps, _Owned):
         if getattr(self, "_retained", None) is not None:
             self._retained[0] = None if value is None else (value if isinstance(value, Tensor) else Tensor(value))
             return
-        _lib.axon_tensor_zero_grad(self._h)
+        _call_bare("axon_tensor_zero_grad", getattr(self, "_handle", None))
         if value is None:
             return
         value = value if isinstance(value, Tensor) else Tensor(value)

@@ -109,6 +109,16 @@ def test_arithmetic_matches_numpy():
     np.testing.assert_allclose(ta.sum().item(), a.sum(), rtol=1e-5)
 
 
+def test_number_operands_keep_the_sign_of_zero():
+    # Number operands become shared constant tensors; -0.0 and 0.0 are one dict key but not one value.
+    t = axon.tensor([1.0, -2.0])
+    for first, second in ((0.0, -0.0), (-0.0, 0.0), (0, -0.0)):
+        for zero in (first, second):
+            want = np.float32([1.0, -2.0]) * np.float32(zero)
+            assert np.signbit((t * zero).numpy()).tolist() == np.signbit(want).tolist()
+            assert np.signbit((zero * t).numpy()).tolist() == np.signbit(want).tolist()
+
+
 @pytest.mark.parametrize(
     "shape_a, shape_b",
     [((5, 7), (7, 3)), ((64, 128), (128, 96)), ((2, 3, 4), (4, 5)), ((4,), (4, 3)), ((3, 4), (4,))],
