@@ -33,8 +33,7 @@ def bind(cls) -> None:
     _cls = cls
 
 
-# Results are made with ``_new(_cls)`` and get the slots ``_dt`` (None: float32) and ``_op`` at
-# once: ``getattr(t, "_dt", None)`` of a slot never set raises and catches an AttributeError.
+# Results get the slots ``_dt`` (None: float32) and ``_op`` at once: an unset slot's getattr raises inside.
 _new = object.__new__
 
 
@@ -56,6 +55,18 @@ def is_recording() -> bool:
 
 
 _SCALARS: dict = {}
+
+
+def wrap_bare(bare, fn, *handles):
+    """``wrap(fn, *handles)`` for a float32 result through ``bare``, ``fn``'s twin without argtypes
+    and errcheck (see axon._lib); a nonzero status raises as ``fn``'s errcheck would."""
+    out = _tensor_p()
+    status = bare(byref(out), *handles)
+    if status:
+        _check(status, fn, None)
+    t = _new(_cls)
+    t._handle, t._dt, t._op = out, None, True
+    return t
 
 
 def scalar(value: float):
@@ -127,12 +138,8 @@ def _operator(fn, reflected: bool, name: str, arithmetic: bool = True):
         ha, hb = a._handle, b._handle
         if not ha or not hb:
             raise StateError("tensor is closed")
-        out = _tensor_p()
-        status = bare(byref(out), ha, hb)
-        if status:
-            _check(status, fn, None)  # raises, as fn's errcheck
-        t = _new(_cls)
-        t._handle, t._dt, t._op = out, dt, True
+        t = wrap_bare(bare, fn, ha, hb)
+        t._dt = dt
         return t
     operator.__name__, operator.__qualname__ = name, "TensorOps." + name
     return operator
@@ -515,13 +522,7 @@ class TensorOps:
     def sum(self, dim=None, keepdim: bool = False, dtype=None):
         """The sum over ``dim`` (an int, a tuple, or None for every axis)."""
         if dim is None and not keepdim and dtype is None and getattr(self, "_dt", None) is None:  # float32
-            out = _tensor_p()
-            status = _bare_sum(byref(out), self._h)
-            if status:
-                _check(status, _lib.axon_tensor_sum, None)  # raises, as its errcheck
-            t = _new(_cls)
-            t._handle, t._dt, t._op = out, None, True
-            return t
+            return wrap_bare(_bare_sum, _lib.axon_tensor_sum, self._h)
         dt = _int_dt(self) if dtype is None else _dtype.check_dtype(dtype, "sum")
         dt = None if dt is _dtype.float32 else dt
         if dim is None and not keepdim:
